@@ -1,0 +1,44 @@
+# loaxa: `make run` sets up and starts the station; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export LOAXA_DATA_DIR ?= var
+
+.PHONY: run test install install-test system system-test demo bench clean
+
+run: install
+	$(PY) -m broadcast demo
+	$(PY) -m broadcast serve
+
+test: install-test
+	$(PY) -m pytest
+
+system:
+	tools/install-system.sh run
+
+system-test:
+	tools/install-system.sh test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test,postgres]'
+	touch $@ $(STAMP)
+
+install: system $(STAMP)
+
+install-test: system-test $(TEST_STAMP)
+
+bench: install-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

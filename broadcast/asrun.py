@@ -1,0 +1,153 @@
+"""The as-run log: append rows chained by hash, verify the chain, export rows."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from broadcast.models import AsRunEntry, LogStatus, Station
+from broadcast.timeutil import iso_local, to_utc
+
+GENESIS = "0" * 64
+
+# The exported fields, in order (the contract of `loaxa log`).
+EXPORT_FIELDS = (
+    "broadcast_id", "station", "zones", "slot_start", "slot_end", "planned_start", "actual_start",
+    "actual_end", "item_type", "item_id", "title", "campaign", "voice", "status", "seconds", "sinks",
+)
+
+# The columns covered by the hash: everything a report is computed from.
+HASHED_FIELDS = (
+    "station_id", "seq", "broadcast_id", "broadcast_item_id", "zones", "slot_start", "slot_end",
+    "planned_start", "actual_start", "actual_end", "item_type", "item_ref", "title", "campaign",
+    "voice", "status", "seconds", "sinks", "reason",
+)
+
+
+def _canonical(value: Any) -> Any:
+    """A stable JSON-able form of a column value (datetimes as UTC ISO, floats rounded)."""
+    if isinstance(value, datetime):
+        return to_utc(value).isoformat()
+    if isinstance(value, LogStatus):
+        return value.value
+    if isinstance(value, float):
+        return round(value, 3)
+    return value
+
+
+def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
+    """SHA-256 over the previous hash and this row's hashed fields."""
+    payload = {name: _canonical(getattr(entry, name)) for name in HASHED_FIELDS}
+    text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(session: Session, entry: AsRunEntry) -> AsRunEntry:
+    """Give the row its sequence number and chained hash, and add it to the session."""
+    last = session.execute(
+        select(AsRunEntry.seq, AsRunEntry.row_hash)
+        .where(AsRunEntry.station_id == entry.station_id)
+        .order_by(AsRunEntry.seq.desc())
+        .limit(1)
+    ).first()
+    entry.seq = (last.seq + 1) if last else 1
+    entry.prev_hash = last.row_hash if last else GENESIS
+    entry.seconds = round(float(entry.seconds or 0.0), 3)
+    entry.row_hash = ""
+    session.add(entry)
+    session.flush()  # column defaults are filled in by the flush, and they are hashed too
+    entry.row_hash = row_digest(entry, entry.prev_hash)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of a chain check: ok, rows checked, and the first bad row if any."""
+
+    ok: bool
+    rows: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify(session: Session, station_id: int) -> VerifyResult:
+    """Walk a station's chain and report the first altered, inserted or removed row."""
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    rows = session.execute(
+        select(AsRunEntry).where(AsRunEntry.station_id == station_id).order_by(AsRunEntry.seq)
+    ).scalars()
+    for entry in rows:
+        count += 1
+        if entry.seq != expected_seq:
+            return VerifyResult(False, count, expected_seq, f"thiếu dòng số {expected_seq} (đã bị xóa)")
+        if entry.prev_hash != prev:
+            return VerifyResult(False, count, entry.seq, f"dòng số {entry.seq} không nối với dòng trước (dòng trước đã bị sửa hoặc xóa)")
+        if row_digest(entry, prev) != entry.row_hash:
+            return VerifyResult(False, count, entry.seq, f"dòng số {entry.seq} đã bị sửa sau khi ghi")
+        prev = entry.row_hash
+        expected_seq += 1
+    return VerifyResult(True, count)
+
+
+def count_rows(session: Session, station_id: int) -> int:
+    """Number of log rows of a station."""
+    return session.scalar(select(func.count()).select_from(AsRunEntry).where(AsRunEntry.station_id == station_id)) or 0
+
+
+def export_row(entry: AsRunEntry, station: Station, tz: ZoneInfo) -> dict[str, Any]:
+    """One log row in the export contract's field names and formats."""
+    return {
+        "broadcast_id": entry.broadcast_id,
+        "station": station.slug,
+        "zones": entry.zones,
+        "slot_start": iso_local(entry.slot_start, tz),
+        "slot_end": iso_local(entry.slot_end, tz),
+        "planned_start": iso_local(entry.planned_start, tz),
+        "actual_start": iso_local(entry.actual_start, tz),
+        "actual_end": iso_local(entry.actual_end, tz),
+        "item_type": entry.item_type,
+        "item_id": entry.item_ref,
+        "title": entry.title,
+        "campaign": entry.campaign,
+        "voice": entry.voice,
+        "status": entry.status.value,
+        "seconds": round(entry.seconds, 3),
+        "sinks": entry.sinks,
+    }
+
+
+def query_rows(session: Session, station_id: int, start: datetime | None = None, end: datetime | None = None) -> Sequence[AsRunEntry]:
+    """Rows of a station whose planned start is in [start, end), in log order."""
+    stmt = select(AsRunEntry).where(AsRunEntry.station_id == station_id)
+    if start is not None:
+        stmt = stmt.where(AsRunEntry.planned_start >= start)
+    if end is not None:
+        stmt = stmt.where(AsRunEntry.planned_start < end)
+    return session.execute(stmt.order_by(AsRunEntry.seq)).scalars().all()
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """CSV text with the export header."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def to_json(rows: Iterable[dict[str, Any]]) -> str:
+    """One JSON array of row objects."""
+    return json.dumps(list(rows), ensure_ascii=False, indent=1)

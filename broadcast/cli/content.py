@@ -1,0 +1,126 @@
+"""`loaxa normalize|scripts import|tts|render`: text in, audio out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from broadcast.cli import Runtime, pass_runtime, require_tools
+from broadcast.db import transaction
+from broadcast.models import ContentStatus, Script
+from broadcast.stations import get_station
+
+
+@click.command("normalize")
+@pass_runtime
+def normalize_cmd(rt: Runtime) -> None:
+    """Đọc văn bản từ đầu vào chuẩn, in ra dạng đọc (mỗi dòng vào một dòng ra)."""
+    from scripts_vi.normalize import normalize
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from scripts_vi.encodings import decode_bytes
+
+        text = decode_bytes(data).text
+    result = normalize(text)
+    out = result.spoken
+    sys.stdout.buffer.write(out.encode("utf-8"))
+    if text.endswith("\n") and not out.endswith("\n"):
+        sys.stdout.buffer.write(b"\n")
+    for warning in result.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@click.group("scripts")
+def scripts() -> None:
+    """Bài phát thanh."""
+
+
+@scripts.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_runtime
+def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
+    """Nhập bài từ tệp .txt, .md, .docx hoặc cả thư mục (kể cả mã TCVN3, VNI)."""
+    from broadcast.scripts import import_files
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        created, failed = import_files(session, station, paths)
+    for script in created:
+        click.echo(f"Đã nhập: {script.title} (bản nháp số {script.id})")
+    for path, reason in failed:
+        click.echo(f"Không nhập được {path}: {reason}", err=True)
+    click.echo(f"{len(created)} bài đã nhập, {len(failed)} tệp lỗi.")
+    if failed and not created:
+        sys.exit(1)
+
+
+@click.command("tts")
+@click.option("--engine", default=None, help="espeak | gtts | piper")
+@click.option("--voice", default=None, help="Giọng của bộ đọc (ví dụ vi, hoặc đường dẫn tệp .onnx của Piper).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp ra .wav hoặc .mp3.")
+@click.argument("text", required=False)
+@pass_runtime
+def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: str | None) -> None:
+    """Đọc một đoạn văn bản thành tệp âm thanh (chuẩn hóa, lọc im lặng, cân bằng âm lượng)."""
+    require_tools("ffmpeg", "ffprobe")
+    from audio.loudness import LoudnessTarget
+    from audio.render import render_to_file
+    from audio.tts.base import VoiceSpec
+    from scripts_vi.normalize import normalize
+    from scripts_vi.segment import split_for_speech
+
+    if text is None:
+        text = sys.stdin.read()
+    if output.suffix.lower() not in (".wav", ".mp3"):
+        raise click.ClickException(f"Tệp ra {output.name} phải có đuôi .wav hoặc .mp3.")
+    spoken = normalize(text).spoken
+    segments = [(s.text, s.pause_ms) for s in split_for_speech(spoken)]
+    chain = [VoiceSpec(engine=engine or "espeak", voice=voice if voice is not None else ("vi" if (engine or "espeak") in ("espeak", "gtts") else ""),
+                       options=(("timeout", rt.settings.gtts_timeout_s),) if engine == "gtts" else ())]
+    result = render_to_file(segments, chain, output, rt.settings.audio_dir / "renders", LoudnessTarget())
+    click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
+
+
+@click.command("render")
+@click.option("--all", "render_all", is_flag=True, help="Tạo lại âm thanh cho mọi bài đã duyệt.")
+@click.option("--changed", is_flag=True, help="Chỉ những bài chưa có âm thanh cho phiên bản hiện tại (mặc định).")
+@pass_runtime
+def render(rt: Runtime, render_all: bool, changed: bool) -> None:
+    """Tạo âm thanh cho các bài đã duyệt (dùng lại bộ nhớ đệm khi bài không đổi)."""
+    require_tools("ffmpeg", "ffprobe")
+    from broadcast.rendering import current_render, render_script
+
+    factory = rt.factory()
+    rendered = reused = 0
+    failures: list[str] = []
+    with transaction(factory) as session:
+        station = get_station(session, rt.settings.station)
+        scripts = list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)))
+        todo = scripts if render_all else [s for s in scripts if current_render(session, s) is None or not Path(current_render(session, s).path).exists()]
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Đang tạo âm thanh", total=len(todo))
+            for script in todo:
+                try:
+                    with session.begin_nested():
+                        _, cached = render_script(session, rt.settings, script, station)
+                    rendered += not cached
+                    reused += cached
+                except Exception as exc:  # noqa: BLE001 - one failed script must not stop the rest
+                    failures.append(f"{script.title}: {exc}")
+                progress.advance(task)
+    click.echo(f"{rendered} bài tạo mới, {reused} bài dùng lại, {len(scripts) - len(todo)} bài đã sẵn sàng, {len(failures)} bài lỗi.")
+    for failure in failures:
+        click.echo(f"Lỗi: {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+COMMANDS = [normalize_cmd, scripts, tts, render]

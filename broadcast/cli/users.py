@@ -1,0 +1,55 @@
+"""`loaxa user add|passwd|list`: the first admin and password recovery."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from broadcast.cli import Runtime, pass_runtime
+from broadcast.db import transaction
+from broadcast.models import User
+from broadcast.stations import get_station
+from broadcast.users import ROLE_LABELS, create_user, parse_role, set_password
+
+
+@click.group("user")
+def user() -> None:
+    """Quản lý người dùng."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, help="admin | editor | approver | viewer")
+@click.option("--name", "full_name", default="", help="Họ tên.")
+@click.password_option(help="Mật khẩu (ít nhất 8 ký tự).")
+@pass_runtime
+def add(rt: Runtime, username: str, role: str, full_name: str, password: str) -> None:
+    """Thêm người dùng cho đài."""
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        created = create_user(session, username, password, parse_role(role), station, full_name)
+        click.echo(f"Đã tạo người dùng {created.username} ({ROLE_LABELS[parse_role(role)]}).")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.password_option(help="Mật khẩu mới.")
+@pass_runtime
+def passwd(rt: Runtime, username: str, password: str) -> None:
+    """Đặt lại mật khẩu."""
+    with transaction(rt.factory()) as session:
+        set_password(session, username, password)
+    click.echo(f"Đã đổi mật khẩu của {username}.")
+
+
+@user.command("list")
+@pass_runtime
+def list_users(rt: Runtime) -> None:
+    """Liệt kê người dùng."""
+    with transaction(rt.factory()) as session:
+        for u in session.scalars(select(User).order_by(User.username)):
+            roles = ", ".join(f"{m.station.slug}:{m.role.value}" for m in u.memberships)
+            click.echo(f"{u.username}\t{u.full_name}\t{roles}\t{'hoạt động' if u.is_active else 'khóa'}")
+
+
+COMMANDS = [user]

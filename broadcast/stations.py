@@ -1,0 +1,32 @@
+"""Looking up stations and their zones."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcast.errors import NotFound
+from broadcast.models import Station, Zone
+
+
+def get_station(session: Session, slug: str) -> Station:
+    """The station with this slug, or a NotFound naming it."""
+    station = session.scalar(select(Station).where(Station.slug == slug))
+    if station is None:
+        raise NotFound(f"Chưa có đài {slug!r} trong cơ sở dữ liệu: chạy `loaxa demo` hoặc kiểm tra LOAXA_STATION.")
+    return station
+
+
+def station_tz(station: Station) -> ZoneInfo:
+    """The station's local time zone."""
+    return ZoneInfo(station.timezone)
+
+
+def zone_names(session: Session, station_id: int, zone_ids: list[int]) -> str:
+    """Comma-separated zone codes for a broadcast; 'all' when it targets every zone."""
+    if not zone_ids:
+        return "all"
+    zones = session.scalars(select(Zone).where(Zone.station_id == station_id, Zone.id.in_(zone_ids)).order_by(Zone.position))
+    return ",".join(z.code for z in zones)

@@ -1,0 +1,95 @@
+"""User accounts: creation, password hashing (Argon2id) and roles per station."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcast.errors import Conflict, InvalidInput, NotFound
+from broadcast.models import Membership, Role, Station, User
+
+_HASHER = PasswordHasher()
+USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,64}$")
+MIN_PASSWORD = 8
+
+ROLE_LABELS = {Role.ADMIN: "quản trị", Role.EDITOR: "biên tập", Role.APPROVER: "phê duyệt", Role.VIEWER: "xem"}
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _HASHER.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when the password matches the user's hash."""
+    try:
+        return _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def parse_role(text: str) -> Role:
+    """Accept a role by its English value or Vietnamese label."""
+    text = text.strip().lower()
+    for role, label in ROLE_LABELS.items():
+        if text in (role.value, label):
+            return role
+    names = ", ".join(r.value for r in Role)
+    raise InvalidInput(f"Vai trò {text!r} không có: chọn một trong {names}.", field="role")
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Mật khẩu quá ngắn: cần ít nhất {MIN_PASSWORD} ký tự.", field="password")
+
+
+def create_user(session: Session, username: str, password: str, role: Role, station: Station, full_name: str = "") -> User:
+    """Create a user with a role at a station."""
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise InvalidInput("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang (3–64 ký tự).", field="username")
+    _check_password_rules(password)
+    if session.scalar(select(User).where(User.username == username)):
+        raise Conflict(f"Tên đăng nhập {username} đã có người dùng: chọn tên khác.")
+    user = User(username=username, full_name=full_name.strip(), password_hash=hash_password(password))
+    user.memberships.append(Membership(station_id=station.id, role=role))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    """Find a user by name or raise NotFound."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"Không có người dùng {username}: xem danh sách bằng `loaxa user list`.")
+    return user
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    """Replace a user's password."""
+    user = get_user(session, username)
+    _check_password_rules(password)
+    user.password_hash = hash_password(password)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.is_active:
+        _HASHER.hash(password)  # spend the same time as a real check so names cannot be probed
+        return None
+    return user if check_password(user, password) else None
+
+
+def role_at(user: User, station_id: int) -> Role | None:
+    """The user's role at a station, or None."""
+    for membership in user.memberships:
+        if membership.station_id == station_id:
+            return membership.role
+    return None

@@ -1,0 +1,128 @@
+"""Login, logout, roles and rate limiting for the panel."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from broadcast.models import Role, User
+from broadcast.stations import get_station
+from broadcast.users import authenticate, role_at
+from web.db import db, settings
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+class PanelUser(UserMixin):
+    """The logged-in user with their role at the panel's station."""
+
+    def __init__(self, user: User, station_id: int):
+        self.id = str(user.id)
+        self.username = user.username
+        self.full_name = user.full_name or user.username
+        self.db_id = user.id
+        self.role = role_at(user, station_id)
+
+    def can(self, *roles: Role) -> bool:
+        """Whether the user holds one of the roles (admins may do everything)."""
+        return self.role == Role.ADMIN or self.role in roles
+
+
+def current_station_id() -> int:
+    """The id of the station this panel runs."""
+    return get_station(db(), settings().station).id
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> PanelUser | None:
+    user = db().get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_active:
+        return None
+    panel_user = PanelUser(user, current_station_id())
+    return panel_user if panel_user.role is not None else None
+
+
+def requires(*roles: Role) -> Callable:
+    """Refuse the view with 403 unless the user has one of the roles."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.can(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class LoginForm(FlaskForm):
+    """Username and password."""
+
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Hãy nhập tên đăng nhập.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Hãy nhập mật khẩu.")])
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit(lambda: settings().login_rate_limit, methods=["POST"])
+def login():
+    """The login page."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db(), form.username.data or "", form.password.data or "")
+        panel_user = PanelUser(user, current_station_id()) if user else None
+        if panel_user is None or panel_user.role is None:
+            flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+        else:
+            session.clear()
+            session.permanent = True
+            login_user(panel_user)
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("dashboard.home")
+            return redirect(target)
+    return render_template("login.html", form=form)
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+@login_required
+def logout():
+    """Log out and go back to the login page."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app) -> None:  # type: ignore[no-untyped-def]
+    """Wire Flask-Login and the limiter into the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    limiter.init_app(app)
+
+    @app.errorhandler(429)
+    def too_many(_e):  # type: ignore[no-untyped-def]
+        flash("Đăng nhập sai quá nhiều lần: hãy chờ một phút rồi thử lại.", "error")
+        return render_template("login.html", form=LoginForm()), 429
+
+    @app.errorhandler(403)
+    def forbidden(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Không có quyền", message="Tài khoản của bạn không có quyền làm việc này."), 403
+
+    @app.errorhandler(404)
+    def not_found(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Không tìm thấy", message="Trang hoặc mục bạn tìm không có."), 404

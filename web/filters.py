@@ -1,0 +1,38 @@
+"""Jinja filters that show times and numbers the Vietnamese way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from broadcast.timeutil import fmt_local
+from web.db import settings
+
+STATUS_LABELS = {
+    "played": "Đã phát", "late": "Phát muộn", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi", "skipped": "Bỏ qua",
+    "planned": "Đã lên lịch", "ready": "Sẵn sàng", "playing": "Đang phát", "done": "Đã phát xong", "cancelled": "Đã hủy",
+    "draft": "Bản nháp", "approved": "Đã duyệt", "returned": "Trả lại", "archived": "Lưu trữ",
+}
+TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp"}
+
+
+def local_time(value: datetime | None, pattern: str = "%H:%M:%S") -> str:
+    """Time in the station's zone."""
+    return fmt_local(value, settings().tz, pattern)
+
+
+def duration(seconds: float | None) -> str:
+    """m:ss for a duration."""
+    total = int(round(seconds or 0))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def init_app(app) -> None:  # type: ignore[no-untyped-def]
+    """Register the filters."""
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        local_datetime=lambda v: local_time(v, "%d/%m/%Y %H:%M"),
+        local_date=lambda v: local_time(v, "%d/%m/%Y"),
+        duration=duration,
+        status_label=lambda v: STATUS_LABELS.get(getattr(v, "value", v), v),
+        type_label=lambda v: TYPE_LABELS.get(getattr(v, "value", v), v),
+    )
