@@ -7,6 +7,7 @@ import os
 import socket
 import time as _time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -113,10 +114,6 @@ def air(broadcast_id: int) -> None:
             assemble_broadcast(session, ctx.settings, station, broadcast)
         src, planned = broadcast.audio_path, broadcast.planned_start
         sinks = sinks_for(ctx.settings, station, broadcast)
-    for sink in sinks:
-        path = getattr(sink, "path", None)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
     _sleep_until(planned)
     started = ctx.clock.now()
     late = (started - planned).total_seconds() > 1.0
@@ -124,16 +121,31 @@ def air(broadcast_id: int) -> None:
         broadcast = session.get(Broadcast, broadcast_id)
         broadcast.status, broadcast.started_at = BroadcastStatus.PLAYING, started
     player = Player()
-    player.start(src, sinks)
+    try:
+        player.start(Path(src), sinks)
+    except operator_errors() as exc:
+        _log_failure(broadcast_id, started, str(exc), describe(sinks))
+        return
     heartbeat(broadcast_id)
     while True:
-        result = player.wait(timeout=1.0)
-        if result is not None:
+        try:
+            result = player.wait(timeout=1.0)
             break
-        heartbeat(broadcast_id)
+        except TimeoutError:
+            heartbeat(broadcast_id)
     with transaction(ctx.factory) as session:
         broadcast = session.get(Broadcast, broadcast_id)
         station = get_station(session, ctx.settings.station)
         log_broadcast(session, station, broadcast, AirResult(started, result.seconds_played, describe(sinks), late=late, error=result.error or ""))
     heartbeat(None)
     log.info("broadcast %s aired %.1f s", broadcast_id, result.seconds_played)
+
+
+def _log_failure(broadcast_id: int, started: datetime, reason: str, sinks: str) -> None:
+    """Log a broadcast that could not start at all (its items as failed, with the reason)."""
+    ctx = context.current()
+    with transaction(ctx.factory) as session:
+        broadcast = session.get(Broadcast, broadcast_id)
+        station = get_station(session, ctx.settings.station)
+        log_broadcast(session, station, broadcast, AirResult(started, 0.0, sinks, error=reason))
+    log.error("broadcast %s failed to start: %s", broadcast_id, reason)

@@ -30,7 +30,5 @@ def sinks_for(settings: Settings, station: Station, broadcast: Broadcast) -> lis
 
 def describe(sinks: list) -> str:
     """Short text naming the sinks, for the log."""
-    names = []
-    for sink in sinks:
-        names.append({"FileSink": "aircheck", "AlsaSink": "soundcard", "IcecastSink": "icecast", "NullSink": "null"}.get(type(sink).__name__, type(sink).__name__))
-    return ",".join(names)
+    names = {"FileSink": "aircheck", "AlsaSink": "soundcard", "IcecastSink": "icecast", "NullSink": "null"}
+    return ",".join(names.get(type(sink).__name__, type(sink).__name__) for sink in sinks)
