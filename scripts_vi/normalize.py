@@ -49,12 +49,12 @@ _ORDINAL_CONTEXT = {"thứ", "hạng", "giải"}
 _DATE_CONTEXT = {"ngày", "từ", "đến", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "và", "mùng", "mồng", "trước", "sau"}
 
 _SEP = r"[/.\-]"
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+,\d+|\d+"
+_NUM = r"\d{1,3}(?:,\d{3}){2,}(?![\d,])|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+,\d+|\d+"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 _NOT_WORD_AFTER = r"(?![^\W_])"
 
 _RE_PHONE_SHAPE = re.compile(
-    r"(?:\+84[ .\-]?|0)\d{2,4}(?:[ .\-]\d{2,4}){1,3}(?![\d])|0\d{9,10}(?!\d)|\+84\d{9,10}(?!\d)"
+    r"(?:\+84[ .\-]?|0)\d{2,4}(?:[ .\-]\d{1,4}){1,4}(?![\d])|0\d{9,10}(?!\d)|\+84\d{9,10}(?!\d)"
     r"|1[89]00[ .]?\d{2,4}(?:[ .]\d{2,4})?(?!\d)"
 )
 _RE_DOC = re.compile(
@@ -65,7 +65,8 @@ _RE_DM = re.compile(r"(\d{1,2})/(\d{1,2})(?![/\d])")
 _RE_MY = re.compile(r"(\d{1,2})/(\d{4})(?![/\d])")
 _RE_TIME_H = re.compile(r"(\d{1,2})h(\d{2})?(?:'|p|ph)?" + _NOT_WORD_AFTER)
 _RE_TIME_COLON = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
-_RE_MULTIPLY = re.compile(r"(\d+)\s?[x×]\s?(\d+)(?!\d)")
+_RE_MULTIPLY = re.compile(rf"(\d+)\s?[x×]\s?(\d+)(?!\d)(?:\s?({_UNIT_ALT}){_NOT_WORD_AFTER})?")
+_RE_PHONE_CONTEXT_NUMBER = re.compile(r"\d{3,}(?:[ .\-]\d{1,4})*(?!\d)")
 _RE_NUMBER = re.compile(rf"(?:{_NUM})(?:\s?%|\s?(?:{_UNIT_ALT}){_NOT_WORD_AFTER})?")
 _RE_DOTTED = re.compile(r"\d+(?:\.\d{1,2})+(?![\d.])|\d+(?:\.\d+){2,}(?!\d)")
 _RE_WORD = re.compile(r"[^\W\d_]+")
@@ -185,7 +186,7 @@ class _Line:
         return self.read_phone(raw), m.end()
 
     def rule_phone_context(self, i: int):
-        m = re.compile(r"\d{3,}(?:[ .\-]\d{2,4})*(?!\d)").match(self.s, i)
+        m = _RE_PHONE_CONTEXT_NUMBER.match(self.s, i)
         if not m or not _PHONE_CONTEXT.search(self.s[max(0, i - 80):i]):
             return None
         raw = m.group(0).rstrip(" .-")
@@ -283,7 +284,10 @@ class _Line:
         m = _RE_MULTIPLY.match(self.s, i)
         if not m:
             return None
-        return f"{read_number(m.group(1))} nhân {read_number(m.group(2))}", m.end()
+        spoken = f"{read_number(m.group(1))} nhân {read_number(m.group(2))}"
+        if m.group(3):
+            spoken += " " + UNITS[m.group(3)]
+        return spoken, m.end()
 
     def rule_dotted(self, i: int):
         m = _RE_DOTTED.match(self.s, i)
@@ -337,7 +341,7 @@ class _Line:
         out = self.out
         while i < n:
             ch = s[i]
-            if ch.isdigit():
+            if "0" <= ch <= "9":
                 for rule in self.DIGIT_RULES:
                     result = rule(self, i)
                     if result is not None:
@@ -421,7 +425,9 @@ class _Line:
                 done = "".join(self.out[-3:]).rstrip()
                 self.out.append(" " if done.endswith((".", ";", ":", "!", "?")) else ", ")
                 return i + 1
-            if before.isalpha() and after.isalpha() and (before.isupper() or after.isupper()):
+            if (before.isalpha() and after.isalpha() and (before.isupper() or after.isupper())) or (
+                before.isalpha() and "0" <= after <= "9"
+            ):
                 self.out.append(" ")
                 return i + 1
             self.out.append(ch if ch == "-" else ", ")

@@ -13,7 +13,7 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000
 
 def read_digits(digits: str) -> str:
     """Read a digit string one digit at a time: '111' -> 'một một một'."""
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits if "0" <= d <= "9")
 
 
 def _three(n: int, full: bool) -> str:
@@ -64,7 +64,7 @@ def read_int(n: int) -> str:
 
 def read_number(digits: str) -> str:
     """Read a digit string as a quantity (leading zeros dropped: '08' -> 'tám')."""
-    digits = "".join(d for d in digits if d.isdigit())
+    digits = "".join(d for d in digits if "0" <= d <= "9")
     if not digits:
         return ""
     stripped = digits.lstrip("0")
