@@ -56,7 +56,7 @@ def _plain_line(line: str) -> str:
 def _title_from(body: str, path: Path) -> str:
     for line in body.split("\n"):
         plain = _plain_line(line)
-        if plain:
+        if any(ch.isalnum() for ch in plain):
             return plain
     return path.stem
 

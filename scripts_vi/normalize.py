@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Mapping
 
+from scripts_vi import phones
 from scripts_vi.clean import clean_text
 from scripts_vi.lexicon import LETTER_NAMES, UNITS, merged_lexicon, spell
+from scripts_vi.markup import split_numbering, strip_markup
 from scripts_vi.numbers import (
     read_day,
     read_decimal,
@@ -33,14 +35,6 @@ class Normalized:
 
 UNKNOWN_ABBREVIATION = "Viết tắt chưa có trong từ điển: {}"
 
-# Words before a number that make it a phone number read digit by digit.
-_PHONE_CONTEXT = re.compile(
-    r"(?:đường\s+dây\s+nóng|điện\s+thoại|hotline|tổng\s+đài|gọi|liên\s+hệ|sđt|đt|số\s+máy|fax|zalo)"
-    r"(?![^\W\d_])[^.;!?\d\n]{0,48}$",
-    re.IGNORECASE,
-)
-# Short service numbers that are phone numbers only when the context says so.
-_SERVICE_NUMBERS = {"111", "112", "113", "114", "115", "116", "119"}
 _ROMAN_CONTEXT = {
     "quý", "lục", "phần", "chương", "mục", "khóa", "kỳ", "hội", "kỷ", "đoạn", "cấp", "loại",
     "hạng", "thứ", "đợt", "vòng", "tập", "khoản", "điều", "lần", "số",
@@ -48,15 +42,10 @@ _ROMAN_CONTEXT = {
 _ORDINAL_CONTEXT = {"thứ", "hạng", "giải"}
 _DATE_CONTEXT = {"ngày", "từ", "đến", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "và", "mùng", "mồng", "trước", "sau"}
 
-_SEP = r"[/.\-]"
 _NUM = r"\d{1,3}(?:,\d{3}){2,}(?![\d,])|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+,\d+|\d+"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 _NOT_WORD_AFTER = r"(?![^\W_])"
 
-_RE_PHONE_SHAPE = re.compile(
-    r"(?:\+84[ .\-]?|0)\d{2,4}(?:[ .\-]\d{1,4}){1,4}(?![\d])|0\d{9,10}(?!\d)|\+84\d{9,10}(?!\d)"
-    r"|1[89]00[ .]?\d{2,4}(?:[ .]\d{2,4})?(?!\d)"
-)
 _RE_DOC = re.compile(
     r"(\d+)(?:/(\d{4}))?/\s?([A-ZĐ][A-Za-zĐđ&]*(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ&]*)*)"
 )
@@ -66,22 +55,14 @@ _RE_MY = re.compile(r"(\d{1,2})/(\d{4})(?![/\d])")
 _RE_TIME_H = re.compile(r"(\d{1,2})h(\d{2})?(?:'|p|ph)?" + _NOT_WORD_AFTER)
 _RE_TIME_COLON = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 _RE_MULTIPLY = re.compile(rf"(\d+)\s?[x×]\s?(\d+)(?!\d)(?:\s?({_UNIT_ALT}){_NOT_WORD_AFTER})?")
-_RE_PHONE_CONTEXT_NUMBER = re.compile(r"\d{3,}(?:[ .\-]\d{1,4})*(?!\d)")
 _RE_NUMBER = re.compile(rf"(?:{_NUM})(?:\s?%|\s?(?:{_UNIT_ALT}){_NOT_WORD_AFTER})?")
 _RE_DOTTED = re.compile(r"\d+(?:\.\d{1,2})+(?![\d.])|\d+(?:\.\d+){2,}(?!\d)")
 _RE_WORD = re.compile(r"[^\W\d_]+")
-_RE_WORDS_TAIL = re.compile(r"[^\W\d_]+")
 _RE_CODE_AFTER_SLASH = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ&]*)*")
-
-_RE_MD_HEADING = re.compile(r"^\s*(?:#{1,6}\s+|>\s?)")
-_RE_BULLET = re.compile(r"^\s*[-*+•]\s+")
-_RE_EMPHASIS = re.compile(r"\*\*|__|`|\*")
-_RE_LINE_ROMAN = re.compile(r"^([IVX]+)\.(?=\s|$)")
-_RE_LINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.(?=\s|$)|^(\d{1,2}(?:\.\d{1,2})+)(?=\s)")
-_RE_LINE_LETTER = re.compile(r"^([a-zđ])\)\s")
 
 
 def _decimal_digits_to_ascii(text: str) -> str:
+    """Map other scripts' decimal digits (٣, ３) to ASCII so the number rules see them."""
     if text.isascii():
         return text
     out = []
@@ -95,6 +76,7 @@ def _decimal_digits_to_ascii(text: str) -> str:
 
 @lru_cache(maxsize=32)
 def _compile_lexicon(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+    """One regex trying the longest keys first, plus exact and case-folded lookups."""
     exact = {k: v for k, v in items if k != k.lower()}
     folded = {k.lower(): v for k, v in items if k == k.lower()}
     alternatives = []
@@ -119,22 +101,19 @@ class _Line:
 
     # ----- helpers -----
     def warn(self, token: str) -> None:
+        """Record an unknown abbreviation once per text."""
         message = UNKNOWN_ABBREVIATION.format(token)
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def words_before(self, i: int, n: int = 2) -> list[str]:
-        return [w.lower() for w in _RE_WORDS_TAIL.findall(self.s[max(0, i - 40):i])[-n:]]
-
     def prev_word(self, i: int) -> str:
+        """The lowercased word just before position i (spaces, quotes and brackets skipped)."""
         tail = self.s[max(0, i - 30):i]
         m = re.search(r"([^\W\d_]+)[\s(\"“]*$", tail)
         return m.group(1).lower() if m else ""
 
-    def next_text(self, j: int) -> str:
-        return self.s[j:j + 30]
-
     def lookup(self, key: str) -> str | None:
+        """Lexicon value: exact for keys with capitals, any case for lowercase keys."""
         if key in self.lex_exact:
             return self.lex_exact[key]
         return self.lex_folded.get(key.lower())
@@ -163,6 +142,7 @@ class _Line:
         return " ".join(w for w in words if w)
 
     def read_caps(self, token: str) -> str:
+        """An all-capital token: a Vietnamese word in capitals is read, anything else spelled."""
         if is_syllable(token):
             return token.lower()
         self.warn(token)
@@ -170,46 +150,12 @@ class _Line:
 
     # ----- digit rules: each returns (spoken, end) or None -----
     def rule_phone_shape(self, i: int):
-        m = _RE_PHONE_SHAPE.match(self.s, i)
-        if not m:
-            return None
-        raw = m.group(0)
-        digits = re.sub(r"\D", "", raw)
-        if raw.startswith("1"):
-            if not 8 <= len(digits) <= 10:
-                return None
-        elif raw.startswith("+"):
-            if not 9 <= len(digits) - 2 <= 10:
-                return None
-        elif not 10 <= len(digits) <= 11:
-            return None
-        return self.read_phone(raw), m.end()
+        m = phones.match_shape(self.s, i)
+        return (phones.read_phone(m.group(0)), m.end()) if m else None
 
     def rule_phone_context(self, i: int):
-        m = _RE_PHONE_CONTEXT_NUMBER.match(self.s, i)
-        if not m or not _PHONE_CONTEXT.search(self.s[max(0, i - 80):i]):
-            return None
-        raw = m.group(0).rstrip(" .-")
-        digits = re.sub(r"\D", "", raw)
-        if digits not in _SERVICE_NUMBERS and len(digits) < 6:
-            return None
-        after = self.s[i + len(raw):i + len(raw) + 2]
-        if after[:1] in ("/", "%", ",") and after[1:2].isdigit():
-            return None
-        return self.read_phone(raw), i + len(raw)
-
-    @staticmethod
-    def read_phone(raw: str) -> str:
-        plus = raw.startswith("+")
-        groups = [g for g in re.split(r"[ .\-]", raw.lstrip("+")) if g]
-        if len(groups) == 1:
-            digits = groups[0]
-            if plus and digits.startswith("84"):
-                groups = ["84"] + _group_digits(digits[2:])
-            else:
-                groups = _group_digits(digits)
-        spoken = ", ".join(read_digits(g) for g in groups)
-        return ("cộng " + spoken) if plus else spoken
+        raw = phones.match_in_context(self.s, i)
+        return (phones.read_phone(raw), i + len(raw)) if raw else None
 
     def rule_doc(self, i: int):
         m = _RE_DOC.match(self.s, i)
@@ -222,9 +168,11 @@ class _Line:
         return spoken + " " + self.expand_code(code), m.end()
 
     def date_prefix(self, i: int) -> str:
+        """Say "ngày" before a numeric date unless the text already does."""
         return "" if self.prev_word(i) in ("ngày", "mùng", "mồng") else "ngày "
 
     def day_words(self, i: int, day: int) -> str:
+        """Day of month, with mùng for 1-10 unless the text already wrote mùng."""
         if self.prev_word(i) in ("mùng", "mồng"):
             return read_int(day)
         return read_day(day)
@@ -257,7 +205,11 @@ class _Line:
         d, mo = int(d_raw), int(mo_raw)
         if not (1 <= d <= 31 and 1 <= mo <= 12):
             return None
-        in_context = self.prev_word(i) in _DATE_CONTEXT or self.last_numeric or self.s[:i].rstrip().endswith(("-", "–"))
+        in_context = (
+            self.prev_word(i) in _DATE_CONTEXT
+            or self.last_numeric
+            or self.s[max(0, i - 4):i].rstrip().endswith(("-", "–"))
+        )
         if not in_context and len(d_raw) == 1 and len(mo_raw) == 1:
             # "1/3 số hộ" is a fraction, not the first of March.
             return f"{read_int(d)} phần {read_int(mo)}", m.end()
@@ -313,6 +265,7 @@ class _Line:
         return spoken, m.end()
 
     def read_quantity(self, raw: str, i: int, end: int) -> str:
+        """A number read by its context: ordinal after thứ, month after tháng, mùng for days."""
         if "," in raw and re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", raw):
             return read_number(raw.replace(",", ""))
         if "," in raw:
@@ -331,10 +284,11 @@ class _Line:
             return read_day(n)
         return read_number(digits)
 
-    DIGIT_RULES: tuple[Callable, ...] = ()
+    DIGIT_RULES: tuple[Callable, ...] = ()  # filled below, once the rules exist
 
     # ----- main loop -----
     def render(self) -> str:
+        """Scan the line token by token; digits, words and symbols each have their rules."""
         s = self.s
         i = 0
         n = len(s)
@@ -354,7 +308,7 @@ class _Line:
                     out.append(f" {read_digits(ch)} ")
                     i += 1
                 continue
-            if ch.isalpha() or ch in "₫":
+            if ch.isalpha():
                 i = self.word(i)
                 self.last_numeric = False
                 continue
@@ -362,6 +316,7 @@ class _Line:
         return "".join(out)
 
     def word(self, i: int) -> int:
+        """Handle the word at i (lexicon, Roman numeral, capitals); returns the next position."""
         s = self.s
         m = self.lex_re.match(s, i)
         if m:
@@ -396,12 +351,13 @@ class _Line:
         return end
 
     def symbol(self, i: int) -> int:
+        """Handle one non-letter, non-digit character; returns the next position."""
         s = self.s
         ch = s[i]
         before = s[i - 1] if i > 0 else " "
         after = s[i + 1] if i + 1 < len(s) else " "
         if ch == "/":
-            if s.startswith("/.", i) and not after2_is_word(s, i + 2):
+            if s.startswith("/.", i) and not (i + 2 < len(s) and s[i + 2].isalnum()):
                 # "./." closes an official letter; it is no word.
                 self.out.append("" if before == "." else ".")
                 return i + 2
@@ -433,27 +389,20 @@ class _Line:
             self.out.append(ch if ch == "-" else ", ")
             return i + 1
         if ch == "+":
-            if after.isdigit() and _RE_PHONE_SHAPE.match(s, i):
-                spoken, end = self.rule_phone_shape(i) or (None, None)
-                if spoken:
-                    self.out.append(f" {spoken} ")
-                    return end
+            found = self.rule_phone_shape(i) if after.isdigit() else None
+            if found:
+                self.out.append(f" {found[0]} ")
+                return found[1]
             self.out.append(" cộng ")
             return i + 1
         replacement = _SYMBOLS.get(ch)
         if replacement is not None:
             self.out.append(replacement)
             return i + 1
-        if not self.last_numeric or not ch.isspace():
-            pass
         self.out.append(ch)
         if not ch.isspace():
             self.last_numeric = self.last_numeric and ch in ")"
         return i + 1
-
-
-def after2_is_word(s: str, j: int) -> bool:
-    return j < len(s) and s[j].isalnum()
 
 
 _Line.DIGIT_RULES = (
@@ -486,40 +435,14 @@ _SYMBOLS = {
     "#": " ",
     "$": " đô la ",
     "€": " ơ-rô ",
+    "₫": " đồng ",
 }
 
 
-def _group_digits(digits: str) -> list[str]:
-    """Group an unbroken phone number for pauses: 4-3-3, 4-3-4, or fours."""
-    if len(digits) == 10:
-        return [digits[:4], digits[4:7], digits[7:]]
-    if len(digits) == 11:
-        return [digits[:4], digits[4:7], digits[7:]]
-    if len(digits) == 8:
-        return [digits[:4], digits[4:]]
-    if len(digits) == 9:
-        return [digits[:3], digits[3:6], digits[6:]]
-    return [digits[k:k + 4] for k in range(0, len(digits), 4)]
-
-
 def _prepare(line: str) -> tuple[str, str]:
-    """Strip markup and speak line-start numbering; returns (lead words, rest of line)."""
+    """Clean one line, drop its markup and split off spoken numbering: (lead words, rest)."""
     line = _decimal_digits_to_ascii(clean_text(line.replace("\r", " ")).replace("\n", " ")).strip()
-    line = _RE_MD_HEADING.sub("", line)
-    line = _RE_EMPHASIS.sub("", line).strip()
-    line = _RE_BULLET.sub("", line)
-    m = _RE_LINE_ROMAN.match(line)
-    if m and roman_to_int(m.group(1)):
-        return read_int(roman_to_int(m.group(1))).capitalize() + ".", line[m.end():]
-    m = _RE_LINE_NUMBER.match(line)
-    if m:
-        number = m.group(1) or m.group(2)
-        spoken = " chấm ".join(read_number(p) for p in number.split("."))
-        return spoken.capitalize() + ".", line[m.end():]
-    m = _RE_LINE_LETTER.match(line)
-    if m:
-        return LETTER_NAMES.get(m.group(1).upper(), m.group(1)).capitalize() + ".", " " + line[m.end():]
-    return "", line
+    return split_numbering(strip_markup(line))
 
 
 _RE_SPACES = re.compile(r"\s+")
@@ -533,10 +456,12 @@ _RE_SENTENCE_START = re.compile(r"((?:^|[^.])[.!?] )([^\W\d_])")
 
 
 def _capitalise_sentences(text: str) -> str:
+    """Capitalise the first letter after a full stop, as expansions start lowercase."""
     return _RE_SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def _tidy(text: str) -> str:
+    """Collapse the spaces the rules leave around their words and before punctuation."""
     text = _RE_SPACES.sub(" ", text).strip()
     text = _RE_SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _RE_SPACE_AFTER_OPEN.sub(r"\1", text)
@@ -558,12 +483,11 @@ def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
     lead, rest = _prepare(line)
     spoken = _Line(rest, lexicon, warnings).render()
-    result = _tidy(f"{lead} {spoken}")
-    result = _tidy(_no_digits_left(unicodedata.normalize("NFC", result)))
+    result = _tidy(_no_digits_left(f"{lead} {spoken}"))
     if result and (lead or rest[:1].isupper()):
         result = result[0].upper() + result[1:]
     result = _capitalise_sentences(result)
-    return result.replace("\n", " ")
+    return unicodedata.normalize("NFC", result.replace("\n", " "))
 
 
 def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> Normalized:

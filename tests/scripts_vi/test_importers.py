@@ -56,7 +56,7 @@ def test_md_title_from_first_line_without_markup(tmp_path):
     assert import_file(path).title == "Tin vắn buổi sáng"
 
 
-def test_title_falls_back_to_stem(tmp_path):
+def test_title_skips_empty_heading_lines(tmp_path):
     path = tmp_path / "tin-sang.txt"
     path.write_text("---\ncategory: tin\n---\n\n#\nNội dung", encoding="utf-8")
     assert import_file(path).title == "Nội dung"
@@ -175,3 +175,9 @@ def test_import_paths_mixes_files_and_missing(tmp_path):
     assert [s.title for s in report.imported] == ["Bài tốt"]
     assert report.failed[0][0] == missing
     assert "không tồn tại" in report.failed[0][1]
+
+
+def test_title_from_stem_when_no_words(tmp_path):
+    path = tmp_path / "ban-tin-sang.txt"
+    path.write_text("**\n...\n", encoding="utf-8")
+    assert import_file(path).title == "ban-tin-sang"
