@@ -58,6 +58,11 @@ _RE_MULTIPLY = re.compile(rf"(\d+)\s?[x×]\s?(\d+)(?!\d)(?:\s?({_UNIT_ALT}){_NOT
 _RE_NUMBER = re.compile(rf"(?:{_NUM})(?:\s?%|\s?(?:{_UNIT_ALT}){_NOT_WORD_AFTER})?")
 _RE_DOTTED = re.compile(r"\d+(?:\.\d{1,2})+(?![\d.])|\d+(?:\.\d+){2,}(?!\d)")
 _RE_WORD = re.compile(r"[^\W\d_]+")
+_PER_UNITS = {"h": "giờ"}
+_RE_UNIT_AFTER_SLASH = re.compile(
+    "(" + "|".join(re.escape(u) for u in sorted(set(UNITS) | set(_PER_UNITS), key=len, reverse=True) if u != "%") + ")"
+    + _NOT_WORD_AFTER
+)
 _RE_CODE_AFTER_SLASH = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ&]*)*")
 
 
@@ -366,6 +371,14 @@ class _Line:
                 if m:
                     self.out.append(f" {self.expand_code(m.group(0))} ")
                     return m.end()
+            m = _RE_UNIT_AFTER_SLASH.match(s, i + 1)
+            if m:
+                # "đồng/kg", "km/h": a unit after a slash reads "trên" plus the unit's name.
+                self.out.append(f" trên {_PER_UNITS.get(m.group(1)) or UNITS[m.group(1)]} ")
+                return m.end()
+            self.out.append(" trên ")
+            return i + 1
+        if ch == ":" and self.last_numeric and "0" <= after <= "9":
             self.out.append(" trên ")
             return i + 1
         if ch in "-–—":

@@ -160,6 +160,16 @@ CASES = [
     ('Cẩm Tân, ngày tháng 11 năm 2024', 'Cẩm Tân, ngày tháng mười một năm hai nghìn không trăm hai mươi tư'),
     ('Ngày 25/11 là Ngày Quốc tế xóa bỏ bạo lực đối với phụ nữ.', 'Ngày hai mươi lăm tháng mười một là Ngày Quốc tế xóa bỏ bạo lực đối với phụ nữ.'),
     ('Buổi phát thanh lúc 5h30 và 17h00 hằng ngày.', 'Buổi phát thanh lúc năm giờ ba mươi phút và mười bảy giờ hằng ngày.'),
+    ("Giá lợn hơi 62.000 - 65.000 đồng/kg.", "Giá lợn hơi sáu mươi hai nghìn đến sáu mươi lăm nghìn đồng trên ki-lô-gam."),
+    ("tốc độ 40 km/h", "tốc độ bốn mươi ki-lô-mét trên giờ"),
+    ("tỷ lệ 1:500", "tỷ lệ một trên năm trăm"),
+    ("Mức hỗ trợ 50.000đ/người/ngày, tối đa 10 ngày.", "Mức hỗ trợ năm mươi nghìn đồng trên người trên ngày, tối đa mười ngày."),
+    ("Khi có cháy, gọi ngay 114; cấp cứu gọi 115; công an gọi 113.", "Khi có cháy, gọi ngay một một bốn; cấp cứu gọi một một năm; công an gọi một một ba."),
+    ("Căn cứ Luật Bình đẳng giới số 73/2006/QH11.", "Căn cứ Luật Bình đẳng giới số bảy mươi ba năm hai nghìn không trăm linh sáu quốc hội mười một."),
+    ("Hội nghị lần thứ 10 BCH Đảng bộ xã khóa XXV.", "Hội nghị lần thứ mười ban chấp hành Đảng bộ xã khóa hai mươi lăm."),
+    ("Từ 0h ngày 01/01/2025", "Từ không giờ ngày mùng một tháng một năm hai nghìn không trăm hai mươi lăm"),
+    ("sáng thứ 3 (ngày 10/12) từ 7h30 - 11h00.", "sáng thứ ba (ngày mùng mười tháng mười hai) từ bảy giờ ba mươi phút đến mười một giờ."),
+    ("Tuyến đường dài 2,5km, rộng 5m, kinh phí 1,2 tỷ đồng.", "Tuyến đường dài hai phẩy năm ki-lô-mét, rộng năm mét, kinh phí một phẩy hai tỷ đồng."),
 ]
 
 
