@@ -47,24 +47,43 @@ def _is_list_number(piece: str) -> bool:
     return piece.endswith(".") and 0 < len(words) <= 3 and all(w in _NUMBER_WORDS for w in words)
 
 
-def _cut_long(words: list[str]) -> list[list[str]]:
-    """Cut a clause of too many words before the conjunction nearest its middle."""
-    if len(words) <= MAX_WORDS:
-        return [words]
-    middle = len(words) / 2
+def _cut_points(words: list[str], lo: int, hi: int) -> list[int]:
+    """Indices in [lo, hi) before which a conjunction allows a cut, fixed names excepted."""
     lowered = [w.lower().strip("“”\"'(),") for w in words]
     blocked: set[int] = set()
     for phrase in _PROTECTED:
-        size = len(phrase.split())
-        for start in range(len(words) - size + 1):
-            if " ".join(lowered[start:start + size]) == phrase:
-                blocked.update(range(start + 1, start + size))
-    candidates = [i for i in range(3, len(words) - 2) if lowered[i] in CONJUNCTIONS and i not in blocked]
-    if candidates:
-        cut = min(candidates, key=lambda i: (abs(i - middle) + 2 * CONJUNCTIONS[lowered[i]], i))
-    else:
-        cut = min(MAX_WORDS, len(words) // 2)
-    return _cut_long(words[:cut]) + _cut_long(words[cut:])
+        parts = phrase.split()
+        for start in range(max(0, lo - len(parts)), min(len(words), hi + len(parts)) - len(parts) + 1):
+            if lowered[start:start + len(parts)] == parts:
+                blocked.update(range(start + 1, start + len(parts)))
+    return [i for i in range(lo, hi) if lowered[i] in CONJUNCTIONS and i not in blocked]
+
+
+def _cut_long(words: list[str]) -> list[list[str]]:
+    """Cut a clause of too many words before conjunctions, into pieces of at most MAX_WORDS."""
+    pieces: list[list[str]] = []
+    pos = 0
+    while len(words) - pos > MAX_WORDS:
+        remaining = len(words) - pos
+        # Only a window is examined, so very long runs stay linear.
+        window = words[pos:pos + 2 * MAX_WORDS + 1]
+        if remaining <= 2 * MAX_WORDS:
+            # Two pieces: cut near the middle so both halves sound balanced.
+            lo, hi = max(3, remaining - MAX_WORDS), min(MAX_WORDS, remaining - 2) + 1
+            target = remaining / 2
+        else:
+            # Very long run: take a piece from the front, as long as allowed.
+            lo, hi = MAX_WORDS // 2, MAX_WORDS + 1
+            target = MAX_WORDS
+        candidates = _cut_points(window, lo, hi) if lo < hi else []
+        if candidates:
+            cut = min(candidates, key=lambda i: (abs(i - target) + 2 * CONJUNCTIONS[window[i].lower().strip("“”\"'(),")], i))
+        else:
+            cut = min(MAX_WORDS, max(1, int(target)))
+        pieces.append(words[pos:pos + cut])
+        pos += cut
+    pieces.append(words[pos:])
+    return pieces
 
 
 def _split_line(line: str) -> list[Segment]:

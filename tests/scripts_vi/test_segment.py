@@ -73,3 +73,14 @@ def test_deterministic_and_empty():
     assert split_for_speech("") == []
     assert split_for_speech("\n \n") == []
     assert split_for_speech("...") == []
+
+
+def test_very_long_run_stays_fast_and_complete():
+    import time
+
+    text = " ".join(["một trên hai"] * 20000)
+    start = time.perf_counter()
+    segments = split_for_speech(text)
+    assert time.perf_counter() - start < 2
+    assert all(len(s.text.split()) <= MAX_WORDS for s in segments)
+    assert " ".join(s.text for s in segments) == text
