@@ -255,10 +255,10 @@ def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, t
     return best[1], best[2]
 
 
-def finish(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget(), *,
+def finish(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget(), *, trim: bool = True,
            silence_db: float = -50.0) -> Measured:
     """Trim edge silence, normalise to target, add short fades, write canonical WAV atomically."""
-    return _process(src, dst, target, trim=True, fades=True, silence_db=silence_db)
+    return _process(src, dst, target, trim=trim, fades=True, silence_db=silence_db)
 
 
 def normalize(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget()) -> Measured:
