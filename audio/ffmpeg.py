@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audio.errors import BadAudio, ToolFailed, ToolMissing
 
@@ -80,11 +81,15 @@ def run(
     return proc
 
 
-def spawn(args: Sequence[str], *, binary_path: str | None = None, **popen: object) -> subprocess.Popen[bytes]:
-    """Start a long-running ffmpeg (playout) and return the process; stdin stays free for 'q'."""
-    exe = binary("ffmpeg", binary_path)
+def command(args: Sequence[str], *, binary_path: str | None = None) -> list[str]:
+    """Full ffmpeg argv for args, for long-running processes started with spawn()."""
+    return [binary("ffmpeg", binary_path), "-hide_banner", *args]
+
+
+def spawn(argv: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
+    """Start a long-running ffmpeg built by command() (playout); stdin stays free for 'q'."""
     try:
-        return subprocess.Popen([exe, "-hide_banner", *args], **popen)  # type: ignore[call-overload]
+        return subprocess.Popen(list(argv), **popen)
     except FileNotFoundError as exc:
         raise ToolMissing("Chưa cài ffmpeg: hãy chạy `make run` hoặc `apt-get install ffmpeg`.") from exc
 
