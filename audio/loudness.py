@@ -58,6 +58,7 @@ class Measured:
     duration_s: float
     lufs: float
     true_peak: float
+    method: str = ""  # "linear" (loudnorm gain only) or "limited" (gain + true-peak limiter)
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def _process(src: Path, dst: Path, target: LoudnessTarget, *, trim: bool, fades:
     with tempfile.TemporaryDirectory(prefix=f".{dst.name}.", dir=dst.parent) as work:
         chosen, m = _reach_target(src, Path(work), start, end, loud, target, fades, timeout)
         os.replace(chosen, dst)
-    return Measured(duration, m.i, m.tp)
+    return Measured(duration, m.i, m.tp, "linear" if chosen.name == "linear.wav" else "limited")
 
 
 def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, target: LoudnessTarget,
