@@ -11,14 +11,15 @@ CONTAINER = "wav"
 # Bump when processing changes so cached renders made the old way are not reused.
 FORMAT_VERSION = 1
 
-# ffmpeg output options producing the canonical format; bitexact keeps renders reproducible.
-OUTPUT_ARGS: tuple[str, ...] = (
-    "-ar", str(SAMPLE_RATE), "-ac", str(CHANNELS), "-c:a", CODEC,
-    "-map_metadata", "-1", "-bitexact", "-rf64", "auto", "-f", CONTAINER,
-)
+# ffmpeg output options writing the canonical container; bitexact keeps renders reproducible.
+ENCODE_ARGS: tuple[str, ...] = ("-c:a", CODEC, "-map_metadata", "-1", "-bitexact", "-rf64", "auto", "-f", CONTAINER)
+# The same with the sample rate and channel conversion, for simple (-af / lavfi) commands.
+OUTPUT_ARGS: tuple[str, ...] = ("-ar", str(SAMPLE_RATE), "-ac", str(CHANNELS), *ENCODE_ARGS)
 
 # aformat stage that converts any decoded audio to float, 48 kHz, mono for filtering.
 FILTER_INPUT = f"aformat=sample_fmts=flt:sample_rates={SAMPLE_RATE}:channel_layouts=mono"
+# Last stage of a -filter_complex graph: what gets written (-ar/-ac there upset re-negotiation).
+FILTER_OUTPUT = f"aformat=sample_fmts=s16:sample_rates={SAMPLE_RATE}:channel_layouts=mono"
 
 
 def describe() -> str:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio import ffmpeg
-from audio.errors import AudioError, BadAudio
-from audio.format import FILTER_INPUT, OUTPUT_ARGS, SAMPLE_RATE
+from audio.errors import AudioError, BadAudio, ToolFailed
+from audio.format import ENCODE_ARGS, FILTER_INPUT, FILTER_OUTPUT, SAMPLE_RATE
 
 # Quieter than this (LUFS) is treated as silence or noise only: gaining it up would air hiss.
 SILENT_LUFS = -60.0
@@ -22,6 +22,8 @@ KEEP_BEFORE_S = 0.03
 KEEP_AFTER_S = 0.10
 FADE_IN_S = 0.02
 FADE_OUT_S = 0.05
+# The first pass runs before the length is known; decoding even hours of audio takes far less.
+ANALYZE_TIMEOUT_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _loudnorm_stage(loud: Loudness, target: LoudnessTarget) -> str:
         f"loudnorm=I={target.i}:TP={target.tp}:LRA={target.lra}:"
         f"measured_I={loud.i:.2f}:measured_TP={loud.tp:.2f}:measured_LRA={loud.lra:.2f}:"
         f"measured_thresh={loud.thresh:.2f}:offset=0:linear=true:print_format=json,"
-        f"aresample={SAMPLE_RATE}"
+        f"{FILTER_INPUT}"
     )
 
 
@@ -171,12 +173,17 @@ def _limiter_stage(gain_db: float, ceiling_db: float) -> str:
     return (
         f"apad=pad_dur=0.1,volume={gain_db:.3f}dB,aresample={SAMPLE_RATE * 4},"
         f"alimiter=limit={limit:.5f}:attack=2:release=50:level=false:latency=true,"
-        f"aresample={SAMPLE_RATE}"
+        f"{FILTER_INPUT}"
     )
 
 
-def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool, timeout: float) -> str:
-    """Cut [start, end) samples, apply the gain stage and fades, write canonical WAV to dst."""
+def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool,
+            timeout: float) -> tuple[str, Loudness]:
+    """Cut [start, end) samples, apply the gain stage and fades, write canonical WAV to dst.
+
+    The same pass measures exactly what it writes (16-bit samples, asplit into ebur128),
+    saving a decode and an ffmpeg start per attempt.
+    """
     n = end - start
     parts = [FILTER_INPUT, f"atrim=start_sample={start}:end_sample={end}", "asetpts=PTS-STARTPTS", stage,
              f"atrim=end_sample={n}"]
@@ -184,9 +191,10 @@ def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool,
         dur = n / SAMPLE_RATE
         fin, fout = min(FADE_IN_S, dur / 4), min(FADE_OUT_S, dur / 4)
         parts += [f"afade=t=in:d={fin:.4f}", f"afade=t=out:st={dur - fout:.4f}:d={fout:.4f}"]
-    proc = ffmpeg.run(["-nostats", "-i", str(src), "-vn", "-af", ",".join(parts), *OUTPUT_ARGS, "-y", str(dst)],
-                      timeout=timeout)
-    return proc.stderr
+    graph = f"[0:a]{','.join(parts)},{FILTER_OUTPUT},asplit=2[out][m];[m]{_MEASURE},anullsink"
+    proc = ffmpeg.run(["-nostats", "-i", str(src), "-filter_complex", graph, "-map", "[out]", *ENCODE_ARGS,
+                       "-y", str(dst)], timeout=timeout)
+    return proc.stderr, _parse_ebur128(proc.stderr)
 
 
 def _loudnorm_type(stderr: str) -> str:
@@ -207,10 +215,15 @@ def _process(src: Path, dst: Path, target: LoudnessTarget, *, trim: bool, fades:
              silence_db: float) -> Measured:
     """Shared body of finish() and normalize()."""
     src = Path(src)
-    info = ffmpeg.probe(src)
-    timeout = 60.0 + info.duration_s
-    a = _analyze(src, silence_db, timeout)
+    if not src.is_file():
+        ffmpeg.probe(src)  # raises the clear "file not found" BadAudio
+    try:
+        a = _analyze(src, silence_db, ANALYZE_TIMEOUT_S)
+    except ToolFailed:
+        ffmpeg.probe(src)  # a file that is not audio gets the clear BadAudio sentence
+        raise
     _check_not_silent(src, a)
+    timeout = 60.0 + a.samples / SAMPLE_RATE
     start, end = 0, a.samples
     if trim:
         start = max(0, a.sound_start - round(KEEP_BEFORE_S * SAMPLE_RATE))
@@ -232,8 +245,7 @@ def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, t
     # Linear gain is exact and keeps the dynamics; loudnorm allows it only if peaks stay under TP.
     if loud.tp + gain <= target.tp - 0.1:
         out = work / "linear.wav"
-        err = _render(src, out, start, end, _loudnorm_stage(loud, target), fades, timeout)
-        m = _measure(out, timeout)
+        err, m = _render(src, out, start, end, _loudnorm_stage(loud, target), fades, timeout)
         if _ok(m, target) and _loudnorm_type(err) == "linear":
             return out, m
     # loudnorm's dynamic mode undershoots on peaky TTS (-16.8 for -16) and on clips < 3 s,
@@ -242,8 +254,7 @@ def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, t
     best: tuple[float, Path, Loudness] | None = None
     for attempt in range(4):
         out = work / f"limited{attempt}.wav"
-        _render(src, out, start, end, _limiter_stage(gain, ceiling), fades, timeout)
-        m = _measure(out, timeout)
+        _, m = _render(src, out, start, end, _limiter_stage(gain, ceiling), fades, timeout)
         if m.tp <= target.tp and (best is None or abs(m.i - target.i) < best[0]):
             best = (abs(m.i - target.i), out, m)
         if _ok(m, target):
