@@ -179,11 +179,9 @@ def _limiter_stage(gain_db: float, ceiling_db: float) -> str:
 
 def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool,
             timeout: float) -> tuple[str, Loudness]:
-    """Cut [start, end) samples, apply the gain stage and fades, write canonical WAV to dst.
-
-    The same pass measures exactly what it writes (16-bit samples, asplit into ebur128),
-    saving a decode and an ffmpeg start per attempt.
-    """
+    """Cut [start, end) samples, apply the gain stage and fades, write canonical WAV, measure it."""
+    # Measuring the written 16-bit samples in the same pass (asplit into ebur128) saves a
+    # decode and an ffmpeg start per attempt.
     n = end - start
     parts = [FILTER_INPUT, f"atrim=start_sample={start}:end_sample={end}", "asetpts=PTS-STARTPTS", stage,
              f"atrim=end_sample={n}"]

@@ -1,9 +1,8 @@
-"""Play one file to its sinks through one real-time ffmpeg process, and report what was aired.
+"""Play one file to its sinks through one real-time ffmpeg process, and report what was aired."""
+# Seconds played come from ffmpeg's `-progress` out_time (audio actually written), not from the
+# wall clock. "First audio out" is the monotonic time the first progress block with out_time > 0
+# arrives; with STATS_PERIOD_S = 0.05 that is at most ~50 ms after ffmpeg wrote its first audio.
 
-Seconds played come from ffmpeg's `-progress` out_time (audio actually written), not from the
-wall clock. "First audio out" is the monotonic time the first progress block with out_time > 0
-arrives; with STATS_PERIOD_S = 0.05 that is at most ~50 ms after ffmpeg wrote its first audio.
-"""
 from __future__ import annotations
 
 import contextlib

@@ -1,16 +1,15 @@
-"""Render text to a cached, finished canonical WAV through a chain of voices with fallback.
+"""Render text to a cached, finished canonical WAV through a chain of voices with fallback."""
+# Chain and cache rule: for each link in order, a cached render of *that* link is used if
+# present; otherwise the link is synthesised; on failure the reason is recorded and the next
+# link is tried. So a better voice placed first is always tried again before an older cached
+# render of a fallback voice is reused, and `fallback_reasons` always says why earlier voices
+# did not speak. The cache key covers the text/segments, engine, resolved voice, options,
+# loudness target and FORMAT_VERSION, so it names exactly one sound.
+#
+# Length rule: a render longer than max_seconds raises TooLong but stays in the cache: it is
+# good audio, the limit is the caller's slot policy, and the same text will be too long again
+# (checked on cache hits too) without paying for synthesis twice.
 
-Chain and cache rule: for each link in order, a cached render of *that* link is used if
-present; otherwise the link is synthesised; on failure the reason is recorded and the next
-link is tried. So a better voice placed first is always tried again before an older cached
-render of a fallback voice is reused, and `fallback_reasons` always says why earlier voices
-did not speak. The cache key covers the text/segments, engine, resolved voice, options,
-loudness target and FORMAT_VERSION, so it names exactly one sound.
-
-Length rule: a render longer than max_seconds raises TooLong but stays in the cache: it is
-good audio, the limit is the caller's slot policy, and the same text will be too long again
-(checked on cache hits too) without paying for synthesis twice.
-"""
 from __future__ import annotations
 
 import dataclasses

@@ -1,10 +1,9 @@
-"""Audio benchmarks: espeak-ng real-time factor, and assembling a 30-minute broadcast.
+"""Audio benchmarks: espeak-ng real-time factor, and assembling a 30-minute broadcast."""
+# Run: python -m bench.audio_bench [--scale 0.0333] (scale 1 = 30 minutes; --quick = 1 minute).
+# Each assembly method runs in its own child interpreter so its peak memory is measured alone:
+# `*_rss_mb` is the peak resident memory of the whole process tree (child + its ffmpeg), sampled
+# with psutil every 5 ms; `*_maxrss_mb` is the kernel's ru_maxrss of the largest single process.
 
-Run: python -m bench.audio_bench [--scale 0.0333] (scale 1 = 30 minutes; --quick = 1 minute).
-Each assembly method runs in its own child interpreter so its peak memory is measured alone:
-`*_rss_mb` is the peak resident memory of the whole process tree (child + its ffmpeg), sampled
-with psutil every 5 ms; `*_maxrss_mb` is the kernel's ru_maxrss of the largest single process.
-"""
 from __future__ import annotations
 
 import argparse

@@ -19,6 +19,7 @@ def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tone(tmp_path_factory.mktemp("play") / "programme.wav", 2.0)
 
 
+@pytest.mark.slow
 def test_file_sink_records_in_real_time(src: Path, tmp_path: Path) -> None:
     mp3, wav = FileSink(tmp_path / "air" / "check.mp3"), FileSink(tmp_path / "air" / "check.wav")
     player = Player()
@@ -34,6 +35,7 @@ def test_file_sink_records_in_real_time(src: Path, tmp_path: Path) -> None:
     assert not part_path(mp3).exists() and not part_path(wav).exists()
 
 
+@pytest.mark.slow
 def test_null_sink(src: Path) -> None:
     result = play(src, [NullSink()], start_at_s=1.0, timeout=10)
     assert result.error is None and result.seconds_played == pytest.approx(1.0, abs=0.05)
@@ -47,6 +49,7 @@ def test_alsa_without_sound_card_fails_clearly(src: Path) -> None:
     assert result.error is not None and "ALSA 'default'" in result.error
 
 
+@pytest.mark.slow
 def test_stop_mid_play_reports_what_was_aired(src: Path, tmp_path: Path) -> None:
     sink = FileSink(tmp_path / "cut.wav")
     player = Player()
@@ -59,6 +62,7 @@ def test_stop_mid_play_reports_what_was_aired(src: Path, tmp_path: Path) -> None
     assert ffmpeg.probe(sink.path).duration_s == pytest.approx(result.seconds_played, abs=0.1)
 
 
+@pytest.mark.slow
 def test_resume_plays_only_the_rest(src: Path, tmp_path: Path) -> None:
     sink = FileSink(tmp_path / "rest.wav")
     result = play(src, [sink], start_at_s=1.4, timeout=10)
