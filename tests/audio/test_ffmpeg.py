@@ -48,3 +48,11 @@ def test_parse_progress_takes_last_complete_block() -> None:
     lines = ["out_time_us=100", "progress=continue", "out_time_us=2500000", "progress=end", "out_time_us=9"]
     block = ffmpeg.parse_progress(lines)
     assert ffmpeg.out_time_s(block) == pytest.approx(2.5)
+
+
+def test_probe_finds_duration_of_streamed_webm(tmp_path: Path) -> None:
+    src = tone(tmp_path / "a.wav", 2.0)
+    webm = tmp_path / "recorder.webm"
+    ffmpeg.run(["-i", str(src), "-c:a", "libopus", "-live", "1", "-f", "webm", str(webm)])
+    info = ffmpeg.probe(webm)  # no duration in the container: found by decoding
+    assert info.codec == "opus" and info.duration_s == pytest.approx(2.0, abs=0.05)

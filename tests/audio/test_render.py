@@ -7,12 +7,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audio import ffmpeg
 from audio.errors import AllEnginesFailed, AudioError, EmptyText, SynthesisFailed, TooLong
 from audio.format import is_canonical_wav
 from audio.loudness import LoudnessTarget
-from audio.render import cache_paths, render_speech, render_to_file
+from audio.render import cache_key, cache_paths, render_speech, render_to_file, segments_of
 from audio.tts import gtts_engine
 from audio.tts.base import VoiceSpec
 from audio.tts.espeak import EspeakEngine
@@ -182,3 +184,16 @@ def test_render_to_file_wav_and_mp3(cache_dir: Path, tmp_path: Path) -> None:
     assert mp3.cached and ffmpeg.probe(mp3.path).codec == "mp3"
     with pytest.raises(AudioError, match=r"\.wav hoặc \.mp3"):
         render_to_file(GREETING, [ESPEAK], tmp_path / "out.flac", cache_dir)
+
+
+_segments = st.lists(st.tuples(st.text(min_size=1, max_size=30).filter(str.strip), st.integers(0, 5000)),
+                     min_size=1, max_size=5)
+
+
+@given(_segments, _segments)
+def test_cache_key_names_exactly_one_sound(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> None:
+    target = LoudnessTarget()
+    key_a = cache_key(segments_of(a), "espeak", "vi", (), target)
+    assert key_a == cache_key(segments_of(list(a)), "espeak", "vi", (), target)
+    assert (key_a == cache_key(segments_of(b), "espeak", "vi", (), target)) == (segments_of(a) == segments_of(b))
+    assert key_a != cache_key(segments_of(a), "espeak", "vi-vn-x-south", (), target)
