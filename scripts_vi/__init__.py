@@ -1,0 +1,1 @@
+"""Pure Vietnamese text tools: cleaning, legacy encodings, import, script files, normalisation."""

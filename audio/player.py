@@ -1,0 +1,234 @@
+"""Play one file to its sinks through one real-time ffmpeg process, and report what was aired."""
+# Seconds played come from ffmpeg's `-progress` out_time (audio actually written), not from the
+# wall clock. "First audio out" is the monotonic time the first progress block with out_time > 0
+# arrives; with STATS_PERIOD_S = 0.05 that is at most ~50 ms after ffmpeg wrote its first audio.
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from audio import ffmpeg
+from audio.errors import AudioError
+from audio.format import wav_duration
+from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, part_path, redact
+
+
+@dataclass(frozen=True)
+class PlayResult:
+    """How a playout ended: exit code, seconds aired (per ffmpeg), and a Vietnamese error or None."""
+
+    returncode: int | None
+    seconds_played: float
+    error: str | None = None
+    stopped: bool = False
+    stderr_tail: str = ""
+
+
+def _sink_error(sinks: Sequence[Sink], src: Path, stderr: str) -> str:
+    """One Vietnamese sentence naming the output (or source) ffmpeg's stderr blames."""
+    low = stderr.lower()
+    for sink in sinks:
+        if isinstance(sink, AlsaSink) and ("alsa" in low or "audio device" in low):
+            return (f"Không mở được thiết bị âm thanh ALSA '{sink.device}': hãy kiểm tra card âm thanh "
+                    "(`aplay -l`) hoặc chọn thiết bị khác.")
+        if isinstance(sink, IcecastSink) and ("icecast" in low or "tcp://" in low or "connection" in low):
+            return (f"Không gửi được luồng tới {describe(sink)}: hãy kiểm tra Icecast đang chạy, "
+                    "đúng cổng và đúng mật khẩu nguồn.")
+        if isinstance(sink, FileSink) and str(part_path(sink)).lower() in low:
+            return (f"Không ghi được tệp thu lại '{sink.path}': hãy kiểm tra thư mục tồn tại, "
+                    "có quyền ghi và còn chỗ trống.")
+    if str(src).lower() in low:
+        return f"Không đọc được tệp phát '{src.name}': hãy tạo lại âm thanh của chương trình này."
+    last = redact(stderr.strip().splitlines()[-1]) if stderr.strip() else "không rõ lỗi"
+    return f"ffmpeg dừng phát vì lỗi ({last}): hãy kiểm tra các đầu ra phát sóng."
+
+
+class Player:
+    """One playout at a time; start() returns quickly, wait()/stop()/kill() return a PlayResult."""
+
+    def __init__(self) -> None:
+        """Idle player."""
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh per-playout state."""
+        self._lock = threading.Lock()
+        self._played = 0.0
+        self._spawned_at = 0.0
+        self._first_audio_at: float | None = None
+        self._first_audio = threading.Event()
+        self._stderr: deque[str] = deque(maxlen=40)
+        self._threads: list[threading.Thread] = []
+        self._sinks: tuple[Sink, ...] = ()
+        self._src = Path()
+        self._expected: float | None = None
+        self._stopped = False
+        self._result: PlayResult | None = None
+
+    def start(self, src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True) -> float:
+        """Spawn ffmpeg playing src to sinks from start_at_s; return the monotonic spawn time."""
+        if self._proc is not None and self._proc.poll() is None:
+            raise AudioError("Đang phát một chương trình khác: hãy dừng nó trước khi phát tiếp.")
+        src = Path(src)
+        if not src.is_file():
+            raise AudioError(f"Không tìm thấy tệp phát '{src}': hãy tạo lại âm thanh của chương trình này.")
+        cmd = build_playout_command(src, sinks, start_at_s, realtime)
+        for sink in sinks:
+            if isinstance(sink, FileSink):
+                try:
+                    Path(sink.path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise AudioError(
+                        f"Không tạo được thư mục cho tệp thu lại '{sink.path}' ({exc.strerror}): "
+                        "hãy kiểm tra đường dẫn và quyền ghi."
+                    ) from exc
+        self._reset()
+        self._sinks, self._src = tuple(sinks), src
+        total = wav_duration(src)
+        self._expected = None if total is None else max(0.0, total - start_at_s)
+        self._spawned_at = time.monotonic()
+        self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._threads = [
+            threading.Thread(target=self._read_progress, name="playout-progress", daemon=True),
+            threading.Thread(target=self._read_stderr, name="playout-stderr", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self._spawned_at
+
+    def _read_progress(self) -> None:
+        """Follow -progress blocks: update seconds played and note the first audio out."""
+        assert self._proc is not None and self._proc.stdout is not None
+        for raw in self._proc.stdout:
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key != "out_time_us":
+                continue
+            seconds = ffmpeg.out_time_s({key: value})
+            with self._lock:
+                self._played = max(self._played, seconds)
+            if seconds > 0 and self._first_audio_at is None:
+                self._first_audio_at = time.monotonic()
+                self._first_audio.set()
+
+    def _read_stderr(self) -> None:
+        """Keep the last stderr lines (secrets redacted); draining also keeps ffmpeg from blocking."""
+        assert self._proc is not None and self._proc.stderr is not None
+        for raw in self._proc.stderr:
+            self._stderr.append(redact(raw.decode("utf-8", "replace").rstrip()))
+
+    def first_audio_at(self) -> float | None:
+        """Monotonic time the first audio was written, None until then."""
+        return self._first_audio_at
+
+    def wait_first_audio(self, timeout: float) -> float | None:
+        """Block until first audio out (or timeout/exit); return its monotonic time or None."""
+        deadline = time.monotonic() + timeout
+        while not self._first_audio.wait(0.01):
+            if time.monotonic() >= deadline or self._proc is None or self._proc.poll() is not None:
+                break
+        return self._first_audio_at
+
+    def start_latency(self) -> float | None:
+        """Seconds from spawn to first audio out, None until audio flowed."""
+        return None if self._first_audio_at is None else self._first_audio_at - self._spawned_at
+
+    def position(self) -> float:
+        """Seconds aired so far according to ffmpeg."""
+        with self._lock:
+            return self._played
+
+    def elapsed(self) -> float:
+        """Wall-clock seconds since the process was spawned."""
+        return 0.0 if self._proc is None else time.monotonic() - self._spawned_at
+
+    @property
+    def running(self) -> bool:
+        """Whether ffmpeg is still playing."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def wait(self, timeout: float | None = None) -> PlayResult:
+        """Wait for the playout to end; TimeoutError if it is still playing after timeout seconds."""
+        if self._proc is None:
+            raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
+        try:
+            self._proc.wait(timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise TimeoutError(f"playout still running after {timeout} s") from exc
+        return self._finish()
+
+    def stop(self, grace_s: float = 3.0) -> PlayResult:
+        """End gracefully: 'q' lets ffmpeg close files cleanly; terminate/kill if it does not."""
+        if self._proc is None:
+            raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
+        self._stopped = True
+        if self._proc.poll() is None:
+            with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+                assert self._proc.stdin is not None
+                self._proc.stdin.write(b"q")
+                self._proc.stdin.flush()
+            try:
+                self._proc.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                self._proc.terminate()
+                try:
+                    self._proc.wait(grace_s)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+        return self._finish()
+
+    def kill(self) -> PlayResult:
+        """End at once (SIGKILL); air-check files may lack their final frames."""
+        if self._proc is None:
+            raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
+        self._stopped = True
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        return self._finish()
+
+    def _finish(self) -> PlayResult:
+        """Collect the result once the process ended; rename air-check files into place."""
+        if self._result is not None:
+            return self._result
+        assert self._proc is not None
+        for thread in self._threads:
+            thread.join(timeout=5)
+        with contextlib.suppress(OSError, ValueError):
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        for sink in self._sinks:
+            if isinstance(sink, FileSink):
+                part = part_path(sink)
+                if part.is_file() and part.stat().st_size > 0:
+                    os.replace(part, sink.path)
+                else:
+                    part.unlink(missing_ok=True)
+        code = self._proc.returncode
+        tail = "\n".join(self._stderr)
+        played = self.position()
+        error: str | None = None
+        if code != 0 and not self._stopped:
+            error = _sink_error(self._sinks, self._src, tail)
+        elif code == 0 and not self._stopped and (self._expected or 0) > 0.2 and played == 0:
+            # A player that exits 0 without airing anything is a silent failure (ffplay does this).
+            error = "Trình phát kết thúc mà không phát được âm thanh nào: hãy kiểm tra tệp phát và các đầu ra."
+        self._result = PlayResult(code, played, error, self._stopped, tail)
+        return self._result
+
+
+def play(src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, timeout: float | None = None) -> PlayResult:
+    """Play src to sinks and block until it ends (convenience for scripts)."""
+    player = Player()
+    player.start(src, sinks, start_at_s)
+    return player.wait(timeout)
+

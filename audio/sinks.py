@@ -1,0 +1,115 @@
+"""Playout sinks and the one ffmpeg command that plays a file to all of them in real time."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from audio import ffmpeg
+from audio.errors import AudioError
+from audio.format import SAMPLE_RATE
+
+# How often ffmpeg reports progress; it bounds how late "first audio out" is noticed.
+STATS_PERIOD_S = 0.05
+
+
+@dataclass(frozen=True)
+class NullSink:
+    """Discard the audio (timing only): tests and dry runs."""
+
+
+@dataclass(frozen=True)
+class FileSink:
+    """Air-check recording; the extension decides the format: .mp3 (64 kbit/s mono) or .wav."""
+
+    path: Path
+    bitrate: str = "64k"
+
+
+@dataclass(frozen=True)
+class AlsaSink:
+    """A sound card through ALSA."""
+
+    device: str = "default"
+
+
+@dataclass(frozen=True)
+class IcecastSink:
+    """A stream to an Icecast server: icecast://source:PASSWORD@host:port/mount."""
+
+    url: str
+    bitrate: str = "64k"
+    content_type: str = "audio/mpeg"
+    name: str = "loaxa"
+
+
+Sink = NullSink | FileSink | AlsaSink | IcecastSink
+
+
+def part_path(sink: FileSink) -> Path:
+    """Hidden name an air-check is written under until playout ends (then renamed)."""
+    path = Path(sink.path)
+    return path.with_name(f".{path.name}.part")
+
+
+def redact(text: str) -> str:
+    """Text with Icecast source passwords replaced by ***, safe for logs and people."""
+    return re.sub(r"(icecast://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
+def describe(sink: Sink) -> str:
+    """Short human name of a sink, without secrets."""
+    if isinstance(sink, FileSink):
+        return f"tệp {sink.path}"
+    if isinstance(sink, AlsaSink):
+        return f"ALSA {sink.device}"
+    if isinstance(sink, IcecastSink):
+        parts = urlsplit(sink.url)
+        return f"Icecast {parts.hostname}:{parts.port}{parts.path}"
+    return "null"
+
+
+def output_args(sink: Sink) -> list[str]:
+    """ffmpeg output options for one sink (after a -map of the audio)."""
+    if isinstance(sink, NullSink):
+        return ["-f", "null", "-"]
+    if isinstance(sink, FileSink):
+        ext = Path(sink.path).suffix.lower()
+        if ext == ".mp3":
+            return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-f", "mp3", "-y", str(part_path(sink))]
+        if ext == ".wav":
+            return ["-c:a", "pcm_s16le", "-ac", "1", "-f", "wav", "-y", str(part_path(sink))]
+        raise AudioError(f"Không ghi được tệp thu lại '{Path(sink.path).name}': hãy đặt đuôi .mp3 hoặc .wav.")
+    if isinstance(sink, AlsaSink):
+        return ["-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "alsa", sink.device]
+    if isinstance(sink, IcecastSink):
+        if not sink.url.startswith("icecast://"):
+            raise AudioError(
+                f"Địa chỉ Icecast '{redact(sink.url)}' không hợp lệ: "
+                "hãy viết dạng icecast://source:MẬT_KHẨU@máy:cổng/điểm_phát."
+            )
+        if sink.content_type != "audio/mpeg":
+            raise AudioError(f"Chưa hỗ trợ kiểu luồng '{sink.content_type}': hãy dùng audio/mpeg.")
+        return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-content_type", sink.content_type,
+                "-ice_name", sink.name, "-f", "mp3", sink.url]
+    raise TypeError(f"unknown sink {sink!r}")
+
+
+def build_playout_command(src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0,
+                          realtime: bool = True) -> list[str]:
+    """One ffmpeg command reading src (in real time, from start_at_s) and feeding every sink."""
+    if not sinks:
+        raise AudioError("Chưa chọn đầu ra phát sóng nào: hãy cấu hình ít nhất một đầu ra (loa, tệp, Icecast).")
+    if start_at_s < 0:
+        raise AudioError(f"Vị trí bắt đầu {start_at_s} giây không hợp lệ: hãy dùng số giây từ 0 trở lên.")
+    args = ["-loglevel", "error", "-nostats", "-progress", "pipe:1", "-stats_period", str(STATS_PERIOD_S)]
+    if realtime:
+        args.append("-re")
+    if start_at_s > 0:
+        args += ["-ss", f"{start_at_s:.3f}"]
+    args += ["-i", str(src)]
+    for sink in sinks:
+        args += ["-map", "0:a", *output_args(sink)]
+    return ffmpeg.command(args)
