@@ -398,6 +398,9 @@ class Broadcast(Base):
     status: Mapped[BroadcastStatus] = mapped_column(_enum(BroadcastStatus), default=BroadcastStatus.PLANNED)
     audio_path: Mapped[str] = mapped_column(String(500), default="")
     audio_duration_s: Mapped[float] = mapped_column(Float, default=0.0)
+    # What playout plays, in order: [{"kind": "file", "path", "offset_s", "duration_s"} |
+    # {"kind": "relay", "url", "offset_s", "duration_s"}]; one file when the programme has no relay.
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     plan_hash: Mapped[str] = mapped_column(String(64), default="")
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
