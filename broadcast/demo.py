@@ -16,7 +16,7 @@ from broadcast.config import Settings
 from broadcast.models import (
     Asset, Campaign, CampaignScript, ContentStatus, Priority, ProgrammeTemplate, Role, Script, Slot, Station, User, Zone,
 )
-from broadcast.rendering import loudness_target, render_script
+from broadcast.rendering import loudness_target, render_scripts
 from broadcast.scripts import approve_script, create_script
 from broadcast.users import create_user
 
@@ -136,10 +136,7 @@ def _load_campaign(session: Session, station: Station, users: dict[str, User], r
 
 
 def _render_all(session: Session, settings: Settings, station: Station, report: DemoReport) -> None:
-    scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))
-    for script in scripts:
-        render, cached = render_script(session, settings, script, station)
-        if cached:
-            report.reused += 1
-        else:
-            report.rendered += 1
+    scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)).all()
+    batch = render_scripts(session, settings, station, scripts)
+    report.rendered, report.reused = batch.rendered, batch.reused
+    report.failed = [f"{script.title}: {reason}" for script, reason in batch.failed]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.batch import RenderJob, render_many
 from audio.loudness import LoudnessTarget
 from audio.render import RenderResult, render_speech
 from audio.tts.base import VoiceSpec
@@ -64,11 +65,16 @@ def current_render(session: Session, script: Script) -> Render | None:
     )
 
 
-def render_script(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None = None) -> tuple[Render, bool]:
-    """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
+def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
+    """The render job of a script's current version, and its spoken text."""
     spoken = spoken_form(session, script).spoken
-    segments = [(seg.text, seg.pause_ms) for seg in split_for_speech(spoken)]
-    result: RenderResult = render_speech(segments, chain or voice_chain(station, settings), settings.audio_dir / "renders", loudness_target(station))
+    segments = tuple((seg.text, seg.pause_ms) for seg in split_for_speech(spoken))
+    job = RenderJob(str(script.id), segments, tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
+    return job, spoken
+
+
+def _store(session: Session, script: Script, spoken: str, result: RenderResult) -> Render:
+    """Record a render of the script's current version (one row per cache key)."""
     render = session.scalar(select(Render).where(Render.script_id == script.id, Render.script_version == script.version, Render.cache_key == result.cache_key))
     if render is None:
         render = Render(station_id=script.station_id, script_id=script.id, script_version=script.version, cache_key=result.cache_key)
@@ -82,7 +88,43 @@ def render_script(session: Session, settings: Settings, script: Script, station:
     render.lufs = result.lufs
     render.true_peak_db = result.true_peak
     session.flush()
-    return render, result.cached
+    return render
+
+
+def render_script(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None = None) -> tuple[Render, bool]:
+    """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
+    job, spoken = _job(session, settings, script, station, chain)
+    result = render_speech(job.text, job.chain, job.cache_dir, job.target)
+    return _store(session, script, spoken, result), result.cached
+
+
+@dataclass
+class BatchReport:
+    """Outcome of rendering many scripts: counts and the failures with their reasons."""
+
+    rendered: int = 0
+    reused: int = 0
+    failed: list[tuple[Script, str]] = field(default_factory=list)
+
+
+def render_scripts(
+    session: Session, settings: Settings, station: Station, scripts: Sequence[Script],
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchReport:
+    """Render scripts in parallel across the cores; one failure never stops the others or replaces a good render."""
+    prepared = [(_job(session, settings, script, station, None), script) for script in scripts]
+    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress)
+    report = BatchReport()
+    for ((_, spoken), script), outcome in zip(prepared, outcomes):
+        if outcome.result is None:
+            report.failed.append((script, outcome.error or ""))
+            continue
+        _store(session, script, spoken, outcome.result)
+        if outcome.result.cached:
+            report.reused += 1
+        else:
+            report.rendered += 1
+    return report
 
 
 def script_audio(session: Session, script: Script) -> ScriptAudio | None:

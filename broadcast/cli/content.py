@@ -88,38 +88,32 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
 
 
 @click.command("render")
-@click.option("--all", "render_all", is_flag=True, help="Tạo lại âm thanh cho mọi bài đã duyệt.")
+@click.option("--all", "render_all", is_flag=True, help="Tạo lại (hoặc lấy lại từ bộ nhớ đệm) âm thanh cho mọi bài đã duyệt.")
 @click.option("--changed", is_flag=True, help="Chỉ những bài chưa có âm thanh cho phiên bản hiện tại (mặc định).")
 @pass_runtime
 def render(rt: Runtime, render_all: bool, changed: bool) -> None:
-    """Tạo âm thanh cho các bài đã duyệt (dùng lại bộ nhớ đệm khi bài không đổi)."""
+    """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
     require_tools("ffmpeg", "ffprobe")
-    from broadcast.rendering import current_render, render_script
+    from rich.progress import Progress
 
-    factory = rt.factory()
-    rendered = reused = 0
-    failures: list[str] = []
-    with transaction(factory) as session:
+    from broadcast.rendering import current_render, render_scripts
+
+    with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         scripts = list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)))
-        todo = scripts if render_all else [s for s in scripts if current_render(session, s) is None or not Path(current_render(session, s).path).exists()]
-        from rich.progress import Progress
 
+        def needs_render(script: Script) -> bool:
+            render = current_render(session, script)
+            return render is None or not Path(render.path).exists()
+
+        todo = scripts if render_all else [s for s in scripts if needs_render(s)]
         with Progress(transient=True) as progress:
             task = progress.add_task("Đang tạo âm thanh", total=len(todo))
-            for script in todo:
-                try:
-                    with session.begin_nested():
-                        _, cached = render_script(session, rt.settings, script, station)
-                    rendered += not cached
-                    reused += cached
-                except Exception as exc:  # noqa: BLE001 - one failed script must not stop the rest
-                    failures.append(f"{script.title}: {exc}")
-                progress.advance(task)
-    click.echo(f"{rendered} bài tạo mới, {reused} bài dùng lại, {len(scripts) - len(todo)} bài đã sẵn sàng, {len(failures)} bài lỗi.")
-    for failure in failures:
-        click.echo(f"Lỗi: {failure}", err=True)
-    if failures:
+            report = render_scripts(session, rt.settings, station, todo, lambda done, total: progress.update(task, completed=done))
+    click.echo(f"{report.rendered} bài tạo mới, {report.reused} bài dùng lại từ bộ nhớ đệm, {len(scripts) - len(todo)} bài đã sẵn sàng, {len(report.failed)} bài lỗi.")
+    for script, reason in report.failed:
+        click.echo(f"Lỗi: {script.title}: {reason}", err=True)
+    if report.failed:
         sys.exit(1)
 
 
