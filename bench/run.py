@@ -1,0 +1,183 @@
+"""One runner for every benchmark figure, each beside its baseline from the same run.
+
+python bench/run.py [--quick] [--json] [--no-write]
+Writes docs/benchmarks.md (unless --no-write); --json prints one object keyed by figure name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """How one figure is reported: its baseline key, the aim, and whether lower is better."""
+
+    key: str
+    what: str
+    baseline: str | None = None
+    aim: float | None = None
+    lower_is_better: bool = True
+    unit: str = ""
+
+
+FIGURES = [
+    Figure("normalize_chars_per_s", "normalizer throughput on the seed plan, repeated", lower_is_better=False, unit="chars/s"),
+    Figure("tts_rtf_espeak", "espeak-ng render s / audio s, demo pool spoken form", "tts_rtf_espeak_bare", unit="×"),
+    Figure("render_pool_cold_s", "render the demo pool, empty cache", unit="s"),
+    Figure("render_pool_warm_s", "render the demo pool, full cache", aim=1.0, unit="s"),
+    Figure("assemble_30min_s", "assemble a 30-minute broadcast (stream copy)", "naive_pydub_s", unit="s"),
+    Figure("assemble_30min_rss_mb", "peak memory of that assembly", "naive_pydub_rss_mb", aim=100.0, unit="MB"),
+    Figure("plan_month_commune_s", "plan the campaign month for one commune", unit="s"),
+    Figure("plan_month_province_s", "plan a month for 500 communes × 8 zones", unit="s"),
+    Figure("playout_offset_ms_p50", "planned start → first audio out, p50", "apscheduler_delay_ms_p50", unit="ms"),
+    Figure("playout_offset_ms_p95", "planned start → first audio out, p95", "apscheduler_delay_ms_p95", aim=20.0, unit="ms"),
+    Figure("playout_offset_ms_max", "planned start → first audio out, max", "apscheduler_delay_ms_max", unit="ms"),
+    Figure("web_p99_ms", "log and schedule pages, 50 concurrent clients, p99", "static_p99_ms", aim=100.0, unit="ms"),
+    Figure("web_rps", "log and schedule pages, requests per second", "static_rps", lower_is_better=False, unit="req/s"),
+    Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
+]
+
+
+def _normalize(quick: bool) -> dict:
+    import normalize_bench
+
+    return normalize_bench.measure(repeat=3 if quick else 20)
+
+
+def _tts(quick: bool) -> dict:
+    import audio_bench
+    import render_bench
+
+    texts = render_bench.pool_spoken(2 if quick else None)
+    return audio_bench.tts_rtf_espeak(texts, repeats=1 if quick else 3)
+
+
+def _render(quick: bool) -> dict:
+    import render_bench
+
+    return render_bench.render_pool(2 if quick else None)
+
+
+def _assemble(quick: bool) -> dict:
+    import audio_bench
+
+    with tempfile.TemporaryDirectory(prefix="bench-asm-") as tmp:
+        return audio_bench.assemble_30min(Path(tmp), 1 / 30 if quick else 1.0)
+
+
+def _optional(module: str, function: str) -> Callable[[bool], dict]:
+    """A group whose module another part of the project provides; skipped with a note if absent."""
+
+    def run(quick: bool) -> dict:
+        try:
+            mod = __import__(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            return {"_skipped": f"{module}.py not present yet"}
+        return getattr(mod, function)(quick)
+
+    return run
+
+
+GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
+    ("normalize", _normalize),
+    ("tts", _tts),
+    ("render", _render),
+    ("assemble", _assemble),
+    ("plan", _optional("plan_bench", "run")),
+    ("playout", _optional("playout_bench", "run")),
+    ("web", _optional("web_bench", "run")),
+    ("speech", _optional("speech_bench", "run")),
+]
+
+
+def measure(quick: bool) -> tuple[dict, dict]:
+    """Run every group; returns (figures, notes) where notes say why a group gave nothing."""
+    figures: dict = {}
+    notes: dict = {}
+    for name, group in GROUPS:
+        started = time.perf_counter()
+        try:
+            result = group(quick)
+        except Exception as exc:  # noqa: BLE001 - one broken group must not hide the others' figures
+            notes[name] = f"failed: {type(exc).__name__}: {exc}"
+            traceback.print_exc(file=sys.stderr)
+            continue
+        skipped = result.pop("_skipped", None)
+        if skipped:
+            notes[name] = skipped
+        figures.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()})
+        print(f"[bench] {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return figures, notes
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def markdown(figures: dict, notes: dict, quick: bool) -> str:
+    """The benchmarks page: one row per figure with its baseline and their ratio."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks", "",
+        f"Measured {now} on {os.cpu_count()} CPUs ({platform.machine()}, Python {platform.python_version()})"
+        + (" — quick run, small sizes" if quick else "") + ". Produced by `python bench/run.py`; "
+        "absolute times are noisy on shared machines, the ratio to the baseline measured in the same run is what holds.", "",
+        "| figure | what | value | baseline | value / baseline | aim | met |", "|---|---|---|---|---|---|---|",
+    ]
+    for fig in FIGURES:
+        value = figures.get(fig.key)
+        base = figures.get(fig.baseline) if fig.baseline else None
+        ratio = value / base if isinstance(value, (int, float)) and isinstance(base, (int, float)) and base else None
+        met = "—"
+        if fig.aim is not None and isinstance(value, (int, float)):
+            met = "yes" if (value <= fig.aim if fig.lower_is_better else value >= fig.aim) else "**no**"
+        baseline = f"{_fmt(base)} ({fig.baseline})" if fig.baseline else "—"
+        lines.append(f"| `{fig.key}` | {fig.what} | {_fmt(value)} {fig.unit} | {baseline} | {_fmt(ratio)} | {_fmt(fig.aim)} | {met} |")
+    if notes:
+        lines += ["", "Not measured in this run:", ""] + [f"- {k}: {v}" for k, v in notes.items()]
+    extra = sorted(k for k in figures if k not in {f.key for f in FIGURES} | {f.baseline for f in FIGURES})
+    if extra:
+        lines += ["", "Other figures from the same run: " + ", ".join(f"`{k}` = {_fmt(figures[k])}" for k in extra) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print JSON if asked, and write docs/benchmarks.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, under two minutes")
+    parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    figures, notes = measure(args.quick)
+    if not args.no_write:
+        args.out.write_text(markdown(figures, notes, args.quick), encoding="utf-8")
+    if args.json:
+        print(json.dumps({**figures, "_notes": notes, "cpu_count": os.cpu_count()}, ensure_ascii=False))
+    return 1 if any(v.startswith("failed") for v in notes.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
