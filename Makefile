@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
-.PHONY: run test install install-test system system-test demo bench clean
+PHONY_EXTRA := test-sqlite test-postgres
+.PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean
 
 run: install
 	$(PY) -m broadcast demo
@@ -14,6 +15,13 @@ run: install
 
 test: install-test
 	$(PY) -m pytest
+	tools/test-postgres.sh
+
+test-sqlite: install-test
+	$(PY) -m pytest
+
+test-postgres: install-test
+	tools/test-postgres.sh
 
 system:
 	tools/install-system.sh run

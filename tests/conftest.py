@@ -1,24 +1,71 @@
-"""Shared fixtures: a real SQLite file per test, settings under tmp_path, the demo station."""
+"""Shared fixtures: a real database per test (SQLite file, or PostgreSQL when
+LOAXA_TEST_POSTGRES_URL names a server), settings under tmp_path, the demo station."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.engine import make_url
 
 from broadcast.config import Settings, load_settings
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 
+POSTGRES_ADMIN_URL = os.environ.get("LOAXA_TEST_POSTGRES_URL", "")
+
+
+def _admin(sql: str) -> None:
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def new_database(template: str | None = None) -> str:
+    """A fresh, empty PostgreSQL database (or a copy of a template); returns its URL."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a test database, closing whatever still holds it."""
+    if POSTGRES_ADMIN_URL and url.startswith("postgresql"):
+        _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
 
 def make_settings(tmp_path: Path, **overrides) -> Settings:
-    """Settings whose data dir is a fresh temporary folder."""
+    """Settings whose data dir is a fresh temporary folder (and a fresh database on PostgreSQL)."""
+    if POSTGRES_ADMIN_URL and "database_url" not in overrides:
+        overrides["database_url"] = new_database()
     return load_settings(env={}, data_dir=str(tmp_path / "var"), **overrides)
 
 
+def subprocess_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for a `loaxa` child process using the same data dir and database."""
+    env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_DATABASE_URL": settings.database_url}
+    env.update(extra)
+    return env
+
+
+def cli_args(settings: Settings) -> list[str]:
+    """Leading `loaxa` arguments for CliRunner so it uses these settings' data dir."""
+    return ["--data-dir", str(settings.data_dir)]
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def settings(tmp_path: Path):
+    s = make_settings(tmp_path)
+    previous = os.environ.get("LOAXA_DATABASE_URL")
+    if s.database_url:
+        os.environ["LOAXA_DATABASE_URL"] = s.database_url  # so CliRunner and create_app() see it too
+    yield s
+    _restore_env(previous)
+    drop_database(s.database_url)
 
 
 @pytest.fixture
@@ -30,8 +77,8 @@ def factory(settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the demo loaded once per test session (rendering takes a few seconds)."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory):
+    """A data dir (and, on PostgreSQL, a template database) with the demo loaded once per session."""
     from broadcast.demo import load_demo
     from broadcast.timeutil import SystemClock
 
@@ -42,30 +89,43 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, settings, SystemClock().now().astimezone(settings.tz).date())
     engine.dispose()
-    return root / "var"
+    yield settings
+    drop_database(settings.database_url)
 
 
 @pytest.fixture
-def demo_settings(tmp_path: Path, demo_template: Path) -> Settings:
-    """A private copy of the demo data dir for one test (paths inside the DB point at it)."""
+def demo_settings(tmp_path: Path, demo_template: Settings):
+    """A private copy of the demo (files and database) for one test."""
     target = tmp_path / "var"
-    shutil.copytree(demo_template, target)
-    settings = make_settings(tmp_path)
-    _rebase_paths(settings, str(demo_template), str(target))
-    return settings
+    shutil.copytree(demo_template.data_dir, target)
+    overrides = {}
+    if demo_template.database_url:
+        overrides["database_url"] = new_database(template=make_url(demo_template.database_url).database)
+    settings = make_settings(tmp_path, **overrides)
+    _rebase_paths(settings, str(demo_template.data_dir), str(target))
+    previous = os.environ.get("LOAXA_DATABASE_URL")
+    if settings.database_url:
+        os.environ["LOAXA_DATABASE_URL"] = settings.database_url
+    yield settings
+    _restore_env(previous)
+    drop_database(settings.database_url)
+
+
+def _restore_env(previous: str | None) -> None:
+    if previous is None:
+        os.environ.pop("LOAXA_DATABASE_URL", None)
+    else:
+        os.environ["LOAXA_DATABASE_URL"] = previous
 
 
 def _rebase_paths(settings: Settings, old: str, new: str) -> None:
     """Point stored file paths at the copied data dir."""
-    from sqlalchemy import update
-
     from broadcast.models import Asset, Render
 
     engine = make_engine(settings.db_url)
     with engine.begin() as conn:
         for model in (Asset, Render):
-            rows = conn.execute(model.__table__.select()).mappings().all()
-            for row in rows:
+            for row in conn.execute(model.__table__.select()).mappings().all():
                 conn.execute(update(model).where(model.id == row["id"]).values(path=row["path"].replace(old, new, 1)))
     engine.dispose()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from broadcast.rendering import render_script
 from broadcast.scripts import approve_script, create_script
 from broadcast.stations import get_station
 from broadcast.timeutil import SystemClock
+from tests.conftest import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
         session.add(Slot(station_id=station.id, name="Buổi thử", start_time=start.time(), duration_s=45,
                          valid_from=start.date(), valid_to=start.date()))
 
-    env = {**os.environ, "LOAXA_DATA_DIR": str(demo_settings.data_dir), "LOAXA_SYNC_INTERVAL_S": "1", "LOAXA_PRELOAD_S": "2"}
+    env = subprocess_env(demo_settings, LOAXA_SYNC_INTERVAL_S="1", LOAXA_PRELOAD_S="2")
     player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         rows = []

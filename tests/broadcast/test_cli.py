@@ -18,8 +18,8 @@ def run(args: list[str], data_dir: Path, input: str | None = None, env: dict | N
     return CliRunner().invoke(main, ["--data-dir", str(data_dir), *args], input=input, env=env, catch_exceptions=False)
 
 
-def count(data_dir: Path, model) -> int:
-    engine = make_engine(f"sqlite:///{data_dir / 'loaxa.db'}")
+def count(settings, model) -> int:
+    engine = make_engine(settings.db_url)
     with make_session_factory(engine)() as session:
         n = session.scalar(select(func.count()).select_from(model))
     engine.dispose()
@@ -41,18 +41,18 @@ def test_normalize_keeps_lines(tmp_path: Path):
     assert result.exit_code == 0
 
 
-def test_db_upgrade_creates_schema(tmp_path: Path):
-    result = run(["db", "upgrade"], tmp_path)
-    assert result.exit_code == 0 and (tmp_path / "loaxa.db").exists()
+def test_db_upgrade_creates_schema(settings):
+    result = run(["db", "upgrade"], settings.data_dir)
+    assert result.exit_code == 0
+    assert count(settings, User) == 0
 
 
 def test_demo_twice_changes_nothing(demo_settings):
-    data = demo_settings.data_dir
-    before = (count(data, Script), count(data, User))
-    result = run(["demo"], data)
+    before = (count(demo_settings, Script), count(demo_settings, User))
+    result = run(["demo"], demo_settings.data_dir)
     assert result.exit_code == 0, result.output
     assert "không thay đổi gì" in result.output and "0 bài mới tạo, 14 bài dùng lại" in result.output
-    assert (count(data, Script), count(data, User)) == before == (14, 4)
+    assert (count(demo_settings, Script), count(demo_settings, User)) == before == (14, 4)
 
 
 def test_render_reuses_cache(demo_settings):
@@ -87,7 +87,7 @@ def test_missing_tool_is_named(tmp_path: Path):
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "demo"], env={"PATH": str(tmp_path)})
     assert result.exit_code == 1
     assert "Chưa cài ffmpeg" in result.output and "make run" in result.output
-    assert not (tmp_path / "loaxa.db").exists()
+    assert not (tmp_path / "loaxa.db").exists()  # stopped before touching the database
 
 
 def test_bad_setting_stops_with_its_name(tmp_path: Path):
@@ -115,4 +115,4 @@ def test_scripts_import_good_and_bad(demo_settings, tmp_path: Path):
     result = run(["scripts", "import", str(folder)], demo_settings.data_dir)
     assert "Đã nhập: Thông báo lịch tiêm phòng" in result.output
     assert "hong.docx" in result.output
-    assert count(demo_settings.data_dir, Script) == 15
+    assert count(demo_settings, Script) == 15
