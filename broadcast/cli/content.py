@@ -117,4 +117,30 @@ def render(rt: Runtime, render_all: bool, changed: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [normalize_cmd, scripts, tts, render]
+@click.command("check-speech")
+@click.option("--threshold", default=0.65, show_default=True, type=click.FloatRange(0, 1), help="Tỷ lệ lỗi ký tự (CER) trên mức này thì báo bài khó nghe.")
+@pass_runtime
+def check_speech(rt: Runtime, threshold: float) -> None:
+    """Nghe thử tự động (viet-asr): báo bài có âm thanh người nghe dễ nghe nhầm và các từ sai."""
+    from audio import speech_check
+    from broadcast.rendering import current_render
+
+    flagged = 0
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))
+        for script in scripts:
+            render = current_render(session, script)
+            if render is None or not Path(render.path).exists():
+                click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
+                continue
+            result = speech_check.check(Path(render.path), render.spoken_text, threshold)
+            mark = "KHÓ NGHE" if result.flagged else "ổn"
+            click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
+            if result.flagged:
+                flagged += 1
+                click.echo("    từ dễ nghe nhầm: " + ", ".join(list(dict.fromkeys(result.misheard))[:20]))
+    click.echo(f"{flagged} bài vượt ngưỡng {threshold:.2f}.")
+
+
+COMMANDS = [normalize_cmd, scripts, tts, render, check_speech]

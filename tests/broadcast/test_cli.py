@@ -116,3 +116,33 @@ def test_scripts_import_good_and_bad(demo_settings, tmp_path: Path):
     assert "Đã nhập: Thông báo lịch tiêm phòng" in result.output
     assert "hong.docx" in result.output
     assert count(demo_settings, Script) == 15
+
+
+@pytest.mark.skipif(not __import__("audio.speech_check").speech_check.available(), reason="viet-asr is an optional extra")
+def test_check_speech_flags_a_render_that_says_something_else(demo_settings):
+    from sqlalchemy import update
+
+    from broadcast.db import transaction
+    from broadcast.models import ContentStatus, Render
+    from broadcast.rendering import render_script
+    from broadcast.scripts import approve_script, create_script
+    from broadcast.stations import get_station
+
+    factory = make_session_factory(make_engine(demo_settings.db_url))
+    with transaction(factory) as session:
+        session.execute(update(Script).values(status=ContentStatus.DRAFT))
+        station = get_station(session, "cam-tan")
+        approver = session.scalar(select(User).where(User.username == "pheduyet"))
+        good = create_script(session, station, "Họp thôn", "Kính thưa bà con nhân dân. Chiều nay thôn tổ chức họp.")
+        approve_script(session, good, approver)
+        render_script(session, demo_settings, good, station)
+        bad = create_script(session, station, "Bài lệch", "Tháng hành động vì bình đẳng giới năm nay.")
+        approve_script(session, bad, approver)
+        render, _ = render_script(session, demo_settings, bad, station)
+        # The audio no longer matches what the script says: the check must notice.
+        session.execute(update(Render).where(Render.id == render.id).values(spoken_text="một câu hoàn toàn khác về tiêm phòng cho gia súc gia cầm"))
+    result = run(["check-speech"], demo_settings.data_dir)
+    assert result.exit_code == 0, result.output
+    assert "[ổn]" in result.output and "Họp thôn" in result.output
+    assert "[KHÓ NGHE]" in result.output and "Bài lệch" in result.output
+    assert "1 bài vượt ngưỡng" in result.output

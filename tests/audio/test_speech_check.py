@@ -1,0 +1,34 @@
+"""The listening check: CER arithmetic, and real transcription with viet-asr when it is installed."""
+
+from pathlib import Path
+
+import pytest
+
+from audio import speech_check
+from audio.render import render_speech
+from audio.tts.base import VoiceSpec
+
+
+@pytest.mark.parametrize("ref, hyp, expected", [
+    ("Kính thưa bà con", "kính thưa bà con", 0.0),
+    ("abc", "", 1.0),
+    ("ab cd", "ab ce", 0.2),
+    ("", "", 0.0),
+])
+def test_cer(ref, hyp, expected):
+    assert speech_check.cer(ref, hyp) == pytest.approx(expected)
+
+
+def test_misheard_words_names_the_changed_words():
+    assert speech_check.misheard_words("ủy ban nhân dân xã", "ủy ba nhân dân xã") == ["ban"]
+
+
+@pytest.mark.skipif(not speech_check.available(), reason="viet-asr is an optional extra (x86_64, Python 3.11)")
+def test_real_transcription_of_an_espeak_render(tmp_path: Path):
+    spoken = "Kính thưa bà con nhân dân, hôm nay xã tổ chức họp thôn"
+    render = render_speech(spoken, [VoiceSpec("espeak", "vi")], tmp_path)
+    result = speech_check.check(render.path, spoken, threshold=0.9)
+    assert result.heard  # the recognizer heard words
+    assert 0.0 <= result.cer < 0.9  # espeak-ng is robotic but intelligible (measured ~0.45–0.55)
+    silence = speech_check.check(render.path, "một câu hoàn toàn khác không liên quan gì đến đoạn âm thanh", threshold=0.5)
+    assert silence.flagged
