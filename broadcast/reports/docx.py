@@ -373,9 +373,10 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
     else:
         _body(doc, f"Nhật ký phát sóng đã bị thay đổi sau khi ghi: {log.reason}. Các số liệu trên được tính từ nhật ký đã bị thay đổi.",
               bold=True, color=RED)
+    # Keep the last body lines with the signature: Decree 30 does not accept a signature page without text.
     _body(doc, f"Báo cáo được tính từ {vn_number(log.rows_in_period)} dòng nhật ký trong kỳ (số thứ tự {log.first_seq} đến {log.last_seq}); "
-               f"mã băm của dòng cuối: {log.last_hash[:16]}…")
-    _body(doc, f"Trên đây là báo cáo kết quả thông tin, tuyên truyền hưởng ứng {report.name} của {report.station_name}./.", after=12)
+               f"mã băm của dòng cuối: {log.last_hash[:16]}…", keep_next=True)
+    _body(doc, f"Trên đây là báo cáo kết quả thông tin, tuyên truyền hưởng ứng {report.name} của {report.station_name}./.", after=12, keep_next=True)
     _signature(doc, report)
     out = io.BytesIO()
     doc.save(out)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import pytest
+
 from broadcast.config import Settings
+from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Zone
 from broadcast.playout import AirResult, log_broadcast
 from broadcast.programmes import plan_days
 from broadcast.stations import get_station
+from tests.conftest import _rebase_paths, make_settings
 
 FIRST, LAST = date(2024, 11, 15), date(2024, 12, 15)
 MISSED = {5: "Mất điện lưới, máy phát dự phòng không khởi động"}
@@ -58,3 +63,29 @@ def build_month(session: Session, settings: Settings) -> MonthLog:
         log_broadcast(session, station, broadcast, result)
         out.broadcasts += 1
     return out
+
+
+@pytest.fixture(scope="module")
+def month_dir(tmp_path_factory, demo_template):
+    """The demo with a whole campaign month logged (built once for the module)."""
+    root = tmp_path_factory.mktemp("month")
+    shutil.copytree(demo_template, root / "var")
+    settings = make_settings(root)
+    _rebase_paths(settings, str(demo_template), str(root / "var"))
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        injected = build_month(session, settings)
+    engine.dispose()
+    return root, injected
+
+
+@pytest.fixture
+def month(tmp_path, month_dir):
+    """A private copy of the logged month for one test: (settings, factory, injected problems)."""
+    root, injected = month_dir
+    shutil.copytree(root / "var", tmp_path / "var")
+    settings = make_settings(tmp_path)
+    _rebase_paths(settings, str(root / "var"), str(tmp_path / "var"))
+    engine = make_engine(settings.db_url)
+    yield settings, make_session_factory(engine), injected
+    engine.dispose()
