@@ -318,8 +318,9 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
                      str(d.items), "Đạt" if d.met else "Chưa đạt"])
         if not d.met:
             red.add(i)
+    rows.append(["Cộng", minutes(t.target_seconds), minutes(t.aired_seconds), str(t.broadcasts), str(t.items), f"{t.days_met}/{t.days} ngày đạt"])
     _grid(doc, ["Ngày", "Chỉ tiêu (phút)", "Đã phát (phút)", "Số buổi", "Số lượt bài", "Đánh giá"], rows,
-          [3.0, 2.8, 2.8, 2.2, 2.5, 3.2], numeric={0, 1, 2, 3, 4, 5}, red_rows=red)
+          [3.0, 2.8, 2.8, 2.2, 2.5, 3.2], numeric={0, 1, 2, 3, 4, 5}, red_rows=red, bold_rows={len(rows) - 1})
     _picture(doc, charts.daily_chart(report), 15.5, "Biểu đồ 1. Thời lượng nội dung chiến dịch đã phát theo ngày so với chỉ tiêu")
 
     _heading(doc, "3. Buổi phát trễ giờ, bị ngắt hoặc không phát được", 2)

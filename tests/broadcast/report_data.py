@@ -65,9 +65,9 @@ def build_month(session: Session, settings: Settings) -> MonthLog:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def month_dir(tmp_path_factory, demo_template):
-    """The demo with a whole campaign month logged (built once for the module)."""
+    """The demo with a whole campaign month logged (built once per test session)."""
     root = tmp_path_factory.mktemp("month")
     shutil.copytree(demo_template, root / "var")
     settings = make_settings(root)
