@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from broadcast import asrun
 from broadcast.campaigns import daily_target_seconds, get_campaign
 from broadcast.errors import InvalidInput, NotFound
-from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Script, Station, User, Zone
+from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
 from broadcast.stations import station_tz
 from broadcast.timeutil import local_at
 
