@@ -21,6 +21,12 @@ BODY_PT = 13
 TABLE_PT = 11
 TEXT_WIDTH_CM = 16.5  # A4 210 mm minus left 30 mm and right 15 mm
 RED = RGBColor(0xC0, 0x00, 0x00)
+# OOXML schema order: Word refuses a file whose property children are out of sequence.
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+              "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+              "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _rfonts(element, name: str = FONT) -> None:  # type: ignore[no-untyped-def]
@@ -113,7 +119,7 @@ def _rule(container, width_cm: float, column_cm: float) -> None:  # type: ignore
     for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
         top.set(qn(f"w:{key}"), value)
     border.append(top)
-    ppr.append(border)
+    ppr.insert_element_before(border, *AFTER_PBDR)
     run = paragraph.add_run()
     run.font.size = Pt(2)
 
@@ -125,7 +131,7 @@ def _no_borders(table) -> None:  # type: ignore[no-untyped-def]
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    props.append(borders)
+    props.insert_element_before(borders, *AFTER_TBLBORDERS)
 
 
 def _widths(table, widths_cm: list[float]) -> None:  # type: ignore[no-untyped-def]
