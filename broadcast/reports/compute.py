@@ -233,9 +233,13 @@ def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[d
         note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
                 f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ 7 = {_num(per_day / 60, 1)} phút")
         return {d: per_day for d in days}, note
-    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d, 0.0), len(script_seconds)) for d in days}
+    # A day with nothing logged still owes its share: count it at the typical logged day's slot time.
+    logged = sorted(v for v in slot_seconds.values() if v > 0)
+    typical = logged[len(logged) // 2] if logged else 0.0
+    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d) or typical, len(script_seconds)) for d in days}
     if kind == "share_of_slot":
-        note = f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký)"
+        note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
+                "ngày không có nhật ký tính theo ngày phát thông thường)")
     else:
         note = f"{_num(value)} phút nội dung chiến dịch mỗi ngày"
     return targets, note
@@ -351,7 +355,7 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
             outcome = "missed" if missed else "interrupted" if cut else "late"
             problems.append(Problem(
                 broadcast_id=group[0].broadcast_id, day=day.date, planned_start=min(r.planned_start for r in group), outcome=outcome,
-                aired_seconds=round(sum(r.seconds for r in group if r.campaign == campaign.slug and r.status in AIRED), 3),
+                aired_seconds=round(sum((r.seconds for r in group if r.campaign == campaign.slug and r.status in AIRED), 0.0), 3),
                 reason=_reason(group, missed, late), zones=group[0].zones,
             ))
 

@@ -216,3 +216,27 @@ def test_unknown_campaign_and_empty_period_from_the_api(month):
         with pytest.raises(InvalidInput) as err:
             build_report(session, station, "bdg-2024", date(2024, 12, 1), date(2024, 12, 31))
     assert err.value.field == "end"
+
+
+@pytest.mark.parametrize("kind, value, expected", [
+    ("minutes_per_day", 10.0, {date(2024, 11, 15): 600.0, date(2024, 11, 16): 600.0}),
+    # 25 % of the logged 2 × 35 minutes; the unlogged day owes the same as a typical logged day
+    ("share_of_slot", 25.0, {date(2024, 11, 15): 1050.0, date(2024, 11, 16): 1050.0}),
+    ("plays_per_script_week", 7.0, {date(2024, 11, 15): 300.0, date(2024, 11, 16): 300.0}),
+])
+def test_daily_targets(kind, value, expected):
+    from broadcast.reports.compute import daily_targets
+
+    campaign = Campaign(slug="c", target_kind=kind, target_value=value)
+    targets, note = daily_targets(campaign, list(expected), {date(2024, 11, 15): 4200.0}, [100.0, 200.0])
+    assert targets == pytest.approx(expected) and note
+
+
+@pytest.mark.parametrize("voice, label", [
+    ("espeak:vi", "giọng máy espeak-ng"), ("recording", "bản ghi âm người đọc"),
+    ("piper:vi_VN-vais1000-medium", "giọng máy Piper (vi_VN-vais1000-medium)"), ("gtts:vi", "giọng Google (gTTS)"), ("", "không rõ"),
+])
+def test_voice_labels(voice, label):
+    from broadcast.reports.compute import voice_label
+
+    assert voice_label(voice) == label
