@@ -212,15 +212,16 @@ def _reason(rows: Sequence[AsRunEntry], missed: bool, late: bool) -> str:
 
 def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> tuple[date, date]:
     """The report's days: the campaign's by default; a chosen period must lie inside it."""
+    for value, name in ((first, "start"), (last, "end")):
+        if value is not None and not campaign.start_date <= value <= campaign.end_date:
+            raise InvalidInput(
+                f"Ngày {value:%d/%m/%Y} nằm ngoài chiến dịch {campaign.slug} "
+                f"({campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}): hãy chọn ngày trong thời gian chiến dịch.",
+                field=name,
+            )
     start, end = first or campaign.start_date, last or campaign.end_date
     if end < start:
         raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field="end")
-    if start < campaign.start_date or end > campaign.end_date:
-        raise InvalidInput(
-            f"Khoảng {start:%d/%m/%Y}–{end:%d/%m/%Y} nằm ngoài chiến dịch {campaign.slug} "
-            f"({campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}): hãy chọn ngày trong thời gian chiến dịch.",
-            field="start" if start < campaign.start_date else "end",
-        )
     return start, end
 
 

@@ -108,6 +108,7 @@ def test_bad_input_gives_one_sentence_and_no_file(month, tmp_path):
         (("--campaign", "khong-co"), "Không có chiến dịch"),
         (("--campaign", "bdg-2024", "--from", "2024-11-01", "--to", "2024-11-20"), "nằm ngoài chiến dịch"),
         (("--campaign", "bdg-2024", "--from", "2024-12-10", "--to", "2024-12-01"), "trước ngày bắt đầu"),
+        (("--campaign", "bdg-2024", "--from", "2025-01-01"), "nằm ngoài chiến dịch"),
         (("--campaign", "bdg-2024", "--from", "31/02/2024"), "không đúng dạng"),
         (("--campaign", "bdg-2026"), "không có buổi phát nào"),
         ((), "--campaign"),
