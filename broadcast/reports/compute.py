@@ -303,8 +303,8 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
     """Compute a campaign's report for [start, end] (local days) from the station's as-run log."""
     from broadcast.reports.notes import get_note_text
 
-    if isinstance(campaign, str):
-        campaign = get_campaign(session, station, campaign)
+    if isinstance(campaign, str) or campaign.station_id != station.id:
+        campaign = get_campaign(session, station, campaign if isinstance(campaign, str) else campaign.slug)
     first, last = period_bounds(campaign, start, end)
     tz = station_tz(station)
     rows = asrun.query_rows(session, station.id, local_at(first, time(0), tz), local_at(last + timedelta(days=1), time(0), tz))
