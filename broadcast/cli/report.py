@@ -23,7 +23,7 @@ from broadcast.timeutil import SystemClock
 @click.option("--from", "first", default=None, help="Ngày đầu (mặc định: ngày bắt đầu chiến dịch).")
 @click.option("--to", "last", default=None, help="Ngày cuối, tính cả ngày đó (mặc định: ngày kết thúc chiến dịch).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="docx", show_default=True)
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=True), help="Tệp hoặc thư mục để lưu (CSV/JSON không có -o thì in ra màn hình).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=True), help="Tệp hoặc thư mục để lưu; không có -o: CSV/JSON in ra màn hình, DOCX/XLSX lưu vào thư mục hiện tại.")
 @click.option("--table", type=click.Choice(CSV_TABLES), default="days", show_default=True, help="Bảng xuất ra CSV.")
 @click.pass_context
 def report(ctx: click.Context, slug: str | None, first: str | None, last: str | None, fmt: str, output: str | None, table: str) -> None:
