@@ -167,14 +167,17 @@ def _grid(doc, header: list[str], rows: list[list[str]], widths: list[float], nu
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
+    table_rows = table.rows  # python-docx rebuilds these lists on every access: fetch once
     for r, values in enumerate(rows, start=1):
+        row = table_rows[r]
+        cells = row.cells
         for c, value in enumerate(values):
             align = WD_ALIGN_PARAGRAPH.CENTER if c in numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _cell(table.rows[r].cells[c], value, bold=(r - 1) in bold_rows, align=align)
+            _cell(cells[c], value, bold=(r - 1) in bold_rows, align=align)
             if (r - 1) in red_rows:
-                for run in table.rows[r].cells[c].paragraphs[0].runs:
+                for run in cells[c].paragraphs[0].runs:
                     run.font.color.rgb = RED
-        row_pr = table.rows[r]._tr.get_or_add_trPr()
+        row_pr = row._tr.get_or_add_trPr()
         cant = OxmlElement("w:cantSplit")
         row_pr.append(cant)
     _widths(table, widths)
