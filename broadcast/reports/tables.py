@@ -1,0 +1,38 @@
+"""The report's tables as CSV and the whole report as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from broadcast.reports.compute import CampaignReport, to_dict
+
+# Each CSV table, by name: the columns are the JSON keys of that list.
+CSV_TABLES = ("days", "scripts", "zones", "problems")
+CSV_HEADERS = {
+    "days": ["date", "target_seconds", "aired_seconds", "broadcasts", "items", "missed", "late", "interrupted", "met"],
+    "scripts": ["id", "title", "plays", "interrupted", "aired_seconds", "first_aired", "last_aired", "voices", "target_plays"],
+    "zones": ["code", "name", "broadcasts", "items", "aired_seconds"],
+    "problems": ["broadcast_id", "date", "planned_start", "outcome", "aired_seconds", "reason", "zones"],
+}
+
+
+def render_json(report: CampaignReport) -> str:
+    """The JSON contract of the report."""
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=1) + "\n"
+
+
+def render_csv(report: CampaignReport, table: str = "days") -> str:
+    """One table of the report as CSV (the per-day table by default)."""
+    if table not in CSV_TABLES:
+        from broadcast.errors import InvalidInput
+
+        raise InvalidInput(f"Không có bảng {table!r}: chọn một trong {', '.join(CSV_TABLES)}.", field="table")
+    rows = to_dict(report)[table]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_HEADERS[table], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return buffer.getvalue()

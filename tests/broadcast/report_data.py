@@ -1,0 +1,91 @@
+"""A realistic as-run log of the demo's campaign month, written by the same rule playout uses."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import pytest
+
+from broadcast.config import Settings
+from broadcast.db import make_engine, make_session_factory, transaction
+from broadcast.models import Zone
+from broadcast.playout import AirResult, log_broadcast
+from broadcast.programmes import plan_days
+from broadcast.stations import get_station
+from tests.conftest import _rebase_paths, make_settings
+
+FIRST, LAST = date(2024, 11, 15), date(2024, 12, 15)
+MISSED = {5: "Mất điện lưới, máy phát dự phòng không khởi động"}
+FAILED = {40: "Không mở được tệp âm thanh của buổi phát"}
+LATE = {9, 33}
+INTERRUPTED = {20: "Dừng để phát thông báo khẩn cấp về mưa lũ", 51: "Mất kết nối tới cụm loa"}
+ZONED = {12, 13, 44}  # broadcasts aired only on thôn 3 and thôn 4
+
+
+@dataclass
+class MonthLog:
+    """What the builder injected, for tests to check against."""
+
+    broadcasts: int = 0
+    problems: dict[int, str] = field(default_factory=dict)
+
+
+def build_month(session: Session, settings: Settings) -> MonthLog:
+    """Plan the campaign month of the demo and log every broadcast, a few missed, late and cut."""
+    station = get_station(session, "cam-tan")
+    planned = plan_days(session, settings, station, FIRST, LAST, datetime(2024, 11, 1, tzinfo=timezone.utc))
+    zones = {z.code: z for z in session.scalars(select(Zone).where(Zone.station_id == station.id))}
+    out = MonthLog()
+    for i, broadcast in enumerate(sorted(planned.broadcasts, key=lambda b: b.planned_start)):
+        full = sum(item.duration_s for item in broadcast.items)
+        start = broadcast.planned_start
+        if i in MISSED:
+            result = AirResult(None, 0.0, "", error=MISSED[i])
+            out.problems[broadcast.id] = "missed"
+        elif i in FAILED:
+            result = AirResult(start, 0.0, "aircheck,icecast", error=FAILED[i])
+            out.problems[broadcast.id] = "missed"
+        elif i in LATE:
+            result = AirResult(start + timedelta(seconds=95), full, "aircheck,icecast", late=True)
+            out.problems[broadcast.id] = "late"
+        elif i in INTERRUPTED:
+            result = AirResult(start, round(full * 0.45, 3), "aircheck,icecast", error=INTERRUPTED[i])
+            out.problems[broadcast.id] = "interrupted"
+        else:
+            if i in ZONED:
+                broadcast.zone_ids = [zones["thon-3"].id, zones["thon-4"].id]
+            result = AirResult(start + timedelta(seconds=0.2), full, "aircheck,icecast")
+        log_broadcast(session, station, broadcast, result)
+        out.broadcasts += 1
+    return out
+
+
+@pytest.fixture(scope="session")
+def month_dir(tmp_path_factory, demo_template):
+    """The demo with a whole campaign month logged (built once per test session)."""
+    root = tmp_path_factory.mktemp("month")
+    shutil.copytree(demo_template, root / "var")
+    settings = make_settings(root)
+    _rebase_paths(settings, str(demo_template), str(root / "var"))
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        injected = build_month(session, settings)
+    engine.dispose()
+    return root, injected
+
+
+@pytest.fixture
+def month(tmp_path, month_dir):
+    """A private copy of the logged month for one test: (settings, factory, injected problems)."""
+    root, injected = month_dir
+    shutil.copytree(root / "var", tmp_path / "var")
+    settings = make_settings(tmp_path)
+    _rebase_paths(settings, str(root / "var"), str(tmp_path / "var"))
+    engine = make_engine(settings.db_url)
+    yield settings, make_session_factory(engine), injected
+    engine.dispose()
