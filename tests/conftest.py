@@ -93,16 +93,22 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory):
     drop_database(settings.database_url)
 
 
+def clone_settings(source: Settings, root: Path) -> Settings:
+    """A private copy of a data dir and its database under root (a template copy on PostgreSQL)."""
+    target = root / "var"
+    shutil.copytree(source.data_dir, target)
+    overrides = {}
+    if source.database_url:
+        overrides["database_url"] = new_database(template=make_url(source.database_url).database)
+    settings = make_settings(root, **overrides)
+    _rebase_paths(settings, str(source.data_dir), str(target))
+    return settings
+
+
 @pytest.fixture
 def demo_settings(tmp_path: Path, demo_template: Settings):
     """A private copy of the demo (files and database) for one test."""
-    target = tmp_path / "var"
-    shutil.copytree(demo_template.data_dir, target)
-    overrides = {}
-    if demo_template.database_url:
-        overrides["database_url"] = new_database(template=make_url(demo_template.database_url).database)
-    settings = make_settings(tmp_path, **overrides)
-    _rebase_paths(settings, str(demo_template.data_dir), str(target))
+    settings = clone_settings(demo_template, tmp_path)
     previous = os.environ.get("LOAXA_DATABASE_URL")
     if settings.database_url:
         os.environ["LOAXA_DATABASE_URL"] = settings.database_url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -17,7 +17,7 @@ from broadcast.models import Zone
 from broadcast.playout import AirResult, log_broadcast
 from broadcast.programmes import plan_days
 from broadcast.stations import get_station
-from tests.conftest import _rebase_paths, make_settings
+from tests.conftest import _restore_env, clone_settings, drop_database
 
 FIRST, LAST = date(2024, 11, 15), date(2024, 12, 15)
 MISSED = {5: "Mất điện lưới, máy phát dự phòng không khởi động"}
@@ -68,24 +68,25 @@ def build_month(session: Session, settings: Settings) -> MonthLog:
 @pytest.fixture(scope="session")
 def month_dir(tmp_path_factory, demo_template):
     """The demo with a whole campaign month logged (built once per test session)."""
-    root = tmp_path_factory.mktemp("month")
-    shutil.copytree(demo_template, root / "var")
-    settings = make_settings(root)
-    _rebase_paths(settings, str(demo_template), str(root / "var"))
+    settings = clone_settings(demo_template, tmp_path_factory.mktemp("month"))
     engine = make_engine(settings.db_url)
     with transaction(make_session_factory(engine)) as session:
         injected = build_month(session, settings)
     engine.dispose()
-    return root, injected
+    yield settings, injected
+    drop_database(settings.database_url)
 
 
 @pytest.fixture
 def month(tmp_path, month_dir):
     """A private copy of the logged month for one test: (settings, factory, injected problems)."""
-    root, injected = month_dir
-    shutil.copytree(root / "var", tmp_path / "var")
-    settings = make_settings(tmp_path)
-    _rebase_paths(settings, str(root / "var"), str(tmp_path / "var"))
+    source, injected = month_dir
+    settings = clone_settings(source, tmp_path)
+    previous = os.environ.get("LOAXA_DATABASE_URL")
+    if settings.database_url:
+        os.environ["LOAXA_DATABASE_URL"] = settings.database_url
     engine = make_engine(settings.db_url)
     yield settings, make_session_factory(engine), injected
     engine.dispose()
+    _restore_env(previous)
+    drop_database(settings.database_url)
