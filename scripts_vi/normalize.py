@@ -279,7 +279,7 @@ class _Line:
         digits = raw.replace(".", "")
         if len(digits.lstrip("0")) > 9:
             return read_number(digits)
-        n = int(digits) if digits else 0
+        n = int(digits.lstrip("0") or "0")  # long runs of zeros would pass int()'s digit limit
         prev = self.prev_word(i)
         if prev in _ORDINAL_CONTEXT and "." not in raw:
             return read_ordinal(n)

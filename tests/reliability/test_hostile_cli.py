@@ -1,0 +1,115 @@
+"""Every CLI command against hostile input: one clear sentence, no traceback, no change to the database."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import MetaData, func, select
+
+from broadcast.cli import main
+from broadcast.db import make_engine
+from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
+
+
+def snapshot(settings) -> str:
+    """A fingerprint of every table's row count (what 'nothing changed' means here)."""
+    engine = make_engine(settings.db_url)
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        counts = {name: conn.execute(select(func.count()).select_from(table)).scalar() for name, table in sorted(meta.tables.items())}
+    engine.dispose()
+    return hashlib.sha256(repr(counts).encode()).hexdigest()
+
+
+def invoke(settings, args: list[str], input: bytes | str | None = None):
+    result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), *args], input=input)
+    assert "Traceback" not in result.output, result.output
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args}: uncaught {type(result.exception).__name__}: {result.exception}")
+    return result
+
+
+def _hostile_files(folder: Path) -> list[Path]:
+    folder.mkdir()
+    files = []
+    for name, text in TEXTS.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    for name, data in LEGACY_BYTES.items():
+        path = folder / f"{name}.txt"
+        path.write_bytes(data)
+        files.append(path)
+    (folder / "renamed.docx").write_bytes(b"%PDF-1.7 " * 100)
+    bomb = folder / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"\0" * (200 * 1024 * 1024))
+    (folder / "huge.txt").write_bytes(b"a" * (10 * 1024 * 1024))
+    return files + [folder / "renamed.docx", bomb, folder / "huge.txt"]
+
+
+def test_normalize_survives_every_hostile_text(settings, record):
+    tried = 0
+    for name, text in TEXTS.items():
+        result = invoke(settings, ["normalize"], input=text.encode("utf-8", "surrogatepass"))
+        assert result.exit_code == 0, (name, result.output)
+        assert not any(ch.isdigit() for ch in result.stdout), name
+        tried += 1
+    for name, data in LEGACY_BYTES.items():
+        result = invoke(settings, ["normalize"], input=data)
+        assert result.exit_code in (0, 1), (name, result.output)
+        tried += 1
+    record("cli_normalize_hostile_inputs", tried, "texts and byte strings piped to `loaxa normalize` (NUL, RTL marks, HTML, SQL, legacy encodings, 200 kB lines): all read or refused in one sentence")
+
+
+def test_import_takes_the_good_refuses_the_bad_in_one_run(demo_settings, tmp_path: Path, record):
+    files = _hostile_files(tmp_path / "in")
+    result = invoke(demo_settings, ["scripts", "import", *map(str, files)])
+    refused = [line for line in result.output.splitlines() if line.startswith("Không nhập được")]
+    for name in ("renamed.docx", "bomb.docx", "huge.txt", "empty.txt", "spaces.txt", "binary.txt"):
+        assert any(name in line for line in refused), name
+    assert "tcvn3" not in " ".join(refused) and "vni.txt" not in " ".join(refused)
+    record("cli_import_hostile_files", len(files), "files in one `loaxa scripts import` run (legacy encodings, zip bomb, renamed PDF, 10 MB, empty): bad ones refused by name, good ones imported")
+
+
+@pytest.mark.parametrize("command", [["plan", "--date"], ["plan", "--from"], ["log", "--from"], ["report", "--campaign", "bdg-2024", "--format", "json", "--from"]])
+def test_bad_dates_change_nothing(demo_settings, command, record):
+    before = snapshot(demo_settings)
+    for value in DATES:
+        result = invoke(demo_settings, [*command, value])
+        if value in ("1900-01-01", "9999-12-31") and command[0] in ("plan", "log"):
+            continue  # legal dates: an empty plan or log is the right answer
+        assert result.exit_code != 0, (command, value, result.output)
+        assert len(result.output.strip().splitlines()) <= 2, result.output
+    if command[0] != "plan":
+        assert snapshot(demo_settings) == before
+    record(f"cli_bad_dates_{command[0]}_{command[-1].lstrip('-')}", len(DATES), f"hostile dates given to `loaxa {' '.join(command)}`")
+
+
+def test_hostile_names_and_texts_elsewhere(demo_settings, tmp_path: Path, record):
+    before = snapshot(demo_settings)
+    cases = [
+        ["user", "add", TEXTS["sql"], "--role", "editor", "--password", "matkhau123"],
+        ["user", "add", TEXTS["path_traversal"], "--role", "editor", "--password", "matkhau123"],
+        ["user", "add", "canbo", "--role", TEXTS["html_script"], "--password", "matkhau123"],
+        ["user", "add", "canbo", "--role", "editor", "--password", "ngan"],
+        ["user", "passwd", TEXTS["sql"], "--password", "matkhau123"],
+        ["tts", "-o", str(tmp_path / "a.wav"), TEXTS["spaces"]],
+        ["tts", "-o", str(tmp_path / TEXTS["path_traversal"]), "xin chào"],
+        ["tts", "--engine", TEXTS["sql"], "-o", str(tmp_path / "b.wav"), "xin chào"],
+        ["report", "--campaign", TEXTS["path_traversal"], "--format", "json"],
+        ["report", "--campaign", "bdg-2024", "--format", "json", "-o", "/proc/forbidden/x.json"],
+        ["scripts", "import", str(tmp_path / "khong-co")],
+        ["restore", str(tmp_path / "khong-co.tar.gz")],
+    ]
+    for args in cases:
+        result = invoke(demo_settings, args)
+        assert result.exit_code != 0, (args, result.output)
+    assert snapshot(demo_settings) == before
+    assert not (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
+    record("cli_hostile_arguments", len(cases), "hostile names, roles, engines, paths and campaigns: each refused in one sentence, database unchanged")
