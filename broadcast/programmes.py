@@ -421,10 +421,7 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if total > capacity + 1e-6:
         raise InvalidInput(f"Chương trình dài {total / 60:.1f} phút, quá thời lượng buổi phát {capacity / 60:.1f} phút: hãy bỏ bớt một mục.", field="items")
-    ordered = [by_id[i] for i in item_ids]
-    broadcast.items.clear()
-    session.flush()
-    broadcast.items.extend(ordered)
+    broadcast.items = [by_id[i] for i in item_ids]  # same members: nothing is deleted, only the order changes
     broadcast.manual = True
     _renumber(broadcast)
     session.flush()
