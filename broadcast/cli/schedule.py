@@ -52,7 +52,7 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
             "slot_start": p.slot_start.astimezone(tz).isoformat(timespec="seconds"), "slot_end": p.slot_end.astimezone(tz).isoformat(timespec="seconds"),
             "duration_s": round(p.used_s, 3),
             "items": [{
-                "position": i.position, "planned_start": i.start.astimezone(tz).isoformat(timespec="seconds"),
+                "position": i.position, "planned_start": i.start.astimezone(tz).isoformat(timespec="milliseconds"),
                 "duration_s": round(i.duration_s, 3), "type": i.item_type, "title": i.title, "campaign": i.campaign or None,
                 "script_id": i.script_id, "reason": i.reason,
             } for i in p.items],
