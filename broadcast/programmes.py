@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from audio.assemble import assemble
 from broadcast.config import Settings
@@ -219,7 +219,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     for b in session.scalars(select(Broadcast).where(
         Broadcast.station_id == station.id, Broadcast.slot_id.is_not(None), Broadcast.kind.in_(PLANNED_KINDS),
         Broadcast.slot_start >= start_utc, Broadcast.slot_start < end_utc,
-    ).order_by(Broadcast.slot_start, Broadcast.id)):
+    ).order_by(Broadcast.slot_start, Broadcast.id).options(selectinload(Broadcast.items))):
         existing[(b.slot_id, b.slot_start)] = b  # type: ignore[index]
     frozen: dict[tuple[int, datetime], list[Played]] = {}
     for key, b in existing.items():
@@ -295,9 +295,12 @@ def plan_days(session: Session, settings: Settings, station: Station, first: dat
                 title=slot.name, slot_start=occ.start, slot_end=occ.end, planned_start=occ.start, zone_ids=sorted(slot.zone_ids or []),
             )
             session.add(broadcast)
-        elif not save or _started(broadcast, now):
+        elif _started(broadcast, now):
             report.programmes.append(_view_of_broadcast(broadcast, tz, loaded.campaigns))
             report.broadcasts.append(broadcast)
+            continue
+        elif not save:
+            report.programmes.append(_view_of_plan(plan, slot, tz, loaded.campaigns))
             continue
         broadcast.title, broadcast.slot_end, broadcast.zone_ids = slot.name, occ.end, sorted(slot.zone_ids or [])
         if broadcast.status == BroadcastStatus.CANCELLED:
