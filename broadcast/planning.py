@@ -284,6 +284,15 @@ class Programme:
 
     def layout(self) -> list[PlannedItem]:
         """The items in air order, separators only where content stands on both sides, offsets set."""
+        offset = 0.0
+        placed = []
+        for item in self._ordered():
+            placed.append(replace(item, offset_s=offset))
+            offset += item.duration_s
+        return placed
+
+    def _ordered(self) -> list[PlannedItem]:
+        """The items in air order, without offsets."""
         content_after = [False] * (len(self.template) + 1)
         for index in range(len(self.template) - 1, -1, -1):
             part = self.template[index]
@@ -306,16 +315,11 @@ class Programme:
             else:
                 items.extend(self.sections[index])
                 content_before = content_before or (kind in CONTENT_KINDS and bool(self.sections[index]))
-        offset = 0.0
-        placed = []
-        for item in items:
-            placed.append(replace(item, offset_s=offset))
-            offset += item.duration_s
-        return placed
+        return items
 
     def length(self) -> float:
         """Seconds the programme lasts as laid out now."""
-        return sum(i.duration_s for i in self.layout())
+        return sum(i.duration_s for i in self._ordered())
 
     def try_add(self, index: int, item: PlannedItem) -> bool:
         """Append an item to a section if the whole programme still fits the slot."""

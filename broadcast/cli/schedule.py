@@ -13,6 +13,8 @@ from broadcast.errors import InvalidInput
 from broadcast.stations import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 
+STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đang phát", "done": "đã phát", "missed": "bị lỡ",
+                 "interrupted": "bị ngắt", "failed": "lỗi", "cancelled": "đã hủy", "preview": "xem trước"}
 TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
 
 
@@ -65,7 +67,7 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
     for row in rows:
         note = " — xem trước, không lưu vì đã qua giờ phát" if row["preview"] else ""
         click.echo(f"== {row['slot_start'][:16].replace('T', ' ')}–{row['slot_end'][11:16]} {row['title']} "
-                   f"({row['status']}, {row['duration_s'] / 60:.1f} phút){note}")
+                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {row['duration_s'] / 60:.1f} phút){note}")
         for item in row["items"]:
             campaign = f" [{item['campaign']}]" if item["campaign"] else ""
             click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "
