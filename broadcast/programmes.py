@@ -295,7 +295,7 @@ def plan_days(session: Session, settings: Settings, station: Station, first: dat
                 title=slot.name, slot_start=occ.start, slot_end=occ.end, planned_start=occ.start, zone_ids=sorted(slot.zone_ids or []),
             )
             session.add(broadcast)
-        elif _started(broadcast, now):
+        elif broadcast.planned_start <= now or broadcast.status not in (*UNSTARTED, BroadcastStatus.CANCELLED):
             report.programmes.append(_view_of_broadcast(broadcast, tz, loaded.campaigns))
             report.broadcasts.append(broadcast)
             continue
@@ -569,7 +569,9 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         if path is None or not path.exists():
             raise InvalidInput(f"Mục «{item.title}» của buổi phát «{broadcast.title}» không có tệp âm thanh: hãy tạo lại âm thanh rồi lập lịch lại.")
         if item.item_type == ItemType.FILLER and item.duration_s < _wav_seconds(path) - 0.01:
-            path = _cut_filler(path, item.duration_s, settings.audio_dir / "assets" / station.slug / "cuts" / f"{path.stem}-{round(item.duration_s * 1000)}.wav")
+            stat = path.stat()  # a replaced filler file must not reuse cuts of the old one
+            name = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-{round(item.duration_s * 1000)}.wav"
+            path = _cut_filler(path, item.duration_s, settings.audio_dir / "assets" / station.slug / "cuts" / name)
         current.append(path)
     if current:
         runs.append((run_start, current))

@@ -95,6 +95,11 @@ def test_cancelled_when_slot_gets_an_exception(demo_factory, demo_settings):
         slot.exceptions = ["2024-11-16"]
         report = plan_days(session, demo_settings, station, date(2024, 11, 15), date(2024, 11, 16), BEFORE)
         assert [b.slot_start.astimezone(VN_TZ).date() for b in report.cancelled] == [date(2024, 11, 16)]
+        assert len(report.programmes) == 3
+        slot.exceptions = []  # the day is back: its broadcast is revived, not duplicated
+        report = plan_days(session, demo_settings, station, date(2024, 11, 15), date(2024, 11, 16), BEFORE)
+        assert [p.status for p in report.programmes] == ["planned"] * 4 and not report.cancelled
+        assert len(broadcasts(session, date(2024, 11, 15), date(2024, 11, 16))) == 4
 
     run(demo_factory, go)
 
