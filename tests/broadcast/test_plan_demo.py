@@ -1,6 +1,6 @@
 """Planning the demo station in its database: the campaign month, approval, re-planning, assembly, hand edits."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastStatus, Campaign, ProgrammeTemplate, Script, Slot
 from broadcast.programmes import add_one_off, assemble_broadcast, plan_days, preview_days, reorder_items
 from broadcast.scripts import update_script
+from broadcast.slots import create_slot
 from broadcast.stations import get_station
 from broadcast.timeutil import VN_TZ
 
@@ -169,3 +170,21 @@ def test_past_days_are_previewed_not_saved(demo_factory, demo_settings):
 def test_backwards_range_refused(demo_factory, demo_settings):
     with pytest.raises(InvalidInput, match="đứng trước ngày bắt đầu"):
         run(demo_factory, lambda s, st: plan_days(s, demo_settings, st, date(2024, 11, 20), date(2024, 11, 19), BEFORE))
+
+
+def test_extra_campaign_slot_airs_only_on_campaign_days(demo_factory, demo_settings):
+    def go(session, station):
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == "bdg-2024"))
+        with pytest.raises(InvalidInput, match="không có ngày nào trong thời gian chiến dịch bdg-2024"):
+            create_slot(session, station, "Buổi thêm", "11:00", duration_s=900, campaign_id=campaign.id, valid_to=date(2024, 1, 1))
+        extra = create_slot(session, station, "Buổi thêm", "11:00", duration_s=900, campaign_id=campaign.id)
+        plan_days(session, demo_settings, station, date(2024, 11, 14), date(2024, 11, 16), BEFORE)
+        days = [b.slot_start.astimezone(VN_TZ).date() for b in broadcasts(session, date(2024, 11, 14), date(2024, 11, 16)) if b.slot_id == extra.id]
+        assert days == [date(2024, 11, 15), date(2024, 11, 16)]
+        for b in broadcasts(session, date(2024, 11, 15), date(2024, 11, 15)):
+            assert b.kind.value == ("extra" if b.slot_id == extra.id else "regular")
+            assert any(i.campaign_id == campaign.id for i in b.items)
+        daily = sum(i.duration_s for b in broadcasts(session, date(2024, 11, 15), date(2024, 11, 15)) for i in b.items if i.campaign_id)
+        assert daily >= 600
+
+    run(demo_factory, go)
