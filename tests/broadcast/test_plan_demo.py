@@ -154,6 +154,11 @@ def test_reorder_and_one_off(demo_factory, demo_settings):
             add_one_off(session, station, "Thông báo", b.planned_start + timedelta(minutes=5), [script_id], now)
         one = add_one_off(session, station, "Thông báo", datetime(2024, 11, 20, 9, 0, tzinfo=VN_TZ), [script_id], now)
         assert [i.item_type.value for i in one.items] == ["jingle", "script", "jingle"]
+        script = session.get(Script, script_id)
+        update_script(session, script, script.title, script.body + " Sửa.")  # back to draft
+        plan_days(session, demo_settings, station, date(2024, 11, 20), date(2024, 11, 20), now)
+        assert script_id not in [i.script_id for i in b.items] and len(b.items) == len(new) - 1
+        assert [i.offset_s for i in b.items] == sorted(i.offset_s for i in b.items) and b.items[0].offset_s == 0
 
     run(demo_factory, go)
 
