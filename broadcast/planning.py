@@ -530,7 +530,11 @@ def _fill_block(programme: Programme, index: int, campaign: CampaignRule, occ: O
         if placed is None:
             return
         in_broadcast[placed.clip.ref] += 1
-        rotation.record(placed.clip.ref, occ.start)
+        # Remember when the item really starts: separation is checked from the next broadcast's start,
+        # so the real gap between two airings of a script is never shorter than the minimum.
+        ordered = programme._ordered()
+        offset = sum(i.duration_s for i in ordered[:next(n for n, i in enumerate(ordered) if i is item)])
+        rotation.record(placed.clip.ref, occ.start + timedelta(seconds=offset))
         aired_s[campaign.campaign_id] += placed.clip.duration_s
         aired_plays[campaign.campaign_id] += 1
         got += placed.clip.duration_s if unit == "s" else 1.0

@@ -275,3 +275,35 @@ def test_campaign_problems(kw, slots, templates, needle):
 
 def test_feasible_campaign_has_no_problem():
     assert campaign_problems(campaign(), (MORNING, EVENING), {}, ASSETS, VN_TZ) == []
+
+
+# ---------------------------------------------------------------- properties
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(durations=st.lists(st.floats(30, 400), min_size=1, max_size=16), minutes=st.floats(1, 40), extend=st.integers(0, 600),
+       sep=st.sampled_from([0.0, 6.0, 11.0]), news=st.lists(st.floats(20, 900), max_size=5))
+def test_any_month_never_overruns_and_spreads_evenly(durations, minutes, extend, sep, news):
+    entries = tuple(PoolEntry(Clip(i, str(i), d, rank=i)) for i, d in enumerate(durations, start=1))
+    c = campaign(pool=entries, target_value=minutes, extend_slot_s=extend, min_separation_h=sep, end=date(2024, 11, 28))
+    clips = [Clip(100 + i, f"tin {i}", d, rank=100 + i) for i, d in enumerate(news)]
+    result = plan_range(inputs(c, clips=clips), c.start, c.end)
+    plays: Counter[int] = Counter()
+    last: dict[int, datetime] = {}
+    for plan in result.plans:
+        assert plan.used_s <= 1800 + extend + 1e-6
+        refs = [i.ref for i in plan.items if i.campaign_id]
+        if len(entries) >= len(refs):
+            assert len(refs) == len(set(refs))
+        for i in plan.items:
+            if i.campaign_id:
+                at = plan.occurrence.start + timedelta(seconds=i.offset_s)
+                assert i.ref not in last or at - last[i.ref] >= timedelta(hours=sep)
+                last[i.ref] = at
+        plays.update(refs)
+    if plays and len(plays) == len(entries):
+        assert max(plays.values()) - min(plays.values()) <= 2
+    assert result.plans == plan_range(inputs(c, clips=clips), c.start, c.end).plans  # deterministic
