@@ -181,12 +181,12 @@ class _Loaded:
     problems: list[str]
 
 
-def _load(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime) -> _Loaded:
+def _load(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime, save: bool = True) -> _Loaded:
     """Read every planner input for a range (and the rotation history before it) in a few queries."""
     tz = station_tz(station)
     slots = {s.id: s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))}
     templates = {sid: [dict(p) for p in (s.template.items if s.template and s.template.items else [])] for sid, s in slots.items()}
-    if any(p.get("kind") == "filler" for t in templates.values() for p in t):
+    if any(p.get("kind") == "filler" for t in templates.values() for p in t):  # previews too: same plan either way
         ensure_filler(session, settings, station)
     campaigns = list(session.scalars(
         select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
@@ -225,10 +225,10 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
         if b.status == BroadcastStatus.CANCELLED:
             continue
         if _started(b, now) or b.manual:
-            if not _started(b, now):
+            if not _started(b, now) and save:
                 _drop_unapproved(session, b, scripts)
             frozen[key] = [Played(i.campaign_id, i.script_id, i.duration_s, b.planned_start + timedelta(seconds=i.offset_s))
-                           for i in b.items if i.campaign_id and i.script_id]
+                           for i in b.items if i.campaign_id and i.script_id and (_started(b, now) or i.script_id in scripts)]
     inputs = PlanInputs([slot_rule(s) for s in slots.values()], templates, rules, assets, clips, tz, frozen)
     return _Loaded(inputs, slots, scripts, audio, {c.id: c for c in campaigns}, asset_rows, existing, window_first, problems)
 
@@ -289,7 +289,7 @@ def plan_days(session: Session, settings: Settings, station: Station, first: dat
         raise InvalidInput(f"Ngày kết thúc ({last:%d/%m/%Y}) đứng trước ngày bắt đầu ({first:%d/%m/%Y}): hãy đổi lại thứ tự.", field="to")
     if (last - first).days >= MAX_PLAN_DAYS:
         raise InvalidInput(f"Chỉ lập lịch được tối đa {MAX_PLAN_DAYS} ngày một lần: hãy chọn khoảng ngày ngắn hơn.", field="to")
-    loaded = _load(session, settings, station, first, last, now)
+    loaded = _load(session, settings, station, first, last, now, save)
     tz = loaded.inputs.tz
     ranged = plan_range(loaded.inputs, loaded.window_first, last)
     report = PlanReport(problems=list(loaded.problems))
