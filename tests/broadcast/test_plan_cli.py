@@ -54,3 +54,16 @@ def test_campaign_commands(demo_settings):
     assert approved.exit_code == 0, approved.output
     missing = invoke(demo_settings, "campaign", "show", "khong-co")
     assert missing.exit_code != 0 and "Không có chiến dịch" in missing.output
+
+
+def test_dry_run_saves_nothing_and_future_days_are_saved(demo_settings):
+    import sqlite3
+
+    def rows():
+        with sqlite3.connect(demo_settings.data_dir / "loaxa.db") as db:
+            return db.execute("select count(*) from broadcasts").fetchone()[0]
+
+    dry = invoke(demo_settings, "plan", "--date", "2099-11-20", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0 and len(json.loads(dry.output)["broadcasts"]) == 2 and rows() == 0
+    real = invoke(demo_settings, "plan", "--date", "2099-11-20")
+    assert real.exit_code == 0 and "đã lập" in real.output and rows() == 2
