@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audio.ffmpeg import probe
-from audio.jingles import generate_chime
+from audio.jingles import generate_chime, generate_filler
 from broadcast.campaigns import approve_campaign, copy_to_year
 from broadcast.config import Settings
 from broadcast.models import (
@@ -42,7 +42,10 @@ DEMO_USERS = (
     ("xem", Role.VIEWER, "Công chức Chính sách xã hội"),
 )
 SLOTS = (("Buổi sáng", time(5, 30), 1800), ("Buổi chiều", time(17, 0), 1800))
-JINGLES = (("jingle_open", "Nhạc hiệu mở đầu", "open"), ("jingle_close", "Nhạc hiệu kết thúc", "close"), ("separator", "Nhạc chuyển", "separator"))
+JINGLES = (("jingle_open", "Nhạc hiệu mở đầu", "open"), ("jingle_close", "Nhạc hiệu kết thúc", "close"), ("separator", "Nhạc chuyển", "separator"),
+           ("filler", "Nhạc nền", "filler"))
+# The music bed that fills a short gap before a slot ends (cut to the gap at assembly).
+FILLER_SECONDS = 180.0
 
 
 @dataclass
@@ -101,7 +104,10 @@ def _load_jingles(session: Session, settings: Settings, station: Station, report
             continue
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{kind}.wav"
-        generate_chime(path, kind=style, target=loudness_target(station))
+        if kind == "filler":
+            generate_filler(path, FILLER_SECONDS, target=loudness_target(station))
+        else:
+            generate_chime(path, kind=style, target=loudness_target(station))
         info = probe(path)
         if asset is None:
             session.add(Asset(station_id=station.id, kind=kind, name=name, path=str(path), duration_s=info.duration_s))

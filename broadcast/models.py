@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -402,6 +403,8 @@ class Broadcast(Base):
     # {"kind": "relay", "url", "offset_s", "duration_s"}]; one file when the programme has no relay.
     segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     plan_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Edited by hand (reordered, one-off): re-planning keeps its items, only dropping content no longer approved.
+    manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     seconds_aired: Mapped[float] = mapped_column(Float, default=0.0)

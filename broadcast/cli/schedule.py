@@ -1,18 +1,21 @@
-"""`loaxa plan`: build and show the programmes of a day or a range."""
+"""`loaxa plan` and `loaxa campaign ...`: the station's programmes and campaigns."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import click
 
 from broadcast.cli import Runtime, pass_runtime
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
-from broadcast.programmes import plan_days
 from broadcast.stations import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
+
+STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đang phát", "done": "đã phát", "missed": "bị lỡ",
+                 "interrupted": "bị ngắt", "failed": "lỗi", "cancelled": "đã hủy", "preview": "xem trước"}
+TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -26,41 +29,126 @@ def parse_day(value: str | None, name: str) -> date | None:
 
 
 @click.command("plan")
-@click.option("--date", "day", default=None, help="Một ngày (YYYY-MM-DD hoặc DD/MM/YYYY).")
+@click.option("--date", "day", default=None, help="Một ngày (YYYY-MM-DD hoặc DD/MM/YYYY); mặc định hôm nay.")
 @click.option("--from", "first", default=None, help="Ngày đầu.")
 @click.option("--to", "last", default=None, help="Ngày cuối.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem, không lưu lịch.")
 @pass_runtime
-def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt: str) -> None:
+def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt: str, dry_run: bool) -> None:
     """Lập và hiện chương trình phát của một ngày hoặc một khoảng ngày."""
+    from broadcast.programmes import plan_days
+
+    if day and (first or last):
+        raise InvalidInput("Dùng --date cho một ngày, hoặc --from/--to cho một khoảng, không dùng cả hai.")
+    now = SystemClock().now()
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         tz = station_tz(station)
-        today = SystemClock().now().astimezone(tz).date()
+        today = now.astimezone(tz).date()
         d0 = parse_day(day or first, "bắt đầu") or today
         d1 = parse_day(day or last, "kết thúc") or d0
-        report = plan_days(session, rt.settings, station, d0, d1, SystemClock().now())
-        rows = []
-        for b in report.broadcasts:
-            rows.append({
-                "broadcast_id": b.id, "title": b.title, "kind": b.kind.value, "status": b.status.value,
-                "slot_start": b.slot_start.astimezone(tz).isoformat(), "slot_end": b.slot_end.astimezone(tz).isoformat(),
-                "items": [{
-                    "position": i.position, "planned_start": (b.planned_start.astimezone(tz) + timedelta(seconds=i.offset_s)).isoformat(timespec="seconds"),
-                    "duration_s": round(i.duration_s, 3), "type": i.item_type.value, "title": i.title,
-                    "campaign_id": i.campaign_id, "reason": i.reason,
-                } for i in b.items],
-            })
+        report = plan_days(session, rt.settings, station, d0, d1, now, save=not dry_run)
+        rows = [{
+            "broadcast_id": p.broadcast_id, "slot_id": p.slot_id, "title": p.title, "kind": p.kind, "status": p.status, "preview": p.preview,
+            "slot_start": p.slot_start.astimezone(tz).isoformat(timespec="seconds"), "slot_end": p.slot_end.astimezone(tz).isoformat(timespec="seconds"),
+            "duration_s": round(p.used_s, 3),
+            "items": [{
+                "position": i.position, "planned_start": i.start.astimezone(tz).isoformat(timespec="milliseconds"),
+                "duration_s": round(i.duration_s, 3), "type": i.item_type, "title": i.title, "campaign": i.campaign or None,
+                "script_id": i.script_id, "reason": i.reason,
+            } for i in p.items],
+        } for p in report.programmes]
     if fmt == "json":
-        click.echo(json.dumps({"broadcasts": rows, "left_out": report.left_out}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"from": d0.isoformat(), "to": d1.isoformat(), "broadcasts": rows, "problems": report.problems}, ensure_ascii=False, indent=1))
         return
+    if not rows:
+        click.echo("Không có buổi phát nào trong những ngày này.")
     for row in rows:
-        used = sum(i["duration_s"] for i in row["items"])
-        click.echo(f"== {row['slot_start'][:16].replace('T', ' ')} {row['title']} ({row['status']}, {used / 60:.1f} phút)")
+        note = " — xem trước, không lưu vì đã qua giờ phát" if row["preview"] else ""
+        click.echo(f"== {row['slot_start'][:16].replace('T', ' ')}–{row['slot_end'][11:16]} {row['title']} "
+                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {row['duration_s'] / 60:.1f} phút){note}")
         for item in row["items"]:
-            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {item['type']:<8} {item['title']}  — {item['reason']}")
-    for line in report.left_out:
-        click.echo(f"Không đưa vào: {line}")
+            campaign = f" [{item['campaign']}]" if item["campaign"] else ""
+            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "
+                       f"{item['title']}{campaign}  — {item['reason']}")
+    for line in report.problems:
+        click.echo(f"Lưu ý: {line}")
 
 
-COMMANDS = [plan]
+@click.group("campaign")
+def campaign() -> None:
+    """Chiến dịch tuyên truyền."""
+
+
+@campaign.command("list")
+@pass_runtime
+def campaign_list(rt: Runtime) -> None:
+    """Liệt kê các chiến dịch của đài."""
+    from broadcast.campaigns import describe_target, list_campaigns
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        for c in list_campaigns(session, station):
+            click.echo(f"{c.slug:<16} {c.start_date:%d/%m/%Y}–{c.end_date:%d/%m/%Y}  {c.status.value:<9} {len(c.pool):>3} bài  {describe_target(c)}")
+
+
+@campaign.command("show")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_runtime
+def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
+    """Chi tiết một chiến dịch: chỉ tiêu, danh sách bài và những gì cần sửa."""
+    from broadcast.campaigns import check_feasibility, describe_target, get_campaign
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        c = get_campaign(session, station, slug)
+        problems = check_feasibility(session, c)
+        pool = [{"script_id": e.script_id, "title": e.script.title, "weight": e.weight, "status": e.script.status.value}
+                for e in sorted(c.pool, key=lambda e: e.script_id)]
+        data = {"slug": c.slug, "name": c.name, "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
+                "status": c.status.value, "target_kind": c.target_kind, "target_value": c.target_value, "extend_slot_s": c.extend_slot_s,
+                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": problems}
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{data['name']} ({data['slug']}, {data['status']})")
+    click.echo(f"Từ {c.start_date:%d/%m/%Y} đến {c.end_date:%d/%m/%Y}; chỉ tiêu: {data['target']}")
+    for entry in pool:
+        click.echo(f"  #{entry['script_id']:<4} x{entry['weight']:g}  {entry['status']:<9} {entry['title']}")
+    for problem in problems:
+        click.echo(f"Cần sửa: {problem}")
+
+
+@campaign.command("copy")
+@click.argument("slug")
+@click.option("--year", type=int, required=True, help="Năm của bản sao (cùng ngày, cùng danh sách bài và chỉ tiêu).")
+@click.option("--slug", "new_slug", default=None, help="Mã của bản sao (mặc định: <mã>-<năm>).")
+@pass_runtime
+def campaign_copy(rt: Runtime, slug: str, year: int, new_slug: str | None) -> None:
+    """Sao chép chiến dịch sang năm khác (bản nháp, cần duyệt lại)."""
+    from broadcast.campaigns import copy_to_year, get_campaign
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        copy = copy_to_year(session, get_campaign(session, station, slug), year, new_slug)
+        click.echo(f"Đã tạo bản nháp {copy.slug} ({copy.start_date:%d/%m/%Y}–{copy.end_date:%d/%m/%Y}, {len(copy.pool)} bài): hãy nhờ người phê duyệt duyệt.")
+
+
+@campaign.command("approve")
+@click.argument("slug")
+@click.option("--user", "username", required=True, help="Tài khoản có vai trò phê duyệt.")
+@pass_runtime
+def campaign_approve(rt: Runtime, slug: str, username: str) -> None:
+    """Duyệt chiến dịch để đưa vào lịch phát."""
+    from broadcast.campaigns import approve_campaign, get_campaign
+    from broadcast.users import get_user
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        c = approve_campaign(session, get_campaign(session, station, slug), get_user(session, username))
+        click.echo(f"Đã duyệt chiến dịch {c.slug}.")
+
+
+COMMANDS = [plan, campaign]
