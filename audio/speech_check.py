@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import difflib
 import re
 import tempfile
@@ -31,7 +32,10 @@ def _pipeline():  # type: ignore[no-untyped-def]
         from vietasr import Pipeline
     except ImportError:
         raise AudioError("Chưa cài bộ nhận dạng giọng nói viet-asr: hãy chạy `.venv/bin/pip install 'loaxa[speech-check]'`.") from None
-    return Pipeline.preset("transcribe")
+    pipeline = Pipeline.preset("transcribe")
+    # Free the native model before interpreter teardown, when its library is half gone.
+    atexit.register(pipeline.close)
+    return pipeline
 
 
 def comparable(text: str) -> str:

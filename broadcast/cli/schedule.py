@@ -18,14 +18,21 @@ STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đ
 TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
 
 
+# Dates outside these years are typing mistakes for a commune radio (and 9999-12-31 + 1 day overflows).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 def parse_day(value: str | None, name: str) -> date | None:
     """A CLI date argument, or a clear sentence about its format."""
     if value is None:
         return None
     try:
-        return parse_local_date(value)
+        day = parse_local_date(value)
     except ValueError:
         raise InvalidInput(f"Ngày {name} {value!r} không đúng dạng: dùng YYYY-MM-DD hoặc DD/MM/YYYY.") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidInput(f"Ngày {name} {value} nằm ngoài khoảng năm {MIN_YEAR}–{MAX_YEAR} mà đài lập lịch và lưu nhật ký.")
+    return day
 
 
 @click.command("plan")
@@ -46,8 +53,8 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
         station = get_station(session, rt.settings.station)
         tz = station_tz(station)
         today = now.astimezone(tz).date()
-        d0 = parse_day(day or first, "bắt đầu") or today
-        d1 = parse_day(day or last, "kết thúc") or d0
+        d0 = parse_day(day if day is not None else first, "bắt đầu") or today
+        d1 = parse_day(day if day is not None else last, "kết thúc") or d0
         report = plan_days(session, rt.settings, station, d0, d1, now, save=not dry_run)
         rows = [{
             "broadcast_id": p.broadcast_id, "slot_id": p.slot_id, "title": p.title, "kind": p.kind, "status": p.status, "preview": p.preview,

@@ -57,11 +57,17 @@ def test_campaign_commands(demo_settings):
 
 
 def test_dry_run_saves_nothing_and_future_days_are_saved(demo_settings):
-    import sqlite3
+    from sqlalchemy import func, select
+
+    from broadcast.db import make_engine
+    from broadcast.models import Broadcast
 
     def rows():
-        with sqlite3.connect(demo_settings.data_dir / "loaxa.db") as db:
-            return db.execute("select count(*) from broadcasts").fetchone()[0]
+        engine = make_engine(demo_settings.db_url)
+        with engine.connect() as conn:
+            n = conn.execute(select(func.count()).select_from(Broadcast)).scalar()
+        engine.dispose()
+        return n
 
     dry = invoke(demo_settings, "plan", "--date", "2099-11-20", "--dry-run", "--format", "json")
     assert dry.exit_code == 0 and len(json.loads(dry.output)["broadcasts"]) == 2 and rows() == 0
