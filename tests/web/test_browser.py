@@ -26,11 +26,37 @@ def base_url(tmp_path_factory, demo_template):
     shutil.copytree(demo_template, root / "var")
     settings = make_settings(root)
     _rebase_paths(settings, str(demo_template), str(root / "var"))
+    _populate(settings)
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def _populate(settings) -> None:
+    """Broadcasts in the campaign and today, and aired log rows, so the pages and screenshots show real data."""
+    from datetime import date, datetime, timedelta
+
+    from broadcast.db import make_engine, make_session_factory, transaction
+    from broadcast.models import BroadcastStatus
+    from broadcast.playout import AirResult, log_broadcast
+    from broadcast.programmes import plan_days
+    from broadcast.stations import get_station
+    from broadcast.timeutil import UTC, SystemClock
+
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        station = get_station(session, settings.station)
+        past = plan_days(session, settings, station, date(2024, 11, 19), date(2024, 11, 21), datetime(2024, 11, 1, tzinfo=UTC))
+        for broadcast in past.broadcasts:
+            total = sum(i.duration_s for i in broadcast.items)
+            log_broadcast(session, station, broadcast, AirResult(broadcast.planned_start + timedelta(seconds=0.4), total, "file"))
+            broadcast.status = BroadcastStatus.DONE
+        now = SystemClock().now()
+        today = now.astimezone(settings.tz).date()
+        plan_days(session, settings, station, today, today + timedelta(days=1), now)
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +159,7 @@ def test_viewer_cannot_reach_editing_pages(browser, base_url):
 
 
 PAGES = {"/": "trang-chu", "/bai/": "danh-sach-bai", "/bai/nhap": "nhap-bai", "/chien-dich/": "chien-dich", "/chien-dich/bdg-2024": "chien-dich-tien-do",
-         "/lich/?thang=2024-11": "lich-thang", "/lich/ngay/2024-11-20": "lich-ngay", "/khan-cap/": "khan-cap", "/nhat-ky/": "nhat-ky",
+         "/lich/?thang=2024-11": "lich-thang", "/lich/ngay/2024-11-20": "lich-ngay", "/khan-cap/": "khan-cap", "/nhat-ky/?tu=2024-11-19&den=2024-11-21": "nhat-ky",
          "/bao-cao/": "bao-cao", "/cai-dat": "cai-dat", "/nguoi-dung": "nguoi-dung", "/phe-duyet/": None}
 
 
