@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -75,10 +76,8 @@ def add_extra():
     values = {k: request.form.get(k, "") for k in ("title", "text", "date", "time")}
     zone_ids = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
     the_day = parse_date(values["date"])
-    try:
-        at = time.fromisoformat(values["time"]) if values["time"] else None
-    except ValueError:
-        at = None
+    match = re.match(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$", values["time"])
+    at = time(int(match.group(1)), int(match.group(2))) if match and int(match.group(1)) < 24 and int(match.group(2)) < 60 else None
     start = datetime.combine(the_day, at, tzinfo=tz) if the_day and at else None
     with attempt("title") as outcome:
         add_one_off(session, settings(), st, values["title"], values["text"], start, zone_ids, SystemClock().now(), user_row())

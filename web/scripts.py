@@ -70,8 +70,9 @@ def new():
         values = _form_values()
         valid_from, valid_to = parse_date(values["valid_from"]), parse_date(values["valid_to"])
         with attempt("title") as outcome:
-            if values["valid_from"] and valid_from is None:
-                raise InvalidInput("Ngày bắt đầu không đúng dạng ngày/tháng/năm.", field="valid_from")
+            for name, parsed in (("valid_from", valid_from), ("valid_to", valid_to)):
+                if values[name].strip() and parsed is None:
+                    raise InvalidInput("Ngày không đúng: hãy viết theo dạng ngày/tháng/năm, ví dụ 15/11/2024.", field=name)
             script = create_script(db(), station(), values["title"], values["body"], user_row(), category=values["category"].strip()[:64],
                                    priority=Priority(values["priority"]) if values["priority"] in PRIORITIES else Priority.NORMAL,
                                    valid_from=valid_from, valid_to=valid_to, notes=values["notes"])

@@ -130,10 +130,11 @@ def test_operator_writes_hears_and_approver_approves(browser, base_url):
     duration = editor.page.evaluate("""() => new Promise((ok, bad) => { const a = document.querySelector('audio#preview');
         if (a.readyState >= 1) return ok(a.duration); a.addEventListener('loadedmetadata', () => ok(a.duration)); a.addEventListener('error', () => bad('audio error')); a.load(); })""")
     assert duration > 1.0
-    editor.shot("nghe-thu", full=True)
+    editor.page.locator("#nghe").scroll_into_view_if_needed()
+    editor.shot("nghe-thu")
     phone = Session(browser, base_url, "bientap", phone=True)
     phone.page.goto(editor.page.url)
-    phone.shot("viet-bai-dien-thoai", full=True)
+    phone.shot("viet-bai-dien-thoai")
 
     approver = Session(browser, base_url, "pheduyet")
     approver.go("/phe-duyet/")
