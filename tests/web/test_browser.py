@@ -133,7 +133,7 @@ def test_operator_writes_hears_and_approver_approves(browser, base_url):
     editor.page.locator("#nghe").scroll_into_view_if_needed()
     editor.shot("nghe-thu")
     phone = Session(browser, base_url, "bientap", phone=True)
-    phone.page.goto(editor.page.url)
+    phone.page.goto(editor.page.url.split("#")[0])
     phone.shot("viet-bai-dien-thoai")
 
     approver = Session(browser, base_url, "pheduyet")
