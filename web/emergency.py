@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast import asrun
 from broadcast.errors import InvalidInput
-from broadcast.models import Broadcast, BroadcastKind, ContentStatus, Script
+from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, ContentStatus, Script
 from web.auth import REVIEW, requires
 from web.db import db, settings
 from web.helpers import attempt, station, user_row
@@ -19,7 +18,9 @@ def _page(values: dict, errors: dict, chosen: list[int], status: int = 200):
     session, st = db(), station()
     scripts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)).all()
     recent = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.kind == BroadcastKind.EMERGENCY).order_by(Broadcast.planned_start.desc()).limit(10)).all()
-    rows = {b.id: [r for r in asrun.query_rows(session, st.id) if r.broadcast_id == b.id] for b in recent} if recent else {}
+    rows: dict[int, list[AsRunEntry]] = {}
+    for entry in session.scalars(select(AsRunEntry).where(AsRunEntry.broadcast_id.in_([b.id for b in recent])).order_by(AsRunEntry.seq)):
+        rows.setdefault(entry.broadcast_id, []).append(entry)
     return render_template("emergency.html", scripts=scripts, zones=st.zones, values=values, errors=errors, chosen=chosen, recent=recent, rows=rows), status
 
 

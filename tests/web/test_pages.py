@@ -108,3 +108,12 @@ def test_settings_refuse_bad_loudness_and_english_switch(login):
     assert admin.post("/cai-dat/giong-doc", {"engine": "nope", "voice": ""}).status_code == 400
     admin.post("/ngon-ngu", {"lang": "en", "next": "/"})
     assert "Schedule" in admin.get("/").get_data(as_text=True)
+
+
+def test_import_accepts_text_files_and_names_the_bad_ones(login):
+    editor = login("bientap")
+    files = [(io.BytesIO("Lịch họp thôn\nMời bà con họp lúc 19 giờ.".encode()), "hop-thon.txt"), (io.BytesIO(b"%PDF-1.4"), "van-ban.pdf")]
+    html = editor.post("/bai/nhap", {"files": files}, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Lịch họp thôn" in html and "van-ban.pdf" in html and "Không phải tệp .txt" in html
+    empty = editor.post("/bai/nhap", {}, content_type="multipart/form-data")
+    assert empty.status_code == 400 and "Chưa chọn tệp" in empty.get_data(as_text=True)
