@@ -186,7 +186,7 @@ def test_every_page_renders_without_console_errors(browser, base_url):
 @pytest.mark.xfail(importlib.util.find_spec("broadcast.emergency") is None, strict=False, reason="needs playout branch")
 def test_emergency_from_the_panel(browser, base_url):
     editor = Session(browser, base_url, "bientap")
-    editor.page.set_default_timeout(8000)
+    editor.page.set_default_timeout(3000)
     editor.go("/khan-cap/")
     editor.page.fill("#f-title", "Khẩn cấp: bão số 9")
     editor.page.fill("#f-text", "Bão số 9 đang vào, bà con không ra biển.")
