@@ -21,7 +21,7 @@ AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
 
 
 @dataclass(frozen=True)
-class Warning:
+class PanelWarning:
     """One thing on the home page the operator should look at."""
 
     level: str  # bad | warn | info
@@ -62,28 +62,28 @@ def daily_target_s(campaign: Campaign) -> float | None:
     return campaign.target_value * 60.0 if campaign.target_kind == "minutes_per_day" and campaign.target_value > 0 else None
 
 
-def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) -> list[Warning]:
+def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) -> list[PanelWarning]:
     """Missed or failed airings of the last day, missing renders, content waiting, campaigns behind target."""
-    found: list[Warning] = []
+    found: list[PanelWarning] = []
     since = now - timedelta(days=1)
     bad = session.scalar(select(func.count()).select_from(AsRunEntry).where(
         AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_((LogStatus.MISSED, LogStatus.FAILED))))
     if bad:
-        found.append(Warning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
+        found.append(PanelWarning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
     failed_broadcasts = session.scalar(select(func.count()).select_from(Broadcast).where(
         Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED))))
     if failed_broadcasts:
-        found.append(Warning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
+        found.append(PanelWarning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
     rendered = select(Render.script_id).where(Render.script_id == Script.id, Render.script_version == Script.version)
     recorded = select(Recording.script_id).where(Recording.script_id == Script.id, Recording.script_version == Script.version, Recording.status == ContentStatus.APPROVED)
     no_audio = session.scalar(select(func.count()).select_from(Script).where(
         Script.station_id == station.id, Script.status == ContentStatus.APPROVED, ~rendered.exists(), ~recorded.exists()))
     if no_audio:
-        found.append(Warning("warn", f"{no_audio} bài đã duyệt chưa có âm thanh (chưa tạo giọng đọc hoặc tạo giọng bị lỗi).", "scripts.index"))
+        found.append(PanelWarning("warn", f"{no_audio} bài đã duyệt chưa có âm thanh (chưa tạo giọng đọc hoặc tạo giọng bị lỗi).", "scripts.index"))
     waiting = session.scalar(select(func.count()).select_from(Script).where(Script.station_id == station.id, Script.status == ContentStatus.DRAFT))
     waiting_rec = session.scalar(select(func.count()).select_from(Recording).where(Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT))
     if waiting or waiting_rec:
-        found.append(Warning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
+        found.append(PanelWarning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
     today = now.astimezone(tz).date()
     for campaign in session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
                                                           Campaign.start_date < today, Campaign.end_date >= today)):
@@ -93,7 +93,7 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         aired = campaign_airtime(session, station, campaign, tz)
         past = [s for day, s in aired.items() if day < today]
         if past and sum(past) < 0.9 * target * len(past):
-            found.append(Warning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
     return found
 
 
@@ -121,3 +121,10 @@ def log_query(station: Station, flt: LogFilter, tz: ZoneInfo) -> Select:
     if flt.status:
         stmt = stmt.where(AsRunEntry.status == LogStatus(flt.status))
     return stmt.order_by(AsRunEntry.seq)
+
+
+def latest_log(session: Session, station: Station, start: datetime, end: datetime, limit: int = 50) -> list[AsRunEntry]:
+    """The newest `limit` log rows planned in [start, end), in log order."""
+    rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start,
+                                                   AsRunEntry.planned_start < end).order_by(AsRunEntry.seq.desc()).limit(limit)).all()
+    return list(reversed(rows))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from broadcast import asrun
 from broadcast.models import PlayerHeartbeat
-from broadcast.panel_queries import on_air, upcoming, warnings
+from broadcast.panel_queries import latest_log, on_air, upcoming, warnings
 from broadcast.stations import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.db import db, settings
@@ -32,6 +31,6 @@ def home():
     player_alive = beat is not None and (now - beat.beat_at).total_seconds() < max(3 * settings().sync_interval_s, 30)
     return render_template(
         "home.html", station=station, playing=playing, elapsed=elapsed, remaining=max(total - elapsed, 0.0), total=total,
-        upcoming=upcoming(session, station, now), log_rows=asrun.query_rows(session, station.id, start, end),
+        upcoming=upcoming(session, station, now), log_rows=latest_log(session, station, start, end),
         warnings=warnings(session, station, now, tz), player_alive=player_alive, beat=beat, now=now,
     )

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from broadcast import asrun
-from broadcast.models import AsRunEntry, Campaign, LogStatus
+from broadcast.models import Campaign, LogStatus
 from broadcast.panel_queries import LogFilter, log_query
 from broadcast.stations import station_tz
 from web.auth import ANY, requires

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for

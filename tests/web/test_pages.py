@@ -6,7 +6,7 @@ import io
 
 from sqlalchemy import select
 
-from broadcast.models import ContentStatus, LexiconEntry, Script
+from broadcast.models import ContentStatus, Script
 
 PAGES = ["/", "/bai/", "/bai/moi", "/bai/nhap", "/phe-duyet/", "/chien-dich/", "/chien-dich/bdg-2024", "/lich/", "/lich/ngay/2024-11-20",
          "/khan-cap/", "/nhat-ky/", "/bao-cao/", "/cai-dat", "/nguoi-dung"]
