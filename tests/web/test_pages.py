@@ -117,3 +117,44 @@ def test_import_accepts_text_files_and_names_the_bad_ones(login):
     assert "Lịch họp thôn" in html and "van-ban.pdf" in html and "Không phải tệp .txt" in html
     empty = editor.post("/bai/nhap", {}, content_type="multipart/form-data")
     assert empty.status_code == 400 and "Chưa chọn tệp" in empty.get_data(as_text=True)
+
+
+def test_upload_over_the_size_limit_is_refused_in_vietnamese(demo_settings):
+    import dataclasses
+
+    from tests.web.conftest import Client
+    from web import create_app
+
+    small = create_app(dataclasses.replace(demo_settings, max_upload_mb=1), testing=True)
+    editor = Client(small, "bientap")
+    big = editor.post("/bai/1/ghi-am", {"audio": (io.BytesIO(b"\0" * (1024 * 1024 + 1000)), "to.wav")}, content_type="multipart/form-data",
+                      headers={"Accept": "application/json"})
+    assert big.status_code == 400 and "quá giới hạn 1 MB" in big.get_json()["error"]
+    huge = editor.post("/bai/1/ghi-am", {"audio": (io.BytesIO(b"\0" * (2 * 1024 * 1024)), "to.wav")}, content_type="multipart/form-data")
+    assert huge.status_code == 413 and "vượt giới hạn 1 MB" in huge.get_data(as_text=True)
+
+
+def test_verify_reports_an_altered_log_row(login, app):
+    from sqlalchemy import update
+
+    from broadcast import asrun
+    from broadcast.models import AsRunEntry, LogStatus
+    from broadcast.timeutil import SystemClock
+
+    with app.app_context():
+        from web.db import db
+        session = db()
+        for n in range(3):
+            asrun.append(session, AsRunEntry(station_id=1, planned_start=SystemClock().now(), item_type="script", title=f"Bài {n}", status=LogStatus.PLAYED, seconds=10.0))
+        session.commit()
+        session.execute(update(AsRunEntry).where(AsRunEntry.seq == 2).values(seconds=99.0))
+        session.commit()
+    html = login("xem").post("/nhat-ky/kiem-tra", follow_redirects=True).get_data(as_text=True)
+    assert "Nhật ký đã bị thay đổi" in html and "dòng số 2" in html
+
+
+def test_session_cookie_expires_with_the_configured_lifetime(login, app, demo_settings):
+    client = login("xem")
+    cookie = client.http.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.expires is not None
+    assert app.permanent_session_lifetime.total_seconds() == demo_settings.session_minutes * 60
