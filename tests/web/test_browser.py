@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import shutil
 import threading
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, demo_template):
+def panel(tmp_path_factory, demo_template):
     """The panel on a private demo copy, served by werkzeug on a free loopback port."""
     root = tmp_path_factory.mktemp("panel")
     shutil.copytree(demo_template, root / "var")
@@ -30,8 +32,13 @@ def base_url(tmp_path_factory, demo_template):
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", settings=settings)
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(panel):
+    return panel.url
 
 
 def _populate(settings) -> None:
@@ -195,6 +202,59 @@ def test_emergency_from_the_panel(browser, base_url):
     editor.page.click("button.danger")
     assert "Đã đưa bản tin khẩn cấp lên sóng" in editor.page.inner_text(".flash")
     assert editor.page.locator(".rec", has_text="bão số 9").count() >= 1
+    editor.close()
+
+
+def test_one_off_from_the_panel_is_aired_by_the_scheduler_and_logged(browser, panel):
+    """Panel → database → scheduler's air job (simulated clock, real ffmpeg to a null sink) → log page."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from broadcast.db import make_engine, make_session_factory
+    from broadcast.models import Broadcast
+    from scheduler import context, jobs
+
+    editor = Session(browser, panel.url, "bientap")
+    tomorrow = (datetime.now(panel.settings.tz) + timedelta(days=1)).date()
+    editor.go(f"/lich/ngay/{tomorrow.isoformat()}")
+    editor.page.fill("#one-off #f-title", "Thông báo lấy ý kiến")
+    editor.page.fill("#one-off #f-text", "Mời bà con góp ý dự thảo quy ước thôn.")
+    editor.page.fill("#one-off #f-time", "07:15")
+    editor.page.check("#one-off input[name=zones] >> nth=0")
+    editor.page.click("#one-off button.primary")
+    assert "Đã thêm buổi phát một lần" in editor.page.inner_text(".flash")
+    assert editor.page.locator(".broadcast-card", has_text="Thông báo lấy ý kiến").count() == 1
+    editor.shot("them-buoi-phat")
+
+    engine = make_engine(panel.settings.db_url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        broadcast = session.scalar(select(Broadcast).where(Broadcast.title == "Thông báo lấy ý kiến"))
+        planned, broadcast_id = broadcast.planned_start, broadcast.id
+
+    class AtPlannedTime:
+        """A clock standing at the broadcast's planned start: the job need not wait a day."""
+
+        def now(self):
+            return planned
+
+    settings = dataclasses.replace(panel.settings, aircheck=False)
+    context.install(context.PlayoutContext(settings=settings, factory=factory, clock=AtPlannedTime(), sleep=lambda _s: None))
+    airing = threading.Thread(target=jobs.air, args=(broadcast_id,))
+    airing.start()
+    editor.page.wait_for_timeout(1500)
+    editor.go("/")
+    if editor.page.locator(".onair.live").count():
+        editor.shot("dang-phat")
+    airing.join(timeout=60)
+    assert not airing.is_alive()
+    engine.dispose()
+    day = planned.astimezone(panel.settings.tz).strftime("%d/%m/%Y")
+    editor.go(f"/nhat-ky/?tu={day}&den={day}")
+    row = editor.page.locator("tr", has_text="Thông báo lấy ý kiến")
+    assert row.count() == 1 and "Đã phát" in row.inner_text()
+    assert not editor.errors, editor.errors
     editor.close()
 
 
