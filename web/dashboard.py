@@ -25,8 +25,8 @@ def home():
     now = SystemClock().now()
     start, end = local_day_bounds(now.astimezone(tz).date(), tz)
     playing = on_air(session, station, now)
-    elapsed = (now - playing.started_at).total_seconds() if playing and playing.started_at else 0.0
-    total = playing.audio_duration_s or sum(i.duration_s for i in playing.items) if playing else 0.0
+    total = (playing.audio_duration_s or sum(i.duration_s for i in playing.items)) if playing else 0.0
+    elapsed = min(max((now - playing.started_at).total_seconds(), 0.0), total) if playing and playing.started_at else 0.0
     beat = session.get(PlayerHeartbeat, station.id)
     player_alive = beat is not None and (now - beat.beat_at).total_seconds() < max(3 * settings().sync_interval_s, 30)
     return render_template(

@@ -206,13 +206,14 @@ def test_emergency_from_the_panel(browser, base_url):
 
 
 def test_one_off_from_the_panel_is_aired_by_the_scheduler_and_logged(browser, panel):
-    """Panel → database → scheduler's air job (simulated clock, real ffmpeg to a null sink) → log page."""
+    """Panel → database → scheduler's air job (real ffmpeg to a null sink, in real time) → on-air page → log page."""
     from datetime import datetime, timedelta
 
     from sqlalchemy import select
 
     from broadcast.db import make_engine, make_session_factory
     from broadcast.models import Broadcast
+    from broadcast.timeutil import UTC
     from scheduler import context, jobs
 
     editor = Session(browser, panel.url, "bientap")
@@ -230,20 +231,20 @@ def test_one_off_from_the_panel_is_aired_by_the_scheduler_and_logged(browser, pa
     engine = make_engine(panel.settings.db_url)
     factory = make_session_factory(engine)
     with factory() as session:
+        # "A slot seconds away": move the broadcast from tomorrow to two seconds from now.
         broadcast = session.scalar(select(Broadcast).where(Broadcast.title == "Thông báo lấy ý kiến"))
+        shift = datetime.now(UTC) + timedelta(seconds=2) - broadcast.planned_start
+        broadcast.planned_start += shift
+        broadcast.slot_start += shift
+        broadcast.slot_end += shift
+        session.commit()
         planned, broadcast_id = broadcast.planned_start, broadcast.id
 
-    class AtPlannedTime:
-        """A clock standing at the broadcast's planned start: the job need not wait a day."""
-
-        def now(self):
-            return planned
-
     settings = dataclasses.replace(panel.settings, aircheck=False)
-    context.install(context.PlayoutContext(settings=settings, factory=factory, clock=AtPlannedTime(), sleep=lambda _s: None))
+    context.install(context.PlayoutContext(settings=settings, factory=factory))
     airing = threading.Thread(target=jobs.air, args=(broadcast_id,))
     airing.start()
-    editor.page.wait_for_timeout(1500)
+    editor.page.wait_for_timeout(4500)
     editor.go("/")
     if editor.page.locator(".onair.live").count():
         editor.shot("dang-phat")
