@@ -18,7 +18,8 @@ from web import create_app
 pytestmark = pytest.mark.slow
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "camtan2024"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]  # a synthetic microphone for the recorder
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +154,23 @@ def test_operator_writes_hears_and_approver_approves(browser, base_url):
     assert not editor.errors and not approver.errors and not phone.errors
     for s in (editor, approver, phone):
         s.close()
+
+
+def test_record_in_the_browser_with_level_meter(browser, base_url):
+    """MediaRecorder on Chromium's fake microphone: the meter moves, the WebM/Opus upload is prepared and listed."""
+    editor = Session(browser, base_url, "bientap")
+    editor.context.grant_permissions(["microphone"], origin=base_url)
+    editor.go("/bai/2")
+    before = editor.page.locator("#ghi-am .rec").count()
+    editor.page.click('[data-rec="start"]')
+    editor.page.wait_for_function("parseFloat(document.querySelector('.meter span').style.width) > 0", timeout=5000)
+    editor.page.wait_for_timeout(2500)
+    with editor.page.expect_navigation(timeout=30000):
+        editor.page.click('[data-rec="stop"]')
+    assert editor.page.locator("#ghi-am .rec").count() == before + 1
+    assert "ghi-am.webm" in editor.page.inner_text("#ghi-am")
+    assert not editor.errors, editor.errors
+    editor.close()
 
 
 def test_viewer_cannot_reach_editing_pages(browser, base_url):
