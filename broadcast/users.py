@@ -93,3 +93,39 @@ def role_at(user: User, station_id: int) -> Role | None:
         if membership.station_id == station_id:
             return membership.role
     return None
+
+
+def station_users(session: Session, station: Station) -> list[tuple[User, Role]]:
+    """Users with a role at the station, sorted by name."""
+    rows = session.execute(
+        select(User, Membership.role).join(Membership, Membership.user_id == User.id).where(Membership.station_id == station.id).order_by(User.username)
+    ).all()
+    return [(user, role) for user, role in rows]
+
+
+def _admins_left(session: Session, station: Station, without: User) -> int:
+    return sum(1 for user, role in station_users(session, station) if role == Role.ADMIN and user.is_active and user.id != without.id)
+
+
+def set_role(session: Session, user: User, station: Station, role: Role) -> User:
+    """Change a user's role at a station; the last active admin keeps theirs."""
+    current = role_at(user, station.id)
+    if current == Role.ADMIN and role != Role.ADMIN and _admins_left(session, station, user) == 0:
+        raise InvalidInput("Đây là quản trị cuối cùng của đài: hãy cấp quyền quản trị cho người khác trước.", field="role")
+    for membership in user.memberships:
+        if membership.station_id == station.id:
+            membership.role = role
+            break
+    else:
+        user.memberships.append(Membership(station_id=station.id, role=role))
+    session.flush()
+    return user
+
+
+def set_active(session: Session, user: User, station: Station, active: bool) -> User:
+    """Lock or unlock an account; the last active admin cannot be locked."""
+    if not active and role_at(user, station.id) == Role.ADMIN and _admins_left(session, station, user) == 0:
+        raise InvalidInput("Không thể khóa quản trị cuối cùng của đài.", field="active")
+    user.is_active = active
+    session.flush()
+    return user

@@ -6,10 +6,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, g
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from broadcast.config import Settings, load_settings
+from broadcast.errors import NotFound, PermissionDenied
 from broadcast.db import make_engine, make_session_factory, upgrade
 
 csrf = CSRFProtect()
@@ -41,17 +42,39 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
-        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=settings.session_minutes * 60,
         TESTING=testing,
     )
     csrf.init_app(app)
 
-    from web import auth, dashboard, filters
+    from web import approval, auth, campaigns, dashboard, emergency, filters, i18n, log, media, reports, schedule, scripts, admin
 
     auth.init_app(app)
     filters.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(dashboard.bp)
+    i18n.init_app(app, settings)
+    for module in (auth, dashboard, scripts, approval, campaigns, schedule, emergency, log, reports, admin, media, i18n):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Phiên làm việc đã hết hạn", message="Biểu mẫu đã cũ hoặc thiếu mã bảo vệ: hãy tải lại trang rồi thử lại."), 400
+
+    @app.errorhandler(413)
+    def too_large(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Tệp quá lớn", message=f"Tệp tải lên vượt giới hạn {settings.max_upload_mb} MB: hãy nén hoặc cắt ngắn rồi tải lại."), 413
+
+    @app.errorhandler(NotFound)
+    def not_found(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Không tìm thấy", message=str(_e)), 404
+
+    @app.errorhandler(PermissionDenied)
+    def denied(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Không có quyền", message=str(_e)), 403
+
+    @app.errorhandler(500)
+    def server_error(_e):  # type: ignore[no-untyped-def]
+        return render_template("error.html", title="Có lỗi", message="Máy chủ gặp lỗi khi làm việc này: hãy thử lại, nếu vẫn lỗi hãy báo quản trị."), 500
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired
 
 from broadcast.models import Role, User
 from broadcast.stations import get_station
-from broadcast.users import authenticate, role_at
+from broadcast.users import ROLE_LABELS, authenticate, role_at
 from web.db import db, settings
 
 bp = Blueprint("auth", __name__)
@@ -36,6 +36,18 @@ class PanelUser(UserMixin):
     def can(self, *roles: Role) -> bool:
         """Whether the user holds one of the roles (admins may do everything)."""
         return self.role == Role.ADMIN or self.role in roles
+
+    @property
+    def role_label(self) -> str:
+        """The role in Vietnamese."""
+        return ROLE_LABELS.get(self.role, "")
+
+
+EDIT = (Role.EDITOR,)
+REVIEW = (Role.EDITOR, Role.APPROVER)
+APPROVE = (Role.APPROVER,)
+ADMIN = (Role.ADMIN,)
+ANY = (Role.EDITOR, Role.APPROVER, Role.VIEWER)
 
 
 def current_station_id() -> int:

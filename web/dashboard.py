@@ -1,16 +1,16 @@
-"""Trang chủ: today's programme, what is on air and today's log."""
+"""Trang chủ: what is on air, the next broadcasts, today's log and warnings."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import login_required
-from sqlalchemy import select
 
-from broadcast import asrun
-from broadcast.models import Broadcast, PlayerHeartbeat
-from broadcast.stations import get_station, station_tz
+from broadcast.models import PlayerHeartbeat
+from broadcast.panel_queries import latest_log, on_air, upcoming, warnings
+from broadcast.stations import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.db import db, settings
+from web.helpers import station as current_station
 
 bp = Blueprint("dashboard", __name__)
 
@@ -18,16 +18,19 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/")
 @login_required
 def home():
-    """Today's broadcasts with their items, and the log of today."""
+    """The on-air page."""
     session = db()
-    station = get_station(session, settings().station)
+    station = current_station()
     tz = station_tz(station)
     now = SystemClock().now()
     start, end = local_day_bounds(now.astimezone(tz).date(), tz)
-    broadcasts = session.scalars(
-        select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)
-    ).all()
-    log_rows = asrun.query_rows(session, station.id, start, end)
+    playing = on_air(session, station, now)
+    total = (playing.audio_duration_s or sum(i.duration_s for i in playing.items)) if playing else 0.0
+    elapsed = min(max((now - playing.started_at).total_seconds(), 0.0), total) if playing and playing.started_at else 0.0
     beat = session.get(PlayerHeartbeat, station.id)
     player_alive = beat is not None and (now - beat.beat_at).total_seconds() < max(3 * settings().sync_interval_s, 30)
-    return render_template("home.html", station=station, broadcasts=broadcasts, log_rows=log_rows, now=now, player_alive=player_alive, beat=beat)
+    return render_template(
+        "home.html", station=station, playing=playing, elapsed=elapsed, remaining=max(total - elapsed, 0.0), total=total,
+        upcoming=upcoming(session, station, now), log_rows=latest_log(session, station, start, end),
+        warnings=warnings(session, station, now, tz), player_alive=player_alive, beat=beat, now=now,
+    )

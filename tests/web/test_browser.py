@@ -1,0 +1,289 @@
+"""The panel in a real Chromium: login, write, hear, approve, roles, every page clean; screenshots for the guide."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import shutil
+import threading
+from types import SimpleNamespace
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import _rebase_paths, make_settings
+from web import create_app
+
+pytestmark = pytest.mark.slow
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "camtan2024"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]  # a synthetic microphone for the recorder
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory, demo_template):
+    """The panel on a private demo copy, served by werkzeug on a free loopback port."""
+    root = tmp_path_factory.mktemp("panel")
+    shutil.copytree(demo_template, root / "var")
+    settings = make_settings(root)
+    _rebase_paths(settings, str(demo_template), str(root / "var"))
+    _populate(settings)
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", settings=settings)
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(panel):
+    return panel.url
+
+
+def _populate(settings) -> None:
+    """Broadcasts in the campaign and today, and aired log rows, so the pages and screenshots show real data."""
+    from datetime import date, datetime, timedelta
+
+    from broadcast.db import make_engine, make_session_factory, transaction
+    from broadcast.models import BroadcastStatus
+    from broadcast.playout import AirResult, log_broadcast
+    from broadcast.programmes import plan_days
+    from broadcast.stations import get_station
+    from broadcast.timeutil import UTC, SystemClock
+
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        station = get_station(session, settings.station)
+        past = plan_days(session, settings, station, date(2024, 11, 19), date(2024, 11, 21), datetime(2024, 11, 1, tzinfo=UTC))
+        for broadcast in past.broadcasts:
+            total = sum(i.duration_s for i in broadcast.items)
+            log_broadcast(session, station, broadcast, AirResult(broadcast.planned_start + timedelta(seconds=0.4), total, "file"))
+            broadcast.status = BroadcastStatus.DONE
+        now = SystemClock().now()
+        today = now.astimezone(settings.tz).date()
+        plan_days(session, settings, station, today, today + timedelta(days=1), now)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Session:
+    """One user's browser context that records console errors."""
+
+    def __init__(self, browser, base_url: str, username: str, phone: bool = False):
+        size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 768}
+        self.context = browser.new_context(viewport=size, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", device_scale_factor=1)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"{self.page.url}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+        self.base = base_url
+        if username:
+            self.page.goto(base_url + "/dang-nhap")
+            self.page.fill("#username", username)
+            self.page.fill("#password", PASSWORD)
+            self.page.click("button[type=submit]")
+            self.page.wait_for_url(base_url + "/")
+
+    def go(self, path: str):
+        return self.page.goto(self.base + path)
+
+    def shot(self, name: str, full: bool = False) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_login_page_and_wrong_password(browser, base_url):
+    s = Session(browser, base_url, "")
+    s.go("/")
+    assert "/dang-nhap" in s.page.url
+    s.shot("dang-nhap")
+    s.page.fill("#username", "admin")
+    s.page.fill("#password", "sai")
+    s.page.click("button[type=submit]")
+    assert "không đúng" in s.page.inner_text(".flash")
+    phone = Session(browser, base_url, "", phone=True)
+    phone.go("/dang-nhap")
+    phone.shot("dang-nhap-dien-thoai")
+    assert not s.errors and not phone.errors
+    s.close(), phone.close()
+
+
+def test_operator_writes_hears_and_approver_approves(browser, base_url):
+    editor = Session(browser, base_url, "bientap")
+    editor.go("/bai/moi")
+    editor.page.fill("#f-title", "Thông báo tiêm chủng")
+    editor.page.fill("#f-body", "UBND xã thông báo: ngày 15/11/2024 tiêm chủng tại trạm y tế thôn 3.\n<script>alert('x')</script>")
+    editor.page.wait_for_function("document.querySelector('#spoken-text') && document.querySelector('#spoken-text').textContent.includes('mười lăm tháng mười một')")
+    assert "Ủy ban nhân dân" in editor.page.inner_text("#spoken") or "ủy ban nhân dân" in editor.page.inner_text("#spoken").lower()
+    editor.shot("viet-bai")
+    editor.page.click("#script-form button[type=submit]")
+    editor.page.wait_for_selector("#render-btn")
+    assert editor.page.locator("script:has-text(\"alert('x')\")").count() == 0  # shown as text, never run
+    editor.page.click("#render-btn")
+    editor.page.wait_for_selector("audio#preview")
+    duration = editor.page.evaluate("""() => new Promise((ok, bad) => { const a = document.querySelector('audio#preview');
+        if (a.readyState >= 1) return ok(a.duration); a.addEventListener('loadedmetadata', () => ok(a.duration)); a.addEventListener('error', () => bad('audio error')); a.load(); })""")
+    assert duration > 1.0
+    editor.page.locator("#nghe").scroll_into_view_if_needed()
+    editor.shot("nghe-thu")
+    phone = Session(browser, base_url, "bientap", phone=True)
+    phone.page.goto(editor.page.url.split("#")[0])
+    phone.shot("viet-bai-dien-thoai")
+
+    approver = Session(browser, base_url, "pheduyet")
+    approver.go("/phe-duyet/")
+    card = approver.page.locator("article.review", has_text="Thông báo tiêm chủng")
+    assert card.locator("audio").count() == 1
+    approver.shot("phe-duyet")
+    card.locator("button", has_text="Duyệt").click()
+    assert "Đã duyệt bài" in approver.page.inner_text(".flash")
+    assert not editor.errors and not approver.errors and not phone.errors
+    for s in (editor, approver, phone):
+        s.close()
+
+
+def test_record_in_the_browser_with_level_meter(browser, base_url):
+    """MediaRecorder on Chromium's fake microphone: the meter moves, the WebM/Opus upload is prepared and listed."""
+    editor = Session(browser, base_url, "bientap")
+    editor.context.grant_permissions(["microphone"], origin=base_url)
+    editor.go("/bai/2")
+    before = editor.page.locator("#ghi-am .rec").count()
+    editor.page.click('[data-rec="start"]')
+    editor.page.wait_for_function("parseFloat(document.querySelector('.meter span').style.width) > 0", timeout=5000)
+    editor.page.wait_for_timeout(2500)
+    with editor.page.expect_navigation(timeout=30000):
+        editor.page.click('[data-rec="stop"]')
+    assert editor.page.locator("#ghi-am .rec").count() == before + 1
+    assert "ghi-am.webm" in editor.page.inner_text("#ghi-am")
+    assert not editor.errors, editor.errors
+    editor.close()
+
+
+def test_viewer_cannot_reach_editing_pages(browser, base_url):
+    viewer = Session(browser, base_url, "xem")
+    assert viewer.page.locator("nav.mainnav a", has_text="Bài phát thanh").count() == 0
+    assert viewer.page.locator("nav.mainnav a", has_text="Cài đặt").count() == 0
+    for path in ("/bai/moi", "/phe-duyet/", "/khan-cap/", "/cai-dat"):
+        assert viewer.go(path).status == 403
+    viewer.go("/lich/")
+    assert viewer.page.locator("text=Thêm buổi phát một lần").count() == 0
+    viewer.close()
+
+
+PAGES = {"/": "trang-chu", "/bai/": "danh-sach-bai", "/bai/nhap": "nhap-bai", "/chien-dich/": "chien-dich", "/chien-dich/bdg-2024": "chien-dich-tien-do",
+         "/lich/?thang=2024-11": "lich-thang", "/lich/ngay/2024-11-20": "lich-ngay", "/khan-cap/": "khan-cap", "/nhat-ky/?tu=2024-11-19&den=2024-11-21": "nhat-ky",
+         "/bao-cao/": "bao-cao", "/cai-dat": "cai-dat", "/nguoi-dung": "nguoi-dung", "/phe-duyet/": None}
+
+
+def test_every_page_renders_without_console_errors(browser, base_url):
+    admin = Session(browser, base_url, "admin")
+    phone = Session(browser, base_url, "admin", phone=True)
+    for path, name in PAGES.items():
+        assert admin.go(path).status == 200, path
+        admin.page.wait_for_load_state("networkidle")
+        if name:
+            admin.shot(name)
+        assert phone.go(path).status == 200
+        if name in ("trang-chu", "lich-thang", "nhat-ky"):
+            phone.shot(name + "-dien-thoai")
+    assert admin.page.evaluate("typeof htmx") == "object"
+    admin.go("/chien-dich/bdg-2024")
+    assert admin.page.evaluate("typeof Chart") == "function"
+    assert not admin.errors, admin.errors
+    assert not phone.errors, phone.errors
+    admin.close(), phone.close()
+
+
+@pytest.mark.xfail(importlib.util.find_spec("broadcast.emergency") is None, strict=False, reason="needs playout branch")
+def test_emergency_from_the_panel(browser, base_url):
+    editor = Session(browser, base_url, "bientap")
+    editor.page.set_default_timeout(3000)
+    editor.go("/khan-cap/")
+    editor.page.fill("#f-title", "Khẩn cấp: bão số 9")
+    editor.page.fill("#f-text", "Bão số 9 đang vào, bà con không ra biển.")
+    editor.page.check("input[name=confirm]")
+    editor.page.on("dialog", lambda d: d.accept())
+    editor.page.click("button.danger")
+    assert "Đã đưa bản tin khẩn cấp lên sóng" in editor.page.inner_text(".flash")
+    assert editor.page.locator(".rec", has_text="bão số 9").count() >= 1
+    editor.close()
+
+
+def test_one_off_from_the_panel_is_aired_by_the_scheduler_and_logged(browser, panel):
+    """Panel → database → scheduler's air job (real ffmpeg to a null sink, in real time) → on-air page → log page."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from broadcast.db import make_engine, make_session_factory
+    from broadcast.models import Broadcast
+    from broadcast.timeutil import UTC
+    from scheduler import context, jobs
+
+    editor = Session(browser, panel.url, "bientap")
+    tomorrow = (datetime.now(panel.settings.tz) + timedelta(days=1)).date()
+    editor.go(f"/lich/ngay/{tomorrow.isoformat()}")
+    editor.page.fill("#one-off #f-title", "Thông báo lấy ý kiến")
+    editor.page.fill("#one-off #f-text", "Mời bà con góp ý dự thảo quy ước thôn.")
+    editor.page.fill("#one-off #f-time", "07:15")
+    editor.page.check("#one-off input[name=zones] >> nth=0")
+    editor.page.click("#one-off button.primary")
+    assert "Đã thêm buổi phát một lần" in editor.page.inner_text(".flash")
+    assert editor.page.locator(".broadcast-card", has_text="Thông báo lấy ý kiến").count() == 1
+    editor.shot("them-buoi-phat")
+
+    engine = make_engine(panel.settings.db_url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        # "A slot seconds away": move the broadcast from tomorrow to two seconds from now.
+        broadcast = session.scalar(select(Broadcast).where(Broadcast.title == "Thông báo lấy ý kiến"))
+        shift = datetime.now(UTC) + timedelta(seconds=2) - broadcast.planned_start
+        broadcast.planned_start += shift
+        broadcast.slot_start += shift
+        broadcast.slot_end += shift
+        session.commit()
+        planned, broadcast_id = broadcast.planned_start, broadcast.id
+
+    settings = dataclasses.replace(panel.settings, aircheck=False)
+    context.install(context.PlayoutContext(settings=settings, factory=factory))
+    airing = threading.Thread(target=jobs.air, args=(broadcast_id,))
+    airing.start()
+    editor.page.wait_for_timeout(4500)
+    editor.go("/")
+    if editor.page.locator(".onair.live").count():
+        editor.shot("dang-phat")
+    airing.join(timeout=60)
+    assert not airing.is_alive()
+    engine.dispose()
+    day = planned.astimezone(panel.settings.tz).strftime("%d/%m/%Y")
+    editor.go(f"/nhat-ky/?tu={day}&den={day}")
+    row = editor.page.locator("tr", has_text="Thông báo lấy ý kiến")
+    assert row.count() == 1 and "Đã phát" in row.inner_text()
+    assert not editor.errors, editor.errors
+    editor.close()
+
+
+@pytest.mark.xfail(strict=False, reason="needs planning and playout branches: schedule the approved script, air it, see it in the log")
+def test_full_story_script_to_log(browser, base_url):
+    from broadcast import playout  # noqa: F401  the merged playout exposes run_once/simulate
+
+    editor = Session(browser, base_url, "bientap")
+    editor.go("/lich/")
+    # After merge: add the approved script to tomorrow's morning slot, simulate the clock to air it,
+    # then the log page must show it as played.
+    editor.go("/nhat-ky/")
+    assert editor.page.locator("td", has_text="Thông báo tiêm chủng").count() >= 1

@@ -1,0 +1,73 @@
+"""Phê duyệt: drafts waiting with text, audio and author; approve or return with a comment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from broadcast.models import ContentStatus, Recording, Script, User
+from broadcast.recordings import approve_recording, get_recording, return_recording
+from broadcast.rendering import current_render
+from broadcast.scripts import approve_script, get_script, return_script, spoken_form
+from web.auth import APPROVE, requires
+from web.db import db
+from web.helpers import attempt, station, user_row
+
+bp = Blueprint("approval", __name__, url_prefix="/phe-duyet")
+
+
+def _queue_page(errors: dict[int, str] | None = None, comments: dict[int, str] | None = None, status: int = 200):
+    session, st = db(), station()
+    drafts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.DRAFT).order_by(Script.updated_at)).all()
+    recordings = session.scalars(select(Recording).where(Recording.station_id == st.id, Recording.status == ContentStatus.DRAFT).order_by(Recording.id)).all()
+    authors = {u.id: u.full_name or u.username for u in session.scalars(select(User))}
+    titles = {s.id: s.title for s in session.scalars(select(Script).where(Script.id.in_([r.script_id for r in recordings])))}
+    items = [(s, current_render(session, s), spoken_form(session, s)) for s in drafts]
+    return render_template("approval.html", items=items, recordings=recordings, authors=authors, titles=titles,
+                           errors=errors or {}, comments=comments or {}), status
+
+
+@bp.route("/")
+@requires(*APPROVE)
+def queue():
+    """What waits for approval."""
+    return _queue_page()
+
+
+@bp.route("/<int:script_id>/duyet", methods=["POST"])
+@requires(*APPROVE)
+def approve(script_id: int):
+    """Approve a script for air."""
+    script = get_script(db(), station(), script_id)
+    with attempt() as outcome:
+        approve_script(db(), script, user_row())
+    if outcome.ok:
+        flash(f"Đã duyệt bài: {script.title}", "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("approval.queue"))
+
+
+@bp.route("/<int:script_id>/tra-lai", methods=["POST"])
+@requires(*APPROVE)
+def send_back(script_id: int):
+    """Return a script with a comment."""
+    script = get_script(db(), station(), script_id)
+    comment = request.form.get("comment", "")
+    with attempt("comment") as outcome:
+        return_script(db(), script, user_row(), comment)
+    if outcome.ok:
+        flash(f"Đã trả lại bài: {script.title}", "success")
+        return redirect(url_for("approval.queue"))
+    return _queue_page({script_id: outcome.errors.get("comment", "")}, {script_id: comment}, 400)
+
+
+@bp.route("/ban-ghi/<int:recording_id>/<action>", methods=["POST"])
+@requires(*APPROVE)
+def recording_decision(recording_id: int, action: str):
+    """Approve or refuse a recording."""
+    recording = get_recording(db(), station(), recording_id)
+    with attempt() as outcome:
+        (approve_recording if action == "duyet" else return_recording)(db(), recording, user_row())
+    flash("Đã duyệt bản ghi âm." if action == "duyet" else "Đã trả lại bản ghi âm.", "success") if outcome.ok else flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("approval.queue"))

@@ -1,0 +1,68 @@
+"""Small helpers the views share: the station, the user row, running a use case into field errors."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Iterator
+
+from flask import abort
+from flask_login import current_user
+
+from broadcast.errors import NotFound, operator_errors
+from broadcast.models import Station, User
+from broadcast.stations import get_station
+from broadcast.timeutil import SystemClock, parse_local_date
+from web.db import db, settings
+
+
+def station() -> Station:
+    """The station this panel runs."""
+    return get_station(db(), settings().station)
+
+
+def user_row() -> User:
+    """The logged-in user's database row."""
+    return db().get(User, current_user.db_id)
+
+
+def today() -> date:
+    """Today in the station's zone."""
+    return SystemClock().now().astimezone(settings().tz).date()
+
+
+def parse_date(text: str | None, default: date | None = None) -> date | None:
+    """A date typed as YYYY-MM-DD or DD/MM/YYYY, or the default when empty or wrong."""
+    if not text:
+        return default
+    try:
+        return parse_local_date(text)
+    except ValueError:
+        return default
+
+
+class Outcome:
+    """What a use case run left: field errors and a general error."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@contextmanager
+def attempt(default_field: str = "_") -> Iterator[Outcome]:
+    """Run a use case in the request's session: commit on success, roll back and keep the message on error."""
+    outcome = Outcome()
+    session = db()
+    try:
+        yield outcome
+        session.commit()
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except operator_errors() as exc:
+        session.rollback()
+        outcome.errors[getattr(exc, "field", None) or default_field] = str(exc)

@@ -1,0 +1,96 @@
+"""Nhật ký phát sóng: filters, pages, CSV/XLSX export and the hash-chain check."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from broadcast import asrun
+from broadcast.models import Campaign, LogStatus
+from broadcast.panel_queries import LogFilter, log_query
+from broadcast.stations import station_tz
+from web.auth import ANY, requires
+from web.db import db
+from web.helpers import parse_date, station, today
+
+bp = Blueprint("log", __name__, url_prefix="/nhat-ky")
+PAGE = 50
+
+
+def _filter() -> tuple[LogFilter, dict[str, str]]:
+    last = parse_date(request.args.get("den"), today())
+    first = parse_date(request.args.get("tu"), last - timedelta(days=6))
+    errors = {}
+    if first > last:
+        errors["tu"] = "Ngày bắt đầu đứng sau ngày kết thúc: hãy đổi lại thứ tự ngày."
+        first = last
+    status = request.args.get("trang_thai", "")
+    status = status if status in {s.value for s in LogStatus} else ""
+    return LogFilter(first, last, request.args.get("cum", "").strip(), request.args.get("chien_dich", "").strip(), status), errors
+
+
+@bp.route("/")
+@requires(*ANY)
+def index():
+    """Filtered, paginated log rows."""
+    session, st = db(), station()
+    flt, errors = _filter()
+    stmt = log_query(st, flt, station_tz(st))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(request.args.get("trang", 1, type=int) or 1, 1)
+    rows = session.scalars(stmt.offset((page - 1) * PAGE).limit(PAGE)).all()
+    campaigns = session.scalars(select(Campaign.slug).where(Campaign.station_id == st.id).order_by(Campaign.slug)).all()
+    args = {k: v for k, v in request.args.items() if k != "trang"}
+    return render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
+                           zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args), (400 if errors else 200)
+
+
+def _export_rows():
+    session, st = db(), station()
+    flt, _ = _filter()
+    tz = station_tz(st)
+    rows = session.scalars(log_query(st, flt, tz)).all()
+    return [asrun.export_row(r, st, tz) for r in rows], flt
+
+
+@bp.route("/xuat.csv")
+@requires(*ANY)
+def export_csv():
+    """The filtered rows as CSV (the fields of `loaxa log`)."""
+    rows, flt = _export_rows()
+    name = f"nhat-ky-{flt.first:%Y%m%d}-{flt.last:%Y%m%d}.csv"
+    return Response("\ufeff" + asrun.to_csv(rows), mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/xuat.xlsx")
+@requires(*ANY)
+def export_xlsx():
+    """The filtered rows as an Excel workbook."""
+    rows, flt = _export_rows()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhat ky"
+    sheet.append(list(asrun.EXPORT_FIELDS))
+    for row in rows:
+        sheet.append([row[f] for f in asrun.EXPORT_FIELDS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    name = f"nhat-ky-{flt.first:%Y%m%d}-{flt.last:%Y%m%d}.xlsx"
+    return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/kiem-tra", methods=["POST"])
+@requires(*ANY)
+def verify():
+    """Check the hash chain of the whole log."""
+    result = asrun.verify(db(), station().id)
+    if result.ok:
+        flash(f"Nhật ký nguyên vẹn: đã kiểm tra {result.rows} dòng, không dòng nào bị sửa hay xóa.", "success")
+    else:
+        flash(f"Nhật ký đã bị thay đổi: {result.reason}.", "error")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/nhat-ky") else url_for("log.index"))

@@ -1,0 +1,191 @@
+"""Bài phát thanh: list, editor with live spoken form, render, recordings, import, history."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from broadcast.errors import InvalidInput
+
+from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Script, User
+from broadcast.recordings import add_recording, script_recordings
+from broadcast.rendering import current_render, render_script
+from broadcast.scripts import create_script, get_script, import_files, spoken_form, update_script
+from web.auth import EDIT, REVIEW, requires
+from web.db import db, settings
+from web.helpers import attempt, parse_date, station, user_row
+
+bp = Blueprint("scripts", __name__, url_prefix="/bai")
+PAGE = 25
+PRIORITIES = {"normal": "Thông thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
+IMPORT_SUFFIXES = {".txt", ".md", ".docx"}
+
+
+@bp.route("/")
+@requires(*REVIEW)
+def index():
+    """Scripts with search and filters."""
+    session, st = db(), station()
+    q = request.args.get("q", "").strip()
+    campaign = request.args.get("chien_dich", "")
+    status = request.args.get("trang_thai", "")
+    category = request.args.get("loai", "")
+    page = max(request.args.get("trang", 1, type=int) or 1, 1)
+    stmt = select(Script).where(Script.station_id == st.id)
+    if q:
+        stmt = stmt.where(or_(Script.title.ilike(f"%{q}%"), Script.body.ilike(f"%{q}%")))
+    if status in {s.value for s in ContentStatus}:
+        stmt = stmt.where(Script.status == ContentStatus(status))
+    if category:
+        stmt = stmt.where(Script.category == category)
+    if campaign:
+        stmt = stmt.join(CampaignScript, CampaignScript.script_id == Script.id).join(Campaign, Campaign.id == CampaignScript.campaign_id).where(Campaign.slug == campaign)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    scripts = session.scalars(stmt.order_by(Script.updated_at.desc(), Script.id.desc()).offset((page - 1) * PAGE).limit(PAGE)).all()
+    campaigns = session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())).all()
+    categories = [c for c in session.scalars(select(Script.category).where(Script.station_id == st.id).distinct().order_by(Script.category)) if c]
+    return render_template("scripts/index.html", scripts=scripts, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1),
+                           q=q, campaign=campaign, status=status, category=category, campaigns=campaigns, categories=categories)
+
+
+def _form_values() -> dict[str, str]:
+    keys = ("title", "body", "category", "priority", "valid_from", "valid_to", "notes")
+    return {k: request.form.get(k, "") for k in keys}
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@requires(*EDIT)
+def new():
+    """Write a new script."""
+    values = {"title": "", "body": "", "category": "", "priority": "normal", "valid_from": "", "valid_to": "", "notes": ""}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = _form_values()
+        valid_from, valid_to = parse_date(values["valid_from"]), parse_date(values["valid_to"])
+        with attempt("title") as outcome:
+            for name, parsed in (("valid_from", valid_from), ("valid_to", valid_to)):
+                if values[name].strip() and parsed is None:
+                    raise InvalidInput("Ngày không đúng: hãy viết theo dạng ngày/tháng/năm, ví dụ 15/11/2024.", field=name)
+            script = create_script(db(), station(), values["title"], values["body"], user_row(), category=values["category"].strip()[:64],
+                                   priority=Priority(values["priority"]) if values["priority"] in PRIORITIES else Priority.NORMAL,
+                                   valid_from=valid_from, valid_to=valid_to, notes=values["notes"])
+        if outcome.ok:
+            flash("Đã lưu bài (bản nháp). Hãy tạo giọng đọc rồi gửi phê duyệt.", "success")
+            return redirect(url_for("scripts.edit", script_id=script.id))
+        errors = outcome.errors
+    return render_template("scripts/edit.html", script=None, values=values, errors=errors, priorities=PRIORITIES), (400 if errors else 200)
+
+
+@bp.route("/<int:script_id>", methods=["GET", "POST"])
+@requires(*REVIEW)
+def edit(script_id: int):
+    """Edit a script (editors) or read it (approvers)."""
+    session, st = db(), station()
+    script = get_script(session, st, script_id)
+    values = {"title": script.title, "body": script.body}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not current_user.can(*EDIT):
+            abort(403)
+        values = _form_values()
+        with attempt("title") as outcome:
+            update_script(session, script, values["title"], values["body"], user_row())
+        if outcome.ok:
+            flash(f"Đã lưu phiên bản {script.version}.", "success")
+            return redirect(url_for("scripts.edit", script_id=script.id))
+        errors = outcome.errors
+    render = current_render(session, script)
+    authors = {u.id: u.full_name or u.username for u in session.scalars(select(User))}
+    return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
+                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors), (400 if errors else 200)
+
+
+@bp.route("/doc-thu", methods=["POST"])
+@requires(*EDIT)
+def spoken_preview():
+    """htmx partial: the normalized spoken form of the text being typed, with warnings."""
+    st = station()
+    draft = Script(station_id=st.id, title=request.form.get("title", ""), body=request.form.get("body", ""))
+    normalized = spoken_form(db(), draft)
+    return render_template("scripts/_spoken.html", spoken=normalized)
+
+
+@bp.route("/<int:script_id>/tao-giong", methods=["POST"])
+@requires(*EDIT)
+def render(script_id: int):
+    """Render the current version with the station's voice chain."""
+    session, st = db(), station()
+    script = get_script(session, st, script_id)
+    with attempt() as outcome:
+        row, cached = render_script(session, settings(), script, st)
+    if outcome.ok:
+        flash(f"Đã tạo giọng đọc ({row.engine}, {row.duration_s:.0f} giây){' từ bộ nhớ đệm' if cached else ''}.", "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("scripts.edit", script_id=script_id) + "#nghe")
+
+
+@bp.route("/<int:script_id>/ghi-am", methods=["POST"])
+@requires(*EDIT)
+def upload_recording(script_id: int):
+    """Upload (or record in the browser) a recording of the current version."""
+    session, st = db(), station()
+    script = get_script(session, st, script_id)
+    upload = request.files.get("audio")
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    folder = settings().data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{uuid.uuid4().hex}{Path(secure_filename(upload.filename or '')).suffix.lower() if upload else ''}"
+    try:
+        if upload is not None and upload.filename:
+            upload.save(tmp)
+        with attempt("audio") as outcome:
+            if upload is None or not upload.filename:
+                raise InvalidInput("Chưa chọn tệp ghi âm: hãy chọn một tệp âm thanh.", field="audio")
+            recording = add_recording(session, settings(), st, script, tmp, upload.filename, user_row())
+    finally:
+        tmp.unlink(missing_ok=True)
+    if wants_json:
+        if outcome.ok:
+            return jsonify(ok=True, id=recording.id, duration=round(recording.duration_s, 1))
+        return jsonify(ok=False, error=outcome.errors.get("audio") or next(iter(outcome.errors.values()))), 400
+    if outcome.ok:
+        flash(f"Đã tải bản ghi âm ({recording.duration_s:.0f} giây): chờ phê duyệt.", "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("scripts.edit", script_id=script_id) + "#ghi-am")
+
+
+@bp.route("/nhap", methods=["GET", "POST"])
+@requires(*EDIT)
+def import_page():
+    """Import .txt/.docx/.md files as draft scripts."""
+    created, failed = [], []
+    if request.method == "POST":
+        files = [f for f in request.files.getlist("files") if f.filename]
+        if not files:
+            failed.append(("", "Chưa chọn tệp nào: hãy chọn tệp .txt, .docx hoặc .md."))
+        with tempfile.TemporaryDirectory(dir=settings().data_dir) as tmpdir:
+            paths = []
+            for index, upload in enumerate(files):
+                name = secure_filename(upload.filename or "") or f"tep-{index}"
+                if Path(name).suffix.lower() not in IMPORT_SUFFIXES:
+                    failed.append((upload.filename, "Không phải tệp .txt, .docx hoặc .md."))
+                    continue
+                path = Path(tmpdir) / f"{index:03d}-{name}"
+                upload.save(path)
+                paths.append(path)
+            if paths:
+                with attempt("files") as outcome:
+                    made, bad = import_files(db(), station(), paths, user_row())
+                    created = [(s.id, s.title) for s in made]
+                    failed.extend((Path(p).name.split("-", 1)[-1], reason) for p, reason in bad)
+                if not outcome.ok:
+                    failed.append(("", next(iter(outcome.errors.values()))))
+    return render_template("scripts/import.html", created=created, failed=failed), (400 if failed and not created else 200)
