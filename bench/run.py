@@ -96,12 +96,28 @@ def _optional(module: str, function: str) -> Callable[[bool], dict]:
     return run
 
 
+def _plan(quick: bool) -> dict:
+    import plan_bench
+
+    figures = plan_bench.pure_figures(communes=20 if quick else 500)
+    with tempfile.TemporaryDirectory(prefix="bench-plan-") as tmp:
+        figures.update(plan_bench.db_figures(Path(tmp)))
+    return figures
+
+
+def _report(quick: bool) -> dict:
+    import report_bench
+
+    return {f"report_{k}": v for k, v in report_bench.measure(days=7 if quick else 365).items()}
+
+
 GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("normalize", _normalize),
     ("tts", _tts),
     ("render", _render),
     ("assemble", _assemble),
-    ("plan", _optional("plan_bench", "run")),
+    ("plan", _plan),
+    ("report", _report),
     ("playout", _optional("playout_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
