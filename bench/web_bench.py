@@ -1,0 +1,135 @@
+"""The panel under load: 50 concurrent clients (wrk) on the log and schedule pages, beside a static file.
+
+The panel runs as `loaxa web` (waitress, as in production) in its own process, on a station whose log
+holds a year of rows; wrk drives it from another process on loopback, bounded in time.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from broadcast import asrun  # noqa: E402
+from broadcast.config import load_settings  # noqa: E402
+from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
+from broadcast.models import AsRunEntry, LogStatus, Role, Station, Zone  # noqa: E402
+from broadcast.users import create_user  # noqa: E402
+
+PASSWORD = "matkhau-bench"
+ITEMS = 6
+
+
+def fill_year(settings, days: int) -> None:
+    """A station with zones, a viewer, and `days` days of two six-item broadcasts in its chained log."""
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        station = Station(slug="cam-tan", name="Đài truyền thanh xã Cẩm Tân")
+        session.add(station)
+        session.flush()
+        for n in range(1, 9):
+            session.add(Zone(station_id=station.id, code=f"thon-{n}", name=f"Thôn {n}", position=n))
+        create_user(session, "bench", PASSWORD, Role.VIEWER, station)
+        last = datetime.now(timezone.utc).replace(hour=22, minute=30, second=0, microsecond=0)
+        for d in range(days):
+            for slot_start in (last - timedelta(days=d + 1), last - timedelta(days=d + 1) + timedelta(hours=11, minutes=30)):
+                for i in range(ITEMS):
+                    start = slot_start + timedelta(seconds=60 * i)
+                    asrun.append(session, AsRunEntry(
+                        station_id=station.id, zones="all", slot_start=slot_start, slot_end=slot_start + timedelta(minutes=30),
+                        planned_start=start, actual_start=start + timedelta(milliseconds=3), actual_end=start + timedelta(seconds=59),
+                        item_type="script", item_ref=f"script:{i}", title=f"Bài số {i}", campaign="bdg-2024" if i % 2 else "",
+                        voice="espeak:vi", status=LogStatus.PLAYED, seconds=59.0, sinks="aircheck"))
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _login(base: str) -> str:
+    """Log in like a browser and return the session cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/dang-nhap", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "username": "bench", "password": PASSWORD}).encode()
+    opener.open(base + "/dang-nhap", data=data, timeout=10).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def _wrk(url: str, cookie: str, seconds: int, clients: int) -> dict[str, float]:
+    """Run wrk and read its requests/s and latency percentiles (ms)."""
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-H", f"Cookie: {cookie}", url],
+                         capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%"),
+            "non_2xx": float(errors.group(1)) if errors else 0.0}
+
+
+def run(quick: bool) -> dict:
+    """Figures: web_rps/web_p99_ms over the log and schedule pages, static_* as the baseline."""
+    if shutil.which("wrk") is None:
+        return {"_skipped": "wrk is not installed (apt-get install wrk; `make test` installs it)"}
+    days, seconds, clients = (7, 3, 10) if quick else (365, 20, 50)
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
+        settings = load_settings(env={}, data_dir=str(Path(tmp) / "var"))
+        fill_year(settings, days)
+        port = _free_port()
+        env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_PORT": str(port), "LOAXA_LOG_LEVEL": "WARNING",
+               "LOAXA_LOGIN_RATE_LIMIT": "1000 per minute"}
+        server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/dang-nhap", timeout=2).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError("panel did not start: " + server.stderr.read().decode()[-500:])
+                    time.sleep(0.2)
+            cookie = _login(base)
+            first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
+            results = {
+                "static": _wrk(base + "/static/loaxa.css", cookie, seconds, clients),
+                "log": _wrk(base + "/nhat-ky/", cookie, seconds, clients),
+                "schedule": _wrk(base + "/lich/", cookie, seconds, clients),
+                "export": _wrk(base + f"/nhat-ky/xuat.csv?tu={first}", cookie, max(2, seconds // 2), max(2, clients // 5)),
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    pages = [results["log"], results["schedule"]]
+    if any(r["non_2xx"] for r in results.values()):
+        raise RuntimeError(f"non-2xx answers under load: {results}")
+    return {
+        "web_rps": sum(r["rps"] for r in pages) / len(pages), "web_p99_ms": max(r["p99"] for r in pages),
+        "web_p50_ms": max(r["p50"] for r in pages), "static_rps": results["static"]["rps"], "static_p99_ms": results["static"]["p99"],
+        "log_export_year_p99_ms": results["export"]["p99"], "log_export_year_rps": results["export"]["rps"],
+        "web_clients": clients, "web_seconds": seconds, "web_log_rows": days * 2 * ITEMS,
+    }
+
+
+if __name__ == "__main__":
+    print(run("--quick" in sys.argv))
