@@ -37,3 +37,20 @@ def write_bytes(dst: Path, data: bytes) -> None:
 def write_text(dst: Path, text: str) -> None:
     """Write UTF-8 text to dst atomically."""
     write_bytes(dst, text.encode("utf-8"))
+
+
+def sweep_stale(folder: Path, older_than_s: float = 3600.0) -> int:
+    """Remove temporary files left by a killed writer (hidden *.tmp older than the age); returns how many."""
+    import time
+
+    folder = Path(folder)
+    if not folder.exists():
+        return 0
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for path in folder.rglob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

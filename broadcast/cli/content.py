@@ -96,7 +96,10 @@ def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     require_tools("ffmpeg", "ffprobe")
     from rich.progress import Progress
 
+    from audio.atomic import sweep_stale
     from broadcast.rendering import current_render, render_scripts
+
+    sweep_stale(rt.settings.audio_dir)  # leftovers of a render killed mid-way
 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
