@@ -18,7 +18,18 @@ from pathlib import Path
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import wav_duration
-from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, part_path, redact
+from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, is_url, part_path, redact
+
+try:  # Linux: a playout ffmpeg must never outlive its player (a killed player would leave it on air)
+    import ctypes
+
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+    _PR_SET_PDEATHSIG, _SIGKILL = 1, 9
+
+    def _die_with_parent() -> None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, _SIGKILL)
+except (OSError, AttributeError):  # pragma: no cover - not Linux
+    _die_with_parent = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -74,14 +85,16 @@ class Player:
         self._stopped = False
         self._result: PlayResult | None = None
 
-    def start(self, src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True) -> float:
-        """Spawn ffmpeg playing src to sinks from start_at_s; return the monotonic spawn time."""
+    def start(self, src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True,
+              duration_s: float | None = None, loop: bool = False) -> float:
+        """Spawn ffmpeg playing src (a file or a relay URL) to sinks from start_at_s for at most duration_s; return the monotonic spawn time."""
         if self._proc is not None and self._proc.poll() is None:
             raise AudioError("Đang phát một chương trình khác: hãy dừng nó trước khi phát tiếp.")
-        src = Path(src)
-        if not src.is_file():
+        url = is_url(src)
+        src = str(src) if url else Path(src)
+        if not url and not Path(src).is_file():
             raise AudioError(f"Không tìm thấy tệp phát '{src}': hãy tạo lại âm thanh của chương trình này.")
-        cmd = build_playout_command(src, sinks, start_at_s, realtime)
+        cmd = build_playout_command(src, sinks, start_at_s, realtime, duration_s, loop)
         for sink in sinks:
             if isinstance(sink, FileSink):
                 try:
@@ -92,11 +105,14 @@ class Player:
                         "hãy kiểm tra đường dẫn và quyền ghi."
                     ) from exc
         self._reset()
-        self._sinks, self._src = tuple(sinks), src
-        total = wav_duration(src)
-        self._expected = None if total is None else max(0.0, total - start_at_s)
+        self._sinks, self._src = tuple(sinks), Path(src) if not url else Path(redact(str(src)))
+        total = None if url or loop else wav_duration(Path(src))
+        self._expected = duration_s if total is None else max(0.0, total - start_at_s)
+        if duration_s is not None and self._expected is not None:
+            self._expected = min(self._expected, duration_s)
         self._spawned_at = time.monotonic()
-        self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  preexec_fn=_die_with_parent)
         self._threads = [
             threading.Thread(target=self._read_progress, name="playout-progress", daemon=True),
             threading.Thread(target=self._read_stderr, name="playout-stderr", daemon=True),
