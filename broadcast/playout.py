@@ -213,11 +213,18 @@ def log_filler(session: Session, station: Station, broadcast: Broadcast, filler:
 
 
 def finish(session: Session, broadcast: Broadcast, ended_at: datetime | None, note: str = "") -> BroadcastStatus:
-    """Set a broadcast's final status from its log rows once every item is logged."""
-    statuses = set(session.scalars(select(AsRunEntry.status).where(AsRunEntry.broadcast_id == broadcast.id, AsRunEntry.broadcast_item_id.is_not(None))))
-    aired = statuses & {LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED}
-    if statuses and statuses <= {LogStatus.PLAYED, LogStatus.LATE}:
-        broadcast.status = BroadcastStatus.DONE
+    """Set a broadcast's final status from its log rows once every item is logged (done = every item aired in full)."""
+    rows = session.execute(
+        select(AsRunEntry.broadcast_item_id, AsRunEntry.status, AsRunEntry.seconds)
+        .where(AsRunEntry.broadcast_id == broadcast.id, AsRunEntry.broadcast_item_id.is_not(None))
+    ).all()
+    aired: dict[int, float] = {}
+    for item_id, status, seconds in rows:
+        if status in (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED):
+            aired[item_id] = aired.get(item_id, 0.0) + seconds
+    statuses = {status for _, status, _ in rows}
+    if broadcast.items and all(aired.get(i.id, 0.0) >= i.duration_s - PLAYED_TOLERANCE_S for i in broadcast.items):
+        broadcast.status = BroadcastStatus.DONE  # aired in full, possibly in two parts around a cut
     elif statuses == {LogStatus.MISSED}:
         broadcast.status = BroadcastStatus.MISSED
     elif aired:

@@ -62,6 +62,7 @@ class PlayoutContext:
     plan_until: date | None = None
     scheduler: Any = None
     recovered: bool = False
+    filler_ready: bool = False
     planned_at: datetime | None = None
     # Planning rebuilds every future broadcast, so the player refreshes it hourly (and at each new day),
     # not at every sync; the panel plans on its own when an operator changes something.

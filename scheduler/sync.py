@@ -28,11 +28,6 @@ def _recover(ctx: PlayoutContext, now: datetime) -> None:
         station = get_station(session, ctx.settings.station)
         beat = None if ctx.simulated else session.get(PlayerHeartbeat, station.id)
         found = playout.recover(session, station, now, ctx.settings.late_grace_s, beat.beat_at if beat else None)
-        try:
-            with session.begin_nested():
-                playout.ensure_filler(session, ctx.settings, station)
-        except operator_errors() as exc:
-            log.error("no station filler: dead air cannot be covered (%s)", exc)
     for broadcast_id in found.interrupted:
         log.warning("broadcast %s was cut by a crash: logged as interrupted", broadcast_id)
     for broadcast_id in found.missed:
@@ -92,4 +87,16 @@ def sync(ctx: PlayoutContext) -> None:
             continue
         ctx.scheduler.add_job(jobs.air, "date", run_date=run_at, args=[int(job_id[len(jobs.AIR_JOB_PREFIX):])], id=job_id,
                               replace_existing=True, misfire_grace_time=None)
+    if not ctx.filler_ready:
+        _ensure_filler(ctx)  # after the air jobs: generating it must not delay a broadcast that is due
     jobs.heartbeat()
+
+
+def _ensure_filler(ctx: PlayoutContext) -> None:
+    """Make sure the station has a filler to cover dead air."""
+    try:
+        with transaction(ctx.factory) as session:
+            playout.ensure_filler(session, ctx.settings, get_station(session, ctx.settings.station))
+        ctx.filler_ready = True
+    except operator_errors() as exc:
+        log.error("no station filler: dead air cannot be covered (%s)", exc)
