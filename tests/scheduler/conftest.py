@@ -46,3 +46,25 @@ def get_broadcast(factory, broadcast_id: int) -> Broadcast:
 @pytest.fixture
 def now() -> datetime:
     return SystemClock().now()
+
+
+def sim_context(settings, factory, start: datetime, sinks=None):
+    """An installed playout context on a simulated clock with a null sink (faster than real time)."""
+    from audio.sinks import NullSink
+    from scheduler import context
+    from scheduler.clock import SimulatedClock, SimulatedScheduler
+
+    clock = SimulatedClock(start)
+    ctx = context.PlayoutContext(settings, factory, clock=clock, sleep=clock.sleep, realtime=False,
+                                 sinks_override=sinks if sinks is not None else [NullSink()])
+    ctx.scheduler = SimulatedScheduler(clock)
+    context.install(ctx)
+    return ctx
+
+
+def with_filler(settings, factory) -> str:
+    """Make sure the demo station has its filler; returns its path."""
+    from broadcast.playout import ensure_filler
+
+    with transaction(factory) as session:
+        return ensure_filler(session, settings, get_station(session, settings.station)).path
