@@ -73,10 +73,12 @@ def start_emergency(
         session.flush()
     if user is not None:
         broadcast.created_by_id = user.id
-    # Rendering took a moment: the slot runs from when the audio is ready, so it cannot expire unaired.
-    ready = (clock or SystemClock()).now()
-    broadcast.slot_end = max(broadcast.slot_end, ready + timedelta(seconds=programme_seconds(broadcast) + 60))
     assemble_broadcast(session, settings, station, broadcast)
+    # Rendering took a moment: "now" is when the audio is ready, so it is neither late nor expired.
+    ready = (clock or SystemClock()).now()
+    broadcast.planned_start = broadcast.slot_start = ready
+    broadcast.slot_end = ready + timedelta(seconds=programme_seconds(broadcast) + 60)
+    session.flush()
     return broadcast
 
 

@@ -56,7 +56,8 @@ def single_instance_lock(data_dir: Path, station: str) -> FileLock:
 def run(ctx: context.PlayoutContext) -> None:
     """Run playout until interrupted."""
     logging.basicConfig(level=ctx.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # the emergency watch runs 4 times a second
+    # The emergency watch runs 4 times a second and is skipped while it airs one: not worth a warning each time.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     lock = single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
     try:
         build_scheduler(ctx).start()
