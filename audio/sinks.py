@@ -12,7 +12,7 @@ from audio.errors import AudioError
 from audio.format import SAMPLE_RATE
 
 # How often ffmpeg reports progress; it bounds how late "first audio out" is noticed.
-STATS_PERIOD_S = 0.05
+STATS_PERIOD_S = 0.01
 
 
 @dataclass(frozen=True)

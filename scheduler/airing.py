@@ -24,6 +24,9 @@ log = logging.getLogger("loaxa.playout")
 POLL_S = 0.1  # how often the air loop looks at progress and at the emergency flag
 PERSIST_EVERY_S = 0.5  # progress (seconds aired) reaches the database at least this often
 FIRST_AUDIO_TIMEOUT_S = 5.0
+# ffmpeg is spawned this long before the planned instant (it takes 50-150 ms to start, more under load)
+# and then waits on a pipe; the audio is released on the instant minus the learned pipe-to-output latency.
+ARM_AHEAD_S = 0.6
 _EPS = 1e-3
 
 
@@ -136,7 +139,6 @@ def _start(ctx: PlayoutContext, player: Player, source: str, sinks: list, start_
     first = player.wait_first_audio(FIRST_AUDIO_TIMEOUT_S)
     if first is None:
         return wall, None
-    ctx.lead.add(player.start_latency())
     return wall + timedelta(seconds=first - spawned), first
 
 
@@ -158,19 +160,45 @@ def _follow(ctx: PlayoutContext, player: Player, on_air: OnAir, on_progress) -> 
             last_persist = now
 
 
+def _start_armed(ctx: PlayoutContext, player: Player, on_air: OnAir, source: str, sinks: list, start_in_source: float,
+                 limit: float, target: datetime) -> tuple[datetime, float | None] | None:
+    """Spawn ffmpeg just before the planned instant and release the audio exactly on it; None if an emergency came first."""
+    _wait_until(ctx, target - timedelta(seconds=ARM_AHEAD_S), on_air)
+    if on_air.interrupt.is_set():
+        return None
+    player.arm(Path(source), sinks, start_in_source, limit)
+    _wait_until(ctx, target - timedelta(seconds=ctx.lead.seconds), on_air)
+    if on_air.interrupt.is_set():
+        player.stop(grace_s=1.0)
+        return None
+    wall = ctx.clock.now()
+    released = player.go()
+    first = player.wait_first_audio(FIRST_AUDIO_TIMEOUT_S)
+    if first is None:
+        return wall, None
+    ctx.lead.add(player.start_latency())
+    return wall + timedelta(seconds=first - released), first
+
+
 def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: Segment, position: float,
                   limit: float, target: datetime | None) -> Stretch:
     """One ffmpeg run of a file or relay segment from a programme position; logs items as they end."""
     sinks = _sinks(ctx, prep.broadcast_id, position)
     described = sinks_mod.describe(sinks)
     player = Player()
-    if target is not None:
-        _wait_until(ctx, target - timedelta(seconds=0 if ctx.simulated else ctx.lead.seconds), on_air)
-        if on_air.interrupt.is_set():
-            return Stretch(position, interrupted=True)
     start_in = 0.0 if segment.kind == "relay" else position - segment.offset_s
     try:
-        actual_start, first_mono = _start(ctx, player, segment.source, sinks, start_in, limit)
+        if target is not None and ctx.realtime and segment.kind == "file" and target > ctx.clock.now():
+            started = _start_armed(ctx, player, on_air, segment.source, sinks, start_in, limit, target)
+            if started is None:
+                return Stretch(position, interrupted=True)
+            actual_start, first_mono = started
+        else:
+            if target is not None:
+                _wait_until(ctx, target, on_air)  # simulated clock, or a relay: no pre-spawn possible
+                if on_air.interrupt.is_set():
+                    return Stretch(position, interrupted=True)
+            actual_start, first_mono = _start(ctx, player, segment.source, sinks, start_in, limit)
     except operator_errors() as exc:
         return Stretch(position, error=str(exc))
     offset_ms = None

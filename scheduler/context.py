@@ -16,16 +16,16 @@ from broadcast.timeutil import Clock, SystemClock
 
 
 class StartLead:
-    """How long before the planned instant to spawn ffmpeg: the median of recent spawn-to-first-audio latencies."""
+    """How long before the planned instant to release armed audio: the median of recent release-to-first-audio latencies."""
 
-    def __init__(self, initial_s: float = 0.06, keep: int = 15) -> None:
+    def __init__(self, initial_s: float = 0.01, keep: int = 15) -> None:
         """Start from a typical latency until real ones are measured."""
         self._seen: deque[float] = deque([initial_s], maxlen=keep)
         self._lock = threading.Lock()
 
     def add(self, latency_s: float | None) -> None:
-        """Learn from one measured latency (outliers above 1 s are ignored)."""
-        if latency_s is not None and 0 < latency_s < 1.0:
+        """Learn from one measured latency (outliers above 0.5 s are ignored)."""
+        if latency_s is not None and 0 < latency_s < 0.5:
             with self._lock:
                 self._seen.append(latency_s)
 
