@@ -86,7 +86,9 @@ def measure(broadcasts: int = 50) -> dict[str, float]:
         finally:
             scheduler.shutdown(wait=True)
         with transaction(factory) as session:
-            offsets = [r for r in session.scalars(select(AsRunEntry.start_offset_ms)) if r is not None]
+            offsets = [r for r in session.scalars(select(AsRunEntry.start_offset_ms).order_by(AsRunEntry.seq)) if r is not None]
+        if "--verbose" in sys.argv:
+            print([round(o, 1) for o in offsets], file=sys.stderr)
         engine.dispose()
     figures = {"broadcasts": float(len(offsets))}
     figures.update(_percentiles(offsets, "playout_offset_ms"))
@@ -98,6 +100,7 @@ def main() -> None:
     """Print the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--broadcasts", type=int, default=50)
+    parser.add_argument("--verbose", action="store_true", help="print every offset (ms) to stderr")
     args = parser.parse_args()
     print(json.dumps(measure(args.broadcasts), indent=1))
 

@@ -63,3 +63,21 @@ def test_simulating_a_range_that_has_not_passed_needs_a_copy(demo_settings, tmp_
     runner = CliRunner()
     result = runner.invoke(main, ["--data-dir", str(demo_settings.data_dir), "simulate", "--from", "2099-01-01", "--to", "2099-01-02"])
     assert result.exit_code != 0 and "--into" in result.output and "Traceback" not in result.output
+
+
+def test_simulating_ahead_into_a_copy_leaves_the_real_database_alone(demo_settings, demo_factory, tmp_path):
+    from broadcast.config import load_settings
+    from broadcast.db import make_engine, make_session_factory
+
+    copy_dir = tmp_path / "thu"
+    result = CliRunner().invoke(main, ["--data-dir", str(demo_settings.data_dir), "simulate", "--from", "2099-01-01",
+                                       "--to", "2099-01-01", "--into", str(copy_dir)])
+    assert result.exit_code == 0, result.output
+    with transaction(demo_factory) as session:
+        assert not session.scalars(select(Broadcast).where(Broadcast.planned_start >= date(2098, 12, 31))).all()
+    engine = make_engine(load_settings(env={}, data_dir=str(copy_dir)).db_url)
+    with transaction(make_session_factory(engine)) as session:
+        aired = session.scalars(select(Broadcast).where(Broadcast.planned_start >= date(2098, 12, 31))).all()
+        assert [b.status for b in aired] == [BroadcastStatus.DONE, BroadcastStatus.DONE]
+        assert asrun.verify(session, get_station(session, "cam-tan").id).ok
+    engine.dispose()
