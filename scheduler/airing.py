@@ -153,7 +153,9 @@ def _follow(ctx: PlayoutContext, player: Player, on_air: OnAir, on_progress) -> 
         except TimeoutError:
             pass
         if on_air.interrupt.is_set():
-            return player.stop(grace_s=1.0), True
+            result = player.stop(grace_s=1.0)
+            on_air.stopped.set()  # the air is free: the emergency need not wait for the log rows
+            return result, True
         now = _time.monotonic()
         if now - last_persist >= PERSIST_EVERY_S:
             on_progress(player.position())

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from broadcast.cli import main
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, LogStatus
 from broadcast.stations import get_station
+from broadcast.timeutil import UTC
 
 
 def test_campaign_month_simulates_to_a_complete_verified_log(demo_settings, demo_factory):
@@ -65,6 +66,9 @@ def test_simulating_a_range_that_has_not_passed_needs_a_copy(demo_settings, tmp_
     assert result.exit_code != 0 and "--into" in result.output and "Traceback" not in result.output
 
 
+FAR = datetime(2098, 12, 31, tzinfo=UTC)
+
+
 def test_simulating_ahead_into_a_copy_leaves_the_real_database_alone(demo_settings, demo_factory, tmp_path):
     from broadcast.config import load_settings
     from broadcast.db import make_engine, make_session_factory
@@ -74,10 +78,10 @@ def test_simulating_ahead_into_a_copy_leaves_the_real_database_alone(demo_settin
                                        "--to", "2099-01-01", "--into", str(copy_dir)])
     assert result.exit_code == 0, result.output
     with transaction(demo_factory) as session:
-        assert not session.scalars(select(Broadcast).where(Broadcast.planned_start >= date(2098, 12, 31))).all()
+        assert not session.scalars(select(Broadcast).where(Broadcast.planned_start >= FAR)).all()
     engine = make_engine(load_settings(env={}, data_dir=str(copy_dir)).db_url)
     with transaction(make_session_factory(engine)) as session:
-        aired = session.scalars(select(Broadcast).where(Broadcast.planned_start >= date(2098, 12, 31))).all()
+        aired = session.scalars(select(Broadcast).where(Broadcast.planned_start >= FAR)).all()
         assert [b.status for b in aired] == [BroadcastStatus.DONE, BroadcastStatus.DONE]
         assert asrun.verify(session, get_station(session, "cam-tan").id).ok
     engine.dispose()
