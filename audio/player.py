@@ -258,6 +258,9 @@ class Player:
             raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
         self._stopped = True
         self._release_unfed()
+        if self._proc.poll() is None and self._armed is not None:
+            # ffmpeg ignores 'q' when an input is a pipe; SIGTERM also ends it cleanly (trailers written).
+            self._proc.terminate()
         if self._proc.poll() is None:
             with contextlib.suppress(BrokenPipeError, OSError, ValueError):
                 assert self._proc.stdin is not None

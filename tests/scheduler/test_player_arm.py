@@ -43,6 +43,19 @@ def test_armed_player_stopped_before_release_ends_at_once(clip):
     assert time.monotonic() - begin < 1.0 and result.seconds_played == 0 and result.stopped
 
 
+def test_armed_player_stops_within_a_fraction_of_a_second_once_released(clip, tmp_path):
+    out = tmp_path / "cut.wav"
+    player = Player()
+    player.arm(clip, [FileSink(out)])
+    player.go()
+    player.wait_first_audio(5)
+    time.sleep(0.3)
+    begin = time.monotonic()
+    result = player.stop(grace_s=3.0)
+    assert time.monotonic() - begin < 0.5 and result.error is None
+    assert 0.2 < result.seconds_played < 0.9 and wav_duration(out) == pytest.approx(result.seconds_played, abs=0.1)
+
+
 def test_unreadable_file_cannot_be_armed(tmp_path):
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"garbage" * 50)
