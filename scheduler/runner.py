@@ -53,13 +53,14 @@ def single_instance_lock(data_dir: Path, station: str) -> FileLock:
     return lock
 
 
-def run(ctx: context.PlayoutContext) -> None:
-    """Run playout until interrupted."""
+def run(ctx: context.PlayoutContext, lock: FileLock | None = None) -> None:
+    """Run playout until interrupted, holding the station's single-instance lock (taken here unless given)."""
     logging.basicConfig(level=ctx.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The emergency watch runs 4 times a second and is skipped while it airs one: not worth a warning each time.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-    lock = single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
+    held = lock or single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
     try:
         build_scheduler(ctx).start()
     finally:
-        lock.release()
+        if lock is None:
+            held.release()

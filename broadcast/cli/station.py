@@ -51,15 +51,19 @@ def play(rt: Runtime) -> None:
     """Chạy trình phát: phát các buổi đúng giờ và ghi nhật ký."""
     require_tools("ffmpeg", "ffprobe")
     from scheduler.context import PlayoutContext
-    from scheduler.runner import run
+    from scheduler.runner import run, single_instance_lock
 
-    factory = rt.factory()
-    with transaction(factory) as session:
-        get_station(session, rt.settings.station)
+    # Refuse a second player before touching the database (a busy player must not slow the refusal).
+    lock = single_instance_lock(rt.settings.data_dir, rt.settings.station)
     try:
-        run(PlayoutContext(rt.settings, factory))
+        factory = rt.factory()
+        with transaction(factory) as session:
+            get_station(session, rt.settings.station)
+        run(PlayoutContext(rt.settings, factory), lock)
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        lock.release()
 
 
 @click.command("simulate")

@@ -65,7 +65,7 @@ def test_sigkill_mid_broadcast_then_restart_logs_interrupted_then_the_rest(demo_
         restarted = _play(demo_settings, log_path)
         try:
             second = subprocess.run([sys.executable, "-m", "broadcast", "--data-dir", str(demo_settings.data_dir), "play"],
-                                    cwd=ROOT, capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                    cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
             assert second.returncode != 0
             assert "đang chạy ở một tiến trình khác" in second.stderr and "Traceback" not in second.stderr
             _wait_for(lambda: get_broadcast(demo_factory, broadcast_id).status not in (BroadcastStatus.PLAYING, BroadcastStatus.READY),
