@@ -89,6 +89,7 @@ def measure(broadcasts: int = 50) -> dict[str, float]:
             offsets = [r for r in session.scalars(select(AsRunEntry.start_offset_ms).order_by(AsRunEntry.seq)) if r is not None]
         if "--verbose" in sys.argv:
             print([round(o, 1) for o in offsets], file=sys.stderr)
+            print([(r.status.value, r.start_offset_ms, r.reason[:60]) for r in session.scalars(select(AsRunEntry).order_by(AsRunEntry.seq)) if r.start_offset_ms is None], file=sys.stderr)
         engine.dispose()
     figures = {"broadcasts": float(len(offsets))}
     figures.update(_percentiles(offsets, "playout_offset_ms"))
