@@ -8,8 +8,10 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import struct
 import threading
 import time
+import wave
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +19,19 @@ from pathlib import Path
 
 from audio import ffmpeg
 from audio.errors import AudioError
-from audio.format import wav_duration
-from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, part_path, redact
+from audio.format import wav_duration, wav_info
+from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, is_url, part_path, redact
+
+try:  # Linux: a playout ffmpeg must never outlive its player (a killed player would leave it on air)
+    import ctypes
+
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+    _PR_SET_PDEATHSIG, _SIGKILL = 1, 9
+
+    def _die_with_parent() -> None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, _SIGKILL)
+except (OSError, AttributeError):  # pragma: no cover - not Linux
+    _die_with_parent = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -73,15 +86,19 @@ class Player:
         self._expected: float | None = None
         self._stopped = False
         self._result: PlayResult | None = None
+        self._armed: tuple[Path, int, int, int, int] | None = None  # src, write fd, first frame, frames, rate
+        self._go_at: float | None = None
 
-    def start(self, src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True) -> float:
-        """Spawn ffmpeg playing src to sinks from start_at_s; return the monotonic spawn time."""
+    def start(self, src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True,
+              duration_s: float | None = None, loop: bool = False) -> float:
+        """Spawn ffmpeg playing src (a file or a relay URL) to sinks from start_at_s for at most duration_s; return the monotonic spawn time."""
         if self._proc is not None and self._proc.poll() is None:
             raise AudioError("Đang phát một chương trình khác: hãy dừng nó trước khi phát tiếp.")
-        src = Path(src)
-        if not src.is_file():
+        url = is_url(src)
+        src = str(src) if url else Path(src)
+        if not url and not Path(src).is_file():
             raise AudioError(f"Không tìm thấy tệp phát '{src}': hãy tạo lại âm thanh của chương trình này.")
-        cmd = build_playout_command(src, sinks, start_at_s, realtime)
+        cmd = build_playout_command(src, sinks, start_at_s, realtime, duration_s, loop)
         for sink in sinks:
             if isinstance(sink, FileSink):
                 try:
@@ -92,11 +109,14 @@ class Player:
                         "hãy kiểm tra đường dẫn và quyền ghi."
                     ) from exc
         self._reset()
-        self._sinks, self._src = tuple(sinks), src
-        total = wav_duration(src)
-        self._expected = None if total is None else max(0.0, total - start_at_s)
+        self._sinks, self._src = tuple(sinks), Path(src) if not url else Path(redact(str(src)))
+        total = None if url or loop else wav_duration(Path(src))
+        self._expected = duration_s if total is None else max(0.0, total - start_at_s)
+        if duration_s is not None and self._expected is not None:
+            self._expected = min(self._expected, duration_s)
         self._spawned_at = time.monotonic()
-        self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  preexec_fn=_die_with_parent)
         self._threads = [
             threading.Thread(target=self._read_progress, name="playout-progress", daemon=True),
             threading.Thread(target=self._read_stderr, name="playout-stderr", daemon=True),
@@ -104,6 +124,71 @@ class Player:
         for thread in self._threads:
             thread.start()
         return self._spawned_at
+
+    def arm(self, src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, duration_s: float | None = None) -> None:
+        """Spawn ffmpeg now, blocked on a pipe, so that go() puts audio out without process start-up jitter."""
+        # exec, library loading and argument parsing (50-150 ms, more on a busy machine) happen here;
+        # go() only has to push bytes into a pipe ffmpeg is already waiting on.
+        if self._proc is not None and self._proc.poll() is None:
+            raise AudioError("Đang phát một chương trình khác: hãy dừng nó trước khi phát tiếp.")
+        src = Path(src)
+        info = wav_info(src) if src.is_file() else None
+        if info is None or info[1] != 2:
+            raise AudioError(f"Không đọc được tệp phát '{src.name}': hãy tạo lại âm thanh của chương trình này.")
+        channels, _, rate, frames = info
+        first = min(frames, round(start_at_s * rate))
+        count = frames - first if duration_s is None else min(frames - first, round(duration_s * rate))
+        read_fd, write_fd = os.pipe()
+        cmd = build_playout_command(f"pipe:{read_fd}", sinks, 0.0, True)
+        cmd[cmd.index(f"pipe:{read_fd}") - 1:cmd.index(f"pipe:{read_fd}") - 1] = ["-f", "wav"]
+        for sink in sinks:
+            if isinstance(sink, FileSink):
+                Path(sink.path).parent.mkdir(parents=True, exist_ok=True)
+        self._reset()
+        self._sinks, self._src = tuple(sinks), src
+        self._expected = count / rate
+        self._armed = (src, write_fd, first, count, channels)
+        self._spawned_at = time.monotonic()
+        try:
+            self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      pass_fds=(read_fd,), preexec_fn=_die_with_parent)
+        finally:
+            os.close(read_fd)
+        self._threads = [
+            threading.Thread(target=self._read_progress, name="playout-progress", daemon=True),
+            threading.Thread(target=self._read_stderr, name="playout-stderr", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def go(self) -> float:
+        """Release an armed playout now; returns the monotonic instant the audio was released."""
+        if self._armed is None:
+            raise AudioError("Chưa chuẩn bị phát: hãy gọi arm() trước go().")
+        self._go_at = time.monotonic()
+        feeder = threading.Thread(target=self._feed, name="playout-feed", daemon=True)
+        feeder.start()
+        self._threads.append(feeder)
+        return self._go_at
+
+    def _feed(self) -> None:
+        """Write a WAV header and the frames to play into the pipe ffmpeg reads (ffmpeg's -re paces it)."""
+        assert self._armed is not None
+        src, fd, first, count, channels = self._armed
+        with contextlib.suppress(BrokenPipeError, OSError), os.fdopen(fd, "wb", buffering=0) as pipe, \
+                wave.open(str(src), "rb") as w:
+            rate = w.getframerate()
+            size = count * channels * 2
+            pipe.write(b"RIFF" + struct.pack("<I", 36 + size) + b"WAVEfmt " + struct.pack(
+                "<IHHIIHH", 16, 1, channels, rate, rate * channels * 2, channels * 2, 16) + b"data" + struct.pack("<I", size))
+            w.setpos(first)
+            left = count
+            while left > 0:
+                chunk = w.readframes(min(left, 4800))
+                if not chunk:
+                    break
+                pipe.write(chunk)
+                left -= len(chunk) // (channels * 2)
 
     def _read_progress(self) -> None:
         """Follow -progress blocks: update seconds played and note the first audio out."""
@@ -138,8 +223,10 @@ class Player:
         return self._first_audio_at
 
     def start_latency(self) -> float | None:
-        """Seconds from spawn to first audio out, None until audio flowed."""
-        return None if self._first_audio_at is None else self._first_audio_at - self._spawned_at
+        """Seconds from spawn (or from go() when armed) to first audio out, None until audio flowed."""
+        if self._first_audio_at is None:
+            return None
+        return self._first_audio_at - (self._go_at if self._go_at is not None else self._spawned_at)
 
     def position(self) -> float:
         """Seconds aired so far according to ffmpeg."""
@@ -170,6 +257,10 @@ class Player:
         if self._proc is None:
             raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
         self._stopped = True
+        self._release_unfed()
+        if self._proc.poll() is None and self._armed is not None:
+            # ffmpeg ignores 'q' when an input is a pipe; SIGTERM also ends it cleanly (trailers written).
+            self._proc.terminate()
         if self._proc.poll() is None:
             with contextlib.suppress(BrokenPipeError, OSError, ValueError):
                 assert self._proc.stdin is not None
@@ -196,11 +287,19 @@ class Player:
             self._proc.wait()
         return self._finish()
 
+    def _release_unfed(self) -> None:
+        """Close the pipe of an armed playout that was never released (ffmpeg then ends at once)."""
+        if self._armed is not None and self._go_at is None:
+            self._go_at = time.monotonic()
+            with contextlib.suppress(OSError):
+                os.close(self._armed[1])
+
     def _finish(self) -> PlayResult:
         """Collect the result once the process ended; rename air-check files into place."""
         if self._result is not None:
             return self._result
         assert self._proc is not None
+        self._release_unfed()
         for thread in self._threads:
             thread.join(timeout=5)
         with contextlib.suppress(OSError, ValueError):

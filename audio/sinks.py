@@ -12,7 +12,7 @@ from audio.errors import AudioError
 from audio.format import SAMPLE_RATE
 
 # How often ffmpeg reports progress; it bounds how late "first audio out" is noticed.
-STATS_PERIOD_S = 0.05
+STATS_PERIOD_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,14 @@ def output_args(sink: Sink) -> list[str]:
     raise TypeError(f"unknown sink {sink!r}")
 
 
-def build_playout_command(src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0,
-                          realtime: bool = True) -> list[str]:
-    """One ffmpeg command reading src (in real time, from start_at_s) and feeding every sink."""
+def is_url(src: Path | str) -> bool:
+    """Whether a playout source is a network stream (a relay) rather than a file."""
+    return str(src).split("://", 1)[0].lower() in {"http", "https", "icecast", "rtmp", "rtsp", "srt", "udp", "tcp"} and "://" in str(src)
+
+
+def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0,
+                          realtime: bool = True, duration_s: float | None = None, loop: bool = False) -> list[str]:
+    """One ffmpeg command reading src (in real time, from start_at_s, at most duration_s, looped if asked) and feeding every sink."""
     if not sinks:
         raise AudioError("Chưa chọn đầu ra phát sóng nào: hãy cấu hình ít nhất một đầu ra (loa, tệp, Icecast).")
     if start_at_s < 0:
@@ -107,8 +112,17 @@ def build_playout_command(src: Path, sinks: Sequence[Sink], start_at_s: float = 
     args = ["-loglevel", "error", "-nostats", "-progress", "pipe:1", "-stats_period", str(STATS_PERIOD_S)]
     if realtime:
         args.append("-re")
+    if loop:
+        args += ["-stream_loop", "-1"]
     if start_at_s > 0:
         args += ["-ss", f"{start_at_s:.3f}"]
+    if duration_s is not None:
+        if duration_s <= 0:
+            raise AudioError(f"Thời lượng phát {duration_s} giây không hợp lệ: hãy dùng số giây lớn hơn 0.")
+        args += ["-t", f"{duration_s:.3f}"]
+    if is_url(src):
+        # A relay that stalls must fail (and let the filler take over), not hang the broadcast.
+        args += ["-rw_timeout", "5000000"]
     args += ["-i", str(src)]
     for sink in sinks:
         args += ["-map", "0:a", *output_args(sink)]

@@ -44,9 +44,16 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+# Hashed only when set, so rows written before the column existed keep their digest.
+OPTIONAL_HASHED_FIELDS = ("start_offset_ms",)
+
+
 def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
     """SHA-256 over the previous hash and this row's hashed fields."""
     payload = {name: _canonical(getattr(entry, name)) for name in HASHED_FIELDS}
+    for name in OPTIONAL_HASHED_FIELDS:
+        if getattr(entry, name) is not None:
+            payload[name] = _canonical(getattr(entry, name))
     text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -62,6 +69,8 @@ def append(session: Session, entry: AsRunEntry) -> AsRunEntry:
     entry.seq = (last.seq + 1) if last else 1
     entry.prev_hash = last.row_hash if last else GENESIS
     entry.seconds = round(float(entry.seconds or 0.0), 3)
+    if entry.start_offset_ms is not None:
+        entry.start_offset_ms = round(float(entry.start_offset_ms), 3)
     entry.row_hash = ""
     session.add(entry)
     session.flush()  # column defaults are filled in by the flush, and they are hashed too

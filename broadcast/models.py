@@ -407,7 +407,10 @@ class Broadcast(Base):
     manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Programme position reached on air (persisted every second) and position up to which the
+    # items are in the as-run log: a restart resumes from logged_s and never logs an item twice.
     seconds_aired: Mapped[float] = mapped_column(Float, default=0.0)
+    logged_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -467,6 +470,8 @@ class AsRunEntry(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     sinks: Mapped[str] = mapped_column(String(500), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Planned start -> first audio out, in ms, on the first row of each airing (None elsewhere).
+    start_offset_ms: Mapped[Optional[float]] = mapped_column(Float)
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from filelock import FileLock, Timeout
 
@@ -13,24 +15,31 @@ from broadcast.errors import Conflict
 from broadcast.timeutil import UTC
 from scheduler import context, jobs
 
-_scheduler: BlockingScheduler | None = None
+# Emergencies are looked for this often (the contract asks for at least every 0.5 s).
+EMERGENCY_POLL_S = 0.25
 
 
-def scheduler_instance() -> BlockingScheduler:
-    """The running scheduler (jobs reschedule through it)."""
-    if _scheduler is None:
-        raise RuntimeError("scheduler not built")
-    return _scheduler
-
-
-def build_scheduler(ctx: context.PlayoutContext) -> BlockingScheduler:
-    """A scheduler in UTC whose sync job keeps air jobs in step with the database."""
-    global _scheduler
+def register_jobs(ctx: context.PlayoutContext, scheduler: Any) -> Any:
+    """Install the context and add the standing jobs (sync, emergency watch, retention) to a scheduler."""
     context.install(ctx)
-    scheduler = BlockingScheduler(timezone=UTC, executors={"default": ThreadPoolExecutor(4)}, job_defaults={"max_instances": 1})
-    scheduler.add_job(jobs.sync, "interval", seconds=ctx.settings.sync_interval_s, id="sync", next_run_time=ctx.clock.now(), coalesce=True, replace_existing=True)
-    _scheduler = scheduler
+    ctx.scheduler = scheduler
+    now = ctx.clock.now()
+    common = {"coalesce": True, "replace_existing": True, "misfire_grace_time": None}
+    scheduler.add_job(jobs.sync, "interval", seconds=ctx.settings.sync_interval_s, id="sync", next_run_time=now, **common)
+    scheduler.add_job(jobs.watch_emergencies, "interval", seconds=EMERGENCY_POLL_S, id="emergencies", next_run_time=now, **common)
+    scheduler.add_job(jobs.purge_airchecks, "interval", hours=24, id="aircheck-retention", next_run_time=now, **common)
     return scheduler
+
+
+def build_scheduler(ctx: context.PlayoutContext, scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    """A scheduler in UTC whose jobs keep air jobs in step with the database; one instance per job id."""
+    scheduler = scheduler_class(
+        timezone=UTC,
+        # Air jobs hold a thread for a whole broadcast; emergencies and syncs need threads of their own meanwhile.
+        executors={"default": ThreadPoolExecutor(8)},
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    return register_jobs(ctx, scheduler)
 
 
 def single_instance_lock(data_dir: Path, station: str) -> FileLock:
@@ -44,11 +53,14 @@ def single_instance_lock(data_dir: Path, station: str) -> FileLock:
     return lock
 
 
-def run(ctx: context.PlayoutContext) -> None:
-    """Run playout until interrupted."""
+def run(ctx: context.PlayoutContext, lock: FileLock | None = None) -> None:
+    """Run playout until interrupted, holding the station's single-instance lock (taken here unless given)."""
     logging.basicConfig(level=ctx.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    lock = single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
+    # The emergency watch runs 4 times a second and is skipped while it airs one: not worth a warning each time.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    held = lock or single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
     try:
         build_scheduler(ctx).start()
     finally:
-        lock.release()
+        if lock is None:
+            held.release()

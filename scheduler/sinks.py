@@ -1,34 +1,83 @@
-"""Which outputs a broadcast goes to, from the station's settings."""
+"""Which outputs a broadcast goes to (from the station's settings and zones), and air-check retention."""
 
 from __future__ import annotations
 
+import shutil
+from datetime import date, timedelta
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from audio.sinks import AlsaSink, FileSink, IcecastSink, NullSink
 from broadcast.config import Settings
-from broadcast.models import Broadcast, Station
+from broadcast.models import Broadcast, Station, Zone
 from broadcast.stations import station_tz
 
 
-def aircheck_path(settings: Settings, station: Station, broadcast: Broadcast) -> Path:
-    """Dated air-check file of one broadcast."""
+def aircheck_path(settings: Settings, station: Station, broadcast: Broadcast, from_s: float = 0.0) -> Path:
+    """Dated air-check file of one airing of a broadcast (a resumed airing gets its own file)."""
     local = broadcast.planned_start.astimezone(station_tz(station))
-    return settings.aircheck_dir / station.slug / local.strftime("%Y-%m-%d") / f"{local:%H%M%S}-{broadcast.id}.mp3"
+    suffix = f"-from{int(from_s)}s" if from_s > 0 else ""
+    return settings.aircheck_dir / station.slug / local.strftime("%Y-%m-%d") / f"{local:%H%M%S}-{broadcast.id}{suffix}.mp3"
 
 
-def sinks_for(settings: Settings, station: Station, broadcast: Broadcast) -> list:
-    """The sinks of a broadcast: air-check, sound card and stream where configured, else null."""
+def _zones(session: Session, station: Station, broadcast: Broadcast) -> list[Zone]:
+    stmt = select(Zone).where(Zone.station_id == station.id).order_by(Zone.position)
+    if broadcast.zone_ids:
+        stmt = stmt.where(Zone.id.in_(broadcast.zone_ids))
+    return list(session.scalars(stmt))
+
+
+def sinks_for(session: Session, settings: Settings, station: Station, broadcast: Broadcast, from_s: float = 0.0) -> list:
+    """Air-check file, one sound card per distinct zone device, one Icecast mount per zone; null when none is set up."""
     sinks: list = []
     if settings.aircheck:
-        sinks.append(FileSink(aircheck_path(settings, station, broadcast)))
-    if settings.alsa_device:
-        sinks.append(AlsaSink(settings.alsa_device))
+        sinks.append(FileSink(aircheck_path(settings, station, broadcast, from_s)))
+    zones = _zones(session, station, broadcast)
+    devices = list(dict.fromkeys(z.alsa_device for z in zones if z.alsa_device)) or ([settings.alsa_device] if settings.alsa_device else [])
+    sinks += [AlsaSink(device) for device in devices]
     if settings.icecast_url:
-        sinks.append(IcecastSink(f"{settings.icecast_url.rstrip('/')}/{station.slug}"))
+        base = settings.icecast_url.rstrip("/")
+        mounts = list(dict.fromkeys(z.stream_mount or f"/{station.slug}-{z.code}" for z in zones)) or [f"/{station.slug}"]
+        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name) for m in mounts]
     return sinks or [NullSink()]
 
 
 def describe(sinks: list) -> str:
-    """Short text naming the sinks, for the log."""
-    names = {"FileSink": "aircheck", "AlsaSink": "soundcard", "IcecastSink": "icecast", "NullSink": "null"}
-    return ",".join(names.get(type(sink).__name__, type(sink).__name__) for sink in sinks)
+    """Short text naming the sinks for the log (no passwords)."""
+    names = []
+    for sink in sinks:
+        if isinstance(sink, FileSink):
+            names.append("aircheck")
+        elif isinstance(sink, AlsaSink):
+            names.append(f"soundcard:{sink.device}")
+        elif isinstance(sink, IcecastSink):
+            names.append("icecast:/" + sink.url.rsplit("/", 1)[-1])
+        else:
+            names.append("null")
+    return ",".join(names)[:500]
+
+
+def expired_aircheck_days(root: Path, today: date, keep_days: int) -> list[Path]:
+    """Dated air-check folders (YYYY-MM-DD) older than keep_days before today."""
+    if not root.is_dir():
+        return []
+    cutoff = today - timedelta(days=keep_days)
+    expired = []
+    for folder in root.iterdir():
+        try:
+            day = date.fromisoformat(folder.name)
+        except ValueError:
+            continue  # not ours: never delete what we did not write
+        if folder.is_dir() and day < cutoff:
+            expired.append(folder)
+    return sorted(expired)
+
+
+def purge_airchecks(root: Path, today: date, keep_days: int) -> list[Path]:
+    """Delete air-check folders past retention; returns what was deleted."""
+    expired = expired_aircheck_days(root, today, keep_days)
+    for folder in expired:
+        shutil.rmtree(folder, ignore_errors=True)
+    return expired

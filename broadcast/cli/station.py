@@ -5,7 +5,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
+from pathlib import Path
 
 import click
 
@@ -13,7 +14,7 @@ from broadcast.cli import Runtime, pass_runtime, require_tools
 from broadcast.db import transaction, upgrade
 from broadcast.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from broadcast.stations import get_station, station_tz
-from broadcast.timeutil import SystemClock
+from broadcast.timeutil import SystemClock, local_at
 
 
 @click.command("demo")
@@ -50,15 +51,78 @@ def play(rt: Runtime) -> None:
     """Chạy trình phát: phát các buổi đúng giờ và ghi nhật ký."""
     require_tools("ffmpeg", "ffprobe")
     from scheduler.context import PlayoutContext
-    from scheduler.runner import run
+    from scheduler.runner import run, single_instance_lock
 
-    factory = rt.factory()
-    with transaction(factory) as session:
-        get_station(session, rt.settings.station)
+    # Refuse a second player before touching the database (a busy player must not slow the refusal).
+    lock = single_instance_lock(rt.settings.data_dir, rt.settings.station)
     try:
-        run(PlayoutContext(rt.settings, factory))
+        factory = rt.factory()
+        with transaction(factory) as session:
+            get_station(session, rt.settings.station)
+        run(PlayoutContext(rt.settings, factory), lock)
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        lock.release()
+
+
+@click.command("simulate")
+@click.option("--from", "first", required=True, help="Ngày đầu (YYYY-MM-DD hoặc DD/MM/YYYY, giờ Việt Nam).")
+@click.option("--to", "last", required=True, help="Ngày cuối (tính cả ngày đó).")
+@click.option("--sink", type=click.Choice(["null"]), default="null", show_default=True, help="Đầu ra khi mô phỏng.")
+@click.option("--into", "into", type=click.Path(file_okay=False), default=None,
+              help="Mô phỏng trên một bản sao cơ sở dữ liệu ở thư mục này (bắt buộc khi khoảng ngày chưa qua).")
+@pass_runtime
+def simulate(rt: Runtime, first: str, last: str, sink: str, into: str | None) -> None:
+    """Mô phỏng trình phát trên đồng hồ giả cho cả khoảng ngày, ghi nhật ký như khi phát thật."""
+    require_tools("ffmpeg", "ffprobe")
+    from audio.sinks import NullSink
+    from broadcast.cli.schedule import parse_day
+    from scheduler.runner import single_instance_lock
+    from scheduler.simulate import simulate as run_simulation
+
+    d0, d1 = parse_day(first, "bắt đầu"), parse_day(last, "kết thúc")
+    if d1 < d0:
+        raise click.ClickException("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.")
+    settings, factory = rt.settings, rt.factory()
+    if into:
+        settings, factory = _copy_database(rt, Path(into))
+    else:
+        with transaction(factory) as session:
+            tz = station_tz(get_station(session, settings.station))
+        if local_at(d1 + timedelta(days=1), time(0), tz) > SystemClock().now():
+            raise click.ClickException(
+                "Khoảng ngày này chưa qua: mô phỏng tại chỗ sẽ đánh dấu các buổi thật là đã phát; hãy thêm --into THƯ_MỤC để mô phỏng trên bản sao.")
+    lock = single_instance_lock(settings.data_dir, settings.station)
+    try:
+        report = run_simulation(settings, factory, d0, d1, [NullSink()])
+    finally:
+        lock.release()
+    click.echo(f"Đã mô phỏng {d0:%d/%m/%Y}–{d1:%d/%m/%Y}: {report.rows_written} dòng nhật ký mới ({report.jobs_run} việc đã chạy).")
+
+
+def _copy_database(rt: Runtime, folder: Path):  # type: ignore[no-untyped-def]
+    """Settings and a session factory on a copy of the SQLite database in another folder."""
+    import dataclasses
+    import sqlite3
+
+    from broadcast.db import make_engine, make_session_factory
+
+    if not rt.settings.db_url.startswith("sqlite"):
+        raise click.ClickException("--into chỉ dùng được với cơ sở dữ liệu SQLite: với PostgreSQL hãy sao lưu và mô phỏng trên bản sao.")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "loaxa.db"
+    if target.exists():
+        raise click.ClickException(f"Thư mục {folder} đã có cơ sở dữ liệu: hãy chọn thư mục trống.")
+    rt.factory()  # schema up to date before copying
+    source = sqlite3.connect(rt.settings.db_url.split("///", 1)[1])
+    copy = sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    settings = dataclasses.replace(rt.settings, data_dir=folder, database_url="")
+    return settings, make_session_factory(make_engine(settings.db_url))
 
 
 @click.command("web")
@@ -115,4 +179,4 @@ def _global_args(rt: Runtime) -> list[str]:
     return args
 
 
-COMMANDS = [demo, db, play, web, serve]
+COMMANDS = [demo, db, play, simulate, web, serve]
