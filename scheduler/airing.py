@@ -97,7 +97,8 @@ def _prepare(ctx: PlayoutContext, broadcast_id: int) -> Prepared:
         station = get_station(session, ctx.settings.station)
         broadcast = session.get(Broadcast, broadcast_id)
         problem = ""
-        if not broadcast.segments and (not broadcast.audio_path or not Path(broadcast.audio_path).is_file()):
+        files_missing = any(seg.get("kind") == "file" and not Path(seg.get("path", "")).is_file() for seg in broadcast.segments or [])
+        if files_missing or (not broadcast.segments and (not broadcast.audio_path or not Path(broadcast.audio_path).is_file())):
             try:
                 with session.begin_nested():
                     assemble_broadcast(session, ctx.settings, station, broadcast)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "playout_1"
-down_revision = "0002"
+down_revision = "planning_1"
 branch_labels = None
 depends_on = None
 
