@@ -46,12 +46,13 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import auth, dashboard, filters
+    from web import api_edge, auth, dashboard, filters
 
     auth.init_app(app)
     filters.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    api_edge.init_app(app)
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:
