@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from broadcast import asrun
@@ -248,7 +249,11 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
             if value is not None and session.get(ref, value) is None:
                 raise Conflict(f"Dòng nhật ký số {entry.seq} nói tới {name}={value} không có ở máy chủ tỉnh: buổi phát chỉ có ở xã thì không gửi lên được.")
         session.add(entry)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another upload of the same station stored this seq first: the caller retries from the new head.
+            raise Conflict(f"Dòng nhật ký số {entry.seq} vừa được một lần gửi khác lưu trước: hãy gửi lại (`loaxa edge sync` tự làm việc này).") from None
         head = {"seq": entry.seq, "row_hash": entry.row_hash}
         stored += 1
     return {"stored": stored, "skipped": skipped, "head": head}
