@@ -227,6 +227,7 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
         raise InvalidInput(f"Gửi tối đa {MAX_ROWS_PER_POST} dòng nhật ký mỗi lần.", field="rows")
     head = log_head(session, station)
     stored = skipped = 0
+    touched: set[int | None] = set()
     for raw in sorted(rows, key=lambda r: int(r.get("seq", 0))):
         entry = entry_from_json(raw)
         if entry.station_id != station.id:
@@ -256,4 +257,31 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
             raise Conflict(f"Dòng nhật ký số {entry.seq} vừa được một lần gửi khác lưu trước: hãy gửi lại (`loaxa edge sync` tự làm việc này).") from None
         head = {"seq": entry.seq, "row_hash": entry.row_hash}
         stored += 1
+        touched.add(entry.broadcast_id)
+    _mark_aired(session, station, touched - {None})
     return {"stored": stored, "skipped": skipped, "head": head}
+
+
+def _mark_aired(session: Session, station: Station, broadcast_ids: set[int]) -> None:
+    """Give the central copy of broadcasts a commune aired the status its log rows show (for status pages)."""
+    for broadcast in session.scalars(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.id.in_(broadcast_ids))):
+        if broadcast.status not in (BroadcastStatus.PLANNED, BroadcastStatus.READY):
+            continue
+        rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.broadcast_id == broadcast.id)).all()
+        if len(rows) < len(broadcast.items):
+            continue  # the rest of its rows come in a later request
+        statuses = {r.status for r in rows}
+        if statuses <= {LogStatus.PLAYED, LogStatus.LATE}:
+            broadcast.status = BroadcastStatus.DONE
+        elif statuses == {LogStatus.MISSED}:
+            broadcast.status = BroadcastStatus.MISSED
+        elif any(r.seconds > 0 for r in rows):
+            broadcast.status = BroadcastStatus.INTERRUPTED
+        else:
+            broadcast.status = BroadcastStatus.FAILED
+        starts = [r.actual_start for r in rows if r.actual_start]
+        ends = [r.actual_end for r in rows if r.actual_end]
+        broadcast.started_at = min(starts) if starts else None
+        broadcast.ended_at = max(ends) if ends else None
+        broadcast.seconds_aired = round(sum(r.seconds for r in rows), 3)
+    session.flush()

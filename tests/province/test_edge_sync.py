@@ -106,6 +106,9 @@ def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, de
         assert "đã gửi 0 dòng" in result.output
     with transaction(demo_factory) as session:
         assert asrun.verify(session, station.id).ok
+        central = session.get(Broadcast, soon_id)
+        assert central.status == BroadcastStatus.DONE and central.seconds_aired > 0  # the status page sees it aired
+        assert session.get(Broadcast, later_id).status == BroadcastStatus.PLANNED
     assert _log_hashes(demo_settings) == _log_hashes(commune)
     with transaction(make_session_factory(make_engine(commune.db_url))) as session:
         assert session.get(Broadcast, soon_id).status == BroadcastStatus.DONE
