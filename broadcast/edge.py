@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from broadcast.models import (
     Priority, Script, Station, Zone,
 )
 
-log = logging.getLogger("loaxa.edge")
 
 # (connect, read) seconds for every HTTP call: a dead link must not hold the player's sync loop.
 TIMEOUT = (5.0, 30.0)

@@ -43,7 +43,7 @@ def _log_hashes(settings) -> list[str]:
         engine.dispose()
 
 
-def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, demo_factory, commune, tmp_path):
+def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, demo_factory, commune):
     now = SystemClock().now()
     with transaction(demo_factory) as session:
         station = get_station(session, "cam-tan")
