@@ -54,6 +54,11 @@ def revoke_tokens(session: Session, station: Station, label: str | None = None) 
     return len(tokens)
 
 
+def station_is_edge(session: Session, station_id: int) -> bool:
+    """Whether a station airs from its own player (it holds an active sync token), so the centre must not air it."""
+    return session.scalar(select(EdgeToken.id).where(EdgeToken.station_id == station_id, EdgeToken.is_active.is_(True)).limit(1)) is not None
+
+
 def station_for_token(session: Session, token: str, now: datetime) -> Station:
     """The station an active token belongs to, or PermissionDenied."""
     row = session.scalar(select(EdgeToken).where(EdgeToken.token_hash == hash_token(token or ""), EdgeToken.is_active.is_(True)))

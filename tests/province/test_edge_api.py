@@ -44,9 +44,14 @@ def api(demo_settings, demo_factory):
     return app.test_client(), {"Authorization": f"Bearer {token}"}, station_id
 
 
-def test_requests_without_a_valid_token_are_refused(api):
-    client, _, _ = api
-    for headers in ({}, {"Authorization": "Bearer sai-ma"}):
+def test_requests_without_a_valid_token_are_refused(api, demo_factory):
+    client, auth, station_id = api
+    assert client.get("/api/edge/v1/log/head", headers=auth).get_json() == {"seq": 0, "row_hash": asrun.GENESIS}
+    with transaction(demo_factory) as session:
+        assert edge_central.station_is_edge(session, station_id)
+        edge_central.revoke_tokens(session, session.get(edge_central.Station, station_id))
+        assert not edge_central.station_is_edge(session, station_id)
+    for headers in ({}, {"Authorization": "Bearer sai-ma"}, auth):  # the last one was just revoked
         response = client.get("/api/edge/v1/log/head", headers=headers)
         assert response.status_code == 401
         assert "Mã đồng bộ không đúng" in response.get_json()["error"]
