@@ -127,6 +127,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("playout", _optional("playout_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
+    ("province", _optional("province_bench", "run")),
 ]
 
 

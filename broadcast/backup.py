@@ -158,12 +158,13 @@ def _restore_database(engine: Engine, folder: Path, kind: str) -> None:
 
 def _rebase_paths(engine: Engine, old: str, new: str) -> None:
     """Stored file paths name the data dir they were made in: point them at this one."""
-    from broadcast.models import Asset, Recording, Render
+    from broadcast.edge_models import EdgeAudio
+    from broadcast.models import Asset, Broadcast, BroadcastItem, Recording, Render
 
     if old == new:
         return
+    columns = [(m, m.path) for m in (Asset, Recording, Render, EdgeAudio)] + [(m, m.audio_path) for m in (Broadcast, BroadcastItem)]
     with engine.begin() as conn:
-        for model in (Asset, Recording, Render):
-            for row_id, path in conn.execute(select(model.id, model.path)).all():
-                if path.startswith(old):
-                    conn.execute(update(model).where(model.id == row_id).values(path=new + path[len(old):]))
+        for model, column in columns:
+            for row_id, path in conn.execute(select(model.id, column).where(column.startswith(old))).all():
+                conn.execute(update(model).where(model.id == row_id).values({column.key: new + path[len(old):]}))

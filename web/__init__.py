@@ -48,13 +48,14 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import approval, auth, campaigns, dashboard, emergency, filters, i18n, log, media, reports, schedule, scripts, admin
+    from web import admin, api_edge, approval, auth, campaigns, dashboard, emergency, filters, i18n, log, media, reports, schedule, scripts
 
     auth.init_app(app)
     filters.init_app(app)
     i18n.init_app(app, settings)
     for module in (auth, dashboard, scripts, approval, campaigns, schedule, emergency, log, reports, admin, media, i18n):
         app.register_blueprint(module.bp)
+    api_edge.init_app(app)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):  # type: ignore[no-untyped-def]

@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from broadcast.cli import Runtime, pass_runtime, require_tools
-from broadcast.db import transaction, upgrade
+from broadcast.db import transaction
+from broadcast.edge_central import station_is_edge
+from broadcast.errors import Conflict, upgrade
 from broadcast.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from broadcast.stations import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at
@@ -58,7 +60,9 @@ def play(rt: Runtime) -> None:
     try:
         factory = rt.factory()
         with transaction(factory) as session:
-            get_station(session, rt.settings.station)
+            station = get_station(session, rt.settings.station)
+            if station_is_edge(session, station.id):
+                raise Conflict(f"Đài {station.slug} phát bằng trình phát riêng tại xã (đã cấp mã đồng bộ): máy chủ tỉnh không phát thay, nếu không một buổi sẽ được ghi hai lần.")
         run(PlayoutContext(rt.settings, factory), lock)
     except (KeyboardInterrupt, SystemExit):
         pass
