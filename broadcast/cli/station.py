@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from broadcast.cli import Runtime, pass_runtime, require_tools
-from broadcast.db import transaction
+from broadcast.db import transaction, upgrade
 from broadcast.edge_central import station_is_edge
-from broadcast.errors import Conflict, upgrade
+from broadcast.errors import Conflict
 from broadcast.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from broadcast.stations import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at

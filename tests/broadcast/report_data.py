@@ -14,7 +14,8 @@ import pytest
 from broadcast.config import Settings
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Zone
-from broadcast.playout import AirResult, log_broadcast
+from broadcast.models import LogStatus
+from broadcast.playout import Airing, finish, log_cut, log_rest, log_through
 from broadcast.programmes import plan_days
 from broadcast.stations import get_station
 from tests.conftest import _restore_env, clone_settings, drop_database
@@ -44,23 +45,33 @@ def build_month(session: Session, settings: Settings) -> MonthLog:
     for i, broadcast in enumerate(sorted(planned.broadcasts, key=lambda b: b.planned_start)):
         full = sum(item.duration_s for item in broadcast.items)
         start = broadcast.planned_start
+        sinks = "aircheck,icecast"
         if i in MISSED:
-            result = AirResult(None, 0.0, "", error=MISSED[i])
+            log_rest(session, station, broadcast, LogStatus.MISSED, MISSED[i])
+            finish(session, broadcast, None, MISSED[i])
             out.problems[broadcast.id] = "missed"
         elif i in FAILED:
-            result = AirResult(start, 0.0, "aircheck,icecast", error=FAILED[i])
+            log_rest(session, station, broadcast, LogStatus.FAILED, FAILED[i], sinks=sinks)
+            finish(session, broadcast, start, FAILED[i])
             out.problems[broadcast.id] = "missed"
         elif i in LATE:
-            result = AirResult(start + timedelta(seconds=95), full, "aircheck,icecast", late=True)
+            airing = Airing(0.0, start + timedelta(seconds=95), sinks, late=True)
+            log_through(session, station, broadcast, airing, full)
+            finish(session, broadcast, airing.at(full))
             out.problems[broadcast.id] = "late"
         elif i in INTERRUPTED:
-            result = AirResult(start, round(full * 0.45, 3), "aircheck,icecast", error=INTERRUPTED[i])
+            airing = Airing(0.0, start, sinks)
+            cut = round(full * 0.45, 3)
+            log_cut(session, station, broadcast, airing, cut, INTERRUPTED[i])
+            log_rest(session, station, broadcast, LogStatus.SKIPPED, INTERRUPTED[i], sinks=sinks)
+            finish(session, broadcast, airing.at(cut), INTERRUPTED[i])
             out.problems[broadcast.id] = "interrupted"
         else:
             if i in ZONED:
                 broadcast.zone_ids = [zones["thon-3"].id, zones["thon-4"].id]
-            result = AirResult(start + timedelta(seconds=0.2), full, "aircheck,icecast")
-        log_broadcast(session, station, broadcast, result)
+            airing = Airing(0.0, start + timedelta(seconds=0.2), sinks)
+            log_through(session, station, broadcast, airing, full)
+            finish(session, broadcast, airing.at(full))
         out.broadcasts += 1
     return out
 

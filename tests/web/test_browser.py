@@ -44,8 +44,7 @@ def _populate(settings) -> None:
     from datetime import date, datetime, timedelta
 
     from broadcast.db import make_engine, make_session_factory, transaction
-    from broadcast.models import BroadcastStatus
-    from broadcast.playout import AirResult, log_broadcast
+    from broadcast.playout import Airing, finish, log_through
     from broadcast.programmes import plan_days
     from broadcast.stations import get_station
     from broadcast.timeutil import UTC, SystemClock
@@ -56,8 +55,9 @@ def _populate(settings) -> None:
         past = plan_days(session, settings, station, date(2024, 11, 19), date(2024, 11, 21), datetime(2024, 11, 1, tzinfo=UTC))
         for broadcast in past.broadcasts:
             total = sum(i.duration_s for i in broadcast.items)
-            log_broadcast(session, station, broadcast, AirResult(broadcast.planned_start + timedelta(seconds=0.4), total, "file"))
-            broadcast.status = BroadcastStatus.DONE
+            airing = Airing(0.0, broadcast.planned_start + timedelta(seconds=0.4), "aircheck")
+            log_through(session, station, broadcast, airing, total)
+            finish(session, broadcast, airing.at(total))
         now = SystemClock().now()
         today = now.astimezone(settings.tz).date()
         plan_days(session, settings, station, today, today + timedelta(days=1), now)
