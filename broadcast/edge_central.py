@@ -25,7 +25,7 @@ API_VERSION = 1
 # Log rows accepted in one POST: bounds request size and transaction length.
 MAX_ROWS_PER_POST = 1000
 # Columns of a log row sent and stored verbatim (everything hashed, plus the chain and created_at).
-LOG_FIELDS = asrun.HASHED_FIELDS + ("prev_hash", "row_hash", "created_at")
+LOG_FIELDS = asrun.HASHED_FIELDS + asrun.OPTIONAL_HASHED_FIELDS + ("prev_hash", "row_hash", "created_at")
 _DATETIME_FIELDS = {"slot_start", "slot_end", "planned_start", "actual_start", "actual_end", "created_at"}
 
 
@@ -206,10 +206,10 @@ def log_head(session: Session, station: Station) -> dict[str, Any]:
 
 def entry_from_json(row: dict[str, Any]) -> AsRunEntry:
     """An AsRunEntry from its wire form (InvalidInput when a field is missing or malformed)."""
-    missing = [name for name in LOG_FIELDS if name not in row]
+    missing = [name for name in LOG_FIELDS if name not in row and name not in asrun.OPTIONAL_HASHED_FIELDS]
     if missing:
         raise InvalidInput(f"Dòng nhật ký thiếu trường {missing[0]}: hãy cập nhật trình phát của xã.", field=missing[0])
-    values = {name: row[name] for name in LOG_FIELDS}
+    values = {name: row.get(name) for name in LOG_FIELDS}
     for name in _DATETIME_FIELDS:
         values[name] = parse_iso(values[name], name)
     try:

@@ -9,7 +9,10 @@ from werkzeug.routing import Rule
 from tests.web.conftest import Client
 
 PUBLIC = {"auth.login", "static"}
-SAMPLE = {"script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css"}
+# The commune players' sync API: a bearer token per station instead of a login session, and no
+# cookies, so no CSRF either; without a valid token every call is refused with 401.
+TOKEN_API = "api_edge."
+SAMPLE = {"sha256": "0" * 64, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css"}
 # Who may POST to each endpoint (admins may do everything); the viewer may only verify the log and switch language.
 VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout"}
 
@@ -26,6 +29,10 @@ def test_every_route_but_login_and_static_requires_login(app):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(_url(rule), method=method)
+            if rule.endpoint.startswith(TOKEN_API):
+                assert response.status_code == 401 and response.is_json, (rule.rule, method, response.status_code)
+                checked += 1
+                continue
             # GETs redirect to the login page; POSTs without a session fail CSRF first (400) or redirect.
             assert response.status_code in (302, 400, 401), (rule.rule, method, response.status_code)
             if response.status_code == 302:
@@ -36,7 +43,7 @@ def test_every_route_but_login_and_static_requires_login(app):
 
 def test_every_post_refuses_missing_csrf_and_unauthorised_roles(app):
     admin, viewer = Client(app, "admin"), Client(app, "xem")
-    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC]
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC and not rule.endpoint.startswith(TOKEN_API)]
     assert len(posts) > 15
     for rule in posts:
         no_token = admin.http.post(_url(rule), data={})
