@@ -455,6 +455,47 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
     return broadcast
 
 
+def add_script(session: Session, broadcast: Broadcast, script_id: int, now: datetime) -> BroadcastItem:
+    """Add an approved script to an unstarted broadcast, before its closing jingle; refused when it would overrun the slot."""
+    _require_unstarted(broadcast, now)
+    script = session.get(Script, script_id)
+    if script is None or script.station_id != broadcast.station_id:
+        raise NotFound(f"Không có bài số {script_id} ở đài này.")
+    if script.status != ContentStatus.APPROVED:
+        raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt.", field="script")
+    if any(i.script_id == script.id for i in broadcast.items):
+        raise Conflict(f"Bài «{script.title}» đã có trong buổi phát này.")
+    audio = script_audio(session, script)
+    if audio is None:
+        raise InvalidInput(f"Bài «{script.title}» chưa có âm thanh: hãy tạo âm thanh trước.", field="script")
+    fillers = [i for i in broadcast.items if i.item_type == ItemType.FILLER]
+    # The music bed only fills the gap to the slot's end, so it shrinks (or goes) to make room.
+    fixed = sum(i.duration_s for i in broadcast.items if i.item_type != ItemType.FILLER) + audio.duration_s
+    capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
+    if fixed > capacity + 1e-6:
+        raise InvalidInput(f"Thêm bài «{script.title}» ({audio.duration_s / 60:.1f} phút) thì chương trình dài {fixed / 60:.1f} phút, "
+                           f"quá thời lượng buổi phát {capacity / 60:.1f} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
+    for filler in fillers:
+        gap = capacity - fixed
+        if gap >= 1.0:
+            filler.duration_s, fixed = gap, capacity
+        else:
+            broadcast.items.remove(filler)
+    row = BroadcastItem(station_id=broadcast.station_id, item_type=ItemType.SCRIPT, script_id=script.id, render_id=audio.render_id,
+                        recording_id=audio.recording_id, title=script.title, voice=audio.voice, audio_path=str(audio.path),
+                        duration_s=audio.duration_s, reason="thêm bằng tay")
+    place = len(broadcast.items)
+    while place > 0 and broadcast.items[place - 1].item_type in (ItemType.JINGLE, ItemType.FILLER):
+        place -= 1  # before the closing jingle and the music bed
+    if place == 0:  # only jingles: between the opening and the closing one
+        place = len(broadcast.items) - 1 if len(broadcast.items) >= 2 else len(broadcast.items)
+    broadcast.items.insert(place, row)
+    broadcast.manual = True
+    _renumber(broadcast)
+    session.flush()
+    return row
+
+
 def add_one_off(
     session: Session, station: Station, title: str, start: datetime, script_ids: Sequence[int], now: datetime,
     zone_ids: Sequence[int] = (), priority: Priority = Priority.NORMAL, with_jingles: bool = True, author: User | None = None,

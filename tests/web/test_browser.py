@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import shutil
 import threading
 from types import SimpleNamespace
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import _rebase_paths, make_settings
+from tests.conftest import clone_settings
 from web import create_app
 
 pytestmark = pytest.mark.slow
@@ -26,9 +25,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 def panel(tmp_path_factory, demo_template):
     """The panel on a private demo copy, served by werkzeug on a free loopback port."""
     root = tmp_path_factory.mktemp("panel")
-    shutil.copytree(demo_template, root / "var")
-    settings = make_settings(root)
-    _rebase_paths(settings, str(demo_template), str(root / "var"))
+    settings = clone_settings(demo_template, root)
     _populate(settings)
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
