@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import clone_settings
+from tests.web.conftest import populate
 from web import create_app
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ def panel(tmp_path_factory, demo_template):
     """The panel on a private demo copy, served by werkzeug on a free loopback port."""
     root = tmp_path_factory.mktemp("panel")
     settings = clone_settings(demo_template, root)
-    _populate(settings)
+    populate(settings)
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -37,31 +38,6 @@ def panel(tmp_path_factory, demo_template):
 @pytest.fixture(scope="module")
 def base_url(panel):
     return panel.url
-
-
-def _populate(settings) -> None:
-    """Broadcasts in the campaign and today, and aired log rows, so the pages and screenshots show real data."""
-    from datetime import date, datetime, timedelta
-
-    from broadcast.db import make_engine, make_session_factory, transaction
-    from broadcast.models import BroadcastStatus
-    from broadcast.playout import AirResult, log_broadcast
-    from broadcast.programmes import plan_days
-    from broadcast.stations import get_station
-    from broadcast.timeutil import UTC, SystemClock
-
-    engine = make_engine(settings.db_url)
-    with transaction(make_session_factory(engine)) as session:
-        station = get_station(session, settings.station)
-        past = plan_days(session, settings, station, date(2024, 11, 19), date(2024, 11, 21), datetime(2024, 11, 1, tzinfo=UTC))
-        for broadcast in past.broadcasts:
-            total = sum(i.duration_s for i in broadcast.items)
-            log_broadcast(session, station, broadcast, AirResult(broadcast.planned_start + timedelta(seconds=0.4), total, "file"))
-            broadcast.status = BroadcastStatus.DONE
-        now = SystemClock().now()
-        today = now.astimezone(settings.tz).date()
-        plan_days(session, settings, station, today, today + timedelta(days=1), now)
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from werkzeug.routing import Rule
 from tests.web.conftest import Client
 
 PUBLIC = {"auth.login", "static"}
-SAMPLE = {"script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css"}
+SAMPLE = {"broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css"}
 # Who may POST to each endpoint (admins may do everything); the viewer may only verify the log and switch language.
 VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout"}
 
