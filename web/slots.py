@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from broadcast.errors import InvalidInput
 from broadcast.models import ProgrammeTemplate, Slot
 from broadcast.slots import create_slot, delete_slot, get_slot, list_slots, update_slot
 from broadcast.timeutil import SystemClock
@@ -37,6 +38,8 @@ def _slot_values(slot: Slot) -> dict:
 
 def _arguments(values: dict) -> dict:
     """Typed text to the use case's arguments; a field that cannot be read raises InvalidInput naming it."""
+    if not values["weekdays"]:  # the use case reads "no weekdays" as every day; unticking them all is a mistake here
+        raise InvalidInput("Chưa chọn ngày nào trong tuần: hãy đánh dấu ít nhất một ngày.", field="weekdays")
     end = values["end_time"]
     duration = None if end or not values["duration_min"] else int(round(form_number(values["duration_min"], "duration_s", "Thời lượng") * 60))
     return dict(
