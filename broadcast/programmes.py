@@ -433,6 +433,11 @@ def _renumber(broadcast: Broadcast) -> None:
     broadcast.status, broadcast.audio_path, broadcast.segments, broadcast.audio_duration_s = BroadcastStatus.PLANNED, "", [], 0.0
 
 
+def _minutes(seconds: float) -> str:
+    """Minutes with one decimal, written with the Vietnamese decimal comma."""
+    return f"{seconds / 60:.1f}".replace(".", ",")
+
+
 def _require_unstarted(broadcast: Broadcast, now: datetime) -> None:
     if _started(broadcast, now):
         raise Conflict(f"Buổi phát «{broadcast.title}» đã bắt đầu hoặc đã qua giờ phát nên không sửa được nữa.")
@@ -447,7 +452,7 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
     total = sum(i.duration_s for i in broadcast.items)
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if total > capacity + 1e-6:
-        raise InvalidInput(f"Chương trình dài {total / 60:.1f} phút, quá thời lượng buổi phát {capacity / 60:.1f} phút: hãy bỏ bớt một mục.", field="items")
+        raise InvalidInput(f"Chương trình dài {_minutes(total)} phút, quá thời lượng buổi phát {_minutes(capacity)} phút: hãy bỏ bớt một mục.", field="items")
     broadcast.items = [by_id[i] for i in item_ids]  # same members: nothing is deleted, only the order changes
     broadcast.manual = True
     _renumber(broadcast)
@@ -473,8 +478,8 @@ def add_script(session: Session, broadcast: Broadcast, script_id: int, now: date
     fixed = sum(i.duration_s for i in broadcast.items if i.item_type != ItemType.FILLER) + audio.duration_s
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if fixed > capacity + 1e-6:
-        raise InvalidInput(f"Thêm bài «{script.title}» ({audio.duration_s / 60:.1f} phút) thì chương trình dài {fixed / 60:.1f} phút, "
-                           f"quá thời lượng buổi phát {capacity / 60:.1f} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
+        raise InvalidInput(f"Thêm bài «{script.title}» ({_minutes(audio.duration_s)} phút) thì chương trình dài {_minutes(fixed)} phút, "
+                           f"quá thời lượng buổi phát {_minutes(capacity)} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
     for filler in fillers:
         gap = capacity - fixed
         if gap >= 1.0:

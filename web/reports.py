@@ -60,7 +60,7 @@ def _report(campaign: Campaign, values: dict, errors: dict):
 def _page(campaign: Campaign, values: dict, errors: dict, report=None, status: int = 200, note: str | None = None):
     return render_template("reports/campaign.html", campaign=campaign, values=values, errors=errors, report=report,
                            note=get_note_text(db(), campaign) if note is None else note, formats=FORMATS, format_labels=FORMAT_LABELS,
-                           tables=CSV_TABLES, table_labels=TABLE_LABELS, max_note=MAX_NOTE_CHARS), status
+                           tables=CSV_TABLES, table_labels=TABLE_LABELS, max_note=f"{MAX_NOTE_CHARS:,}".replace(",", ".")), status
 
 
 def _values(campaign: Campaign) -> dict:

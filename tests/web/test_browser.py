@@ -291,7 +291,8 @@ def test_report_page_downloads_and_section_five(browser, base_url):
     editor.page.click("#hoat-dong-khac button")
     assert "Đã lưu phần hoạt động khác" in editor.page.inner_text(".flash")
     assert editor.page.locator("#report-totals .stat").count() == 4
-    editor.shot("bao-cao-chien-dich", full=True)
+    editor.page.locator("#report-totals").scroll_into_view_if_needed()
+    editor.shot("bao-cao-chien-dich")
     phone = Session(browser, base_url, "bientap", phone=True)
     phone.go("/bao-cao/bdg-2024?tu=19/11/2024&den=21/11/2024")
     phone.shot("bao-cao-chien-dich-dien-thoai")
@@ -336,6 +337,7 @@ def test_drag_and_drop_reorder_and_add_a_script(browser, panel):
     message.wait_for(state="visible")
     assert "quá thời lượng buổi phát" in message.inner_text()
     assert rows.evaluate_all("rs => rs.map(r => r.dataset.itemId)") == after  # put back where they were
+    editor.page.wait_for_timeout(400)  # let SortableJS finish its animation before the picture
     editor.shot("lich-keo-tha-loi")
 
     with engine.begin() as conn:

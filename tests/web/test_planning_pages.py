@@ -184,7 +184,8 @@ def test_admin_creates_edits_and_deletes_a_slot(logged_app, admin, editor):
 
 
 @pytest.mark.parametrize("change, field, message", [
-    ({"start_time": "05:45"}, "start_time", "trùng giờ với buổi"),
+    ({"start_time": "05:45"}, "start_time", "trùng giờ với buổi Buổi sáng (05:30–06:00) ngày 01/12/2026"),
+    ({"start_time": "17:15", "valid_from": "", "valid_to": ""}, "start_time", "(17:00–17:30) vào thứ"),
     ({"end_time": "10:30"}, "end_time", "trước hoặc đúng lúc bắt đầu"),
     ({"valid_to": "01/11/2026"}, "valid_to", "hết hiệu lực"),
     ({"start_time": "25:00"}, "start_time", "không đúng dạng"),
