@@ -256,16 +256,62 @@ def test_one_off_from_the_panel_is_aired_by_the_scheduler_and_logged(browser, pa
     editor.close()
 
 
-@pytest.mark.xfail(strict=False, reason="needs planning and playout branches: schedule the approved script, air it, see it in the log")
-def test_full_story_script_to_log(browser, base_url):
-    from broadcast import playout  # noqa: F401  the merged playout exposes run_once/simulate
+def test_full_story_script_to_log(browser, panel):
+    """The script written and approved above is added to an unstarted broadcast from the day view, aired by the scheduler, and logged."""
+    from datetime import datetime, timedelta
 
-    editor = Session(browser, base_url, "bientap")
-    editor.go("/lich/")
-    # After merge: add the approved script to tomorrow's morning slot, simulate the clock to air it,
-    # then the log page must show it as played.
-    editor.go("/nhat-ky/")
-    assert editor.page.locator("td", has_text="Thông báo tiêm chủng").count() >= 1
+    from sqlalchemy import select
+
+    from broadcast.db import make_engine, make_session_factory
+    from broadcast.models import Broadcast, Script
+    from broadcast.timeutil import UTC, SystemClock
+    from scheduler import context, jobs
+
+    engine = make_engine(panel.settings.db_url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        script = session.scalar(select(Script).where(Script.title == "Thông báo tiêm chủng"))
+        assert script is not None and script.status.value == "approved", "runs after test_operator_writes_hears_and_approver_approves"
+        broadcast = next(b for b in session.scalars(select(Broadcast).where(Broadcast.planned_start > SystemClock().now() + timedelta(minutes=5)).order_by(Broadcast.planned_start))
+                         if all(i.script_id != script.id for i in b.items) and b.kind.value == "regular")
+        bid, day = broadcast.id, broadcast.planned_start.astimezone(panel.settings.tz).date()
+
+    editor = Session(browser, panel.url, "bientap")
+    editor.go(f"/lich/ngay/{day.isoformat()}")
+    editor.page.locator(f"#buoi-{bid} select[name=script_id]").select_option(label="Thông báo tiêm chủng")
+    editor.page.click(f"#buoi-{bid} .add-script button")
+    assert "Đã thêm bài vào buổi phát" in editor.page.inner_text(".flash")
+    row = editor.page.locator(f"#buoi-{bid} tr", has_text="Thông báo tiêm chủng")
+    assert row.count() == 1 and "thêm bằng tay" in row.inner_text()
+
+    with factory() as session:
+        # "A slot seconds away": keep only the added script (real-time airing then takes seconds) and start in 2 s.
+        broadcast = session.get(Broadcast, bid)
+        for item in [i for i in broadcast.items if i.script_id != script.id]:
+            broadcast.items.remove(item)
+        offset = 0.0
+        for position, item in enumerate(broadcast.items):
+            item.position, item.offset_s, offset = position, offset, offset + item.duration_s
+        shift = datetime.now(UTC) + timedelta(seconds=2) - broadcast.planned_start
+        broadcast.planned_start += shift
+        broadcast.slot_start += shift
+        broadcast.slot_end += shift
+        broadcast.audio_path, broadcast.segments = "", []
+        session.commit()
+        planned = broadcast.planned_start
+
+    context.install(context.PlayoutContext(settings=dataclasses.replace(panel.settings, aircheck=False), factory=factory))
+    airing = threading.Thread(target=jobs.air, args=(bid,))
+    airing.start()
+    airing.join(timeout=90)
+    assert not airing.is_alive()
+    engine.dispose()
+    when = planned.astimezone(panel.settings.tz).strftime("%d/%m/%Y")
+    editor.go(f"/nhat-ky/?tu={when}&den={when}")
+    logged = editor.page.locator("tr", has_text="Thông báo tiêm chủng")
+    assert logged.count() == 1 and "Đã phát" in logged.inner_text()
+    assert not editor.errors, editor.errors
+    editor.close()
 
 
 def test_report_page_downloads_and_section_five(browser, base_url):
