@@ -483,7 +483,8 @@ def add_script(session: Session, broadcast: Broadcast, script_id: int, now: date
     for filler in fillers:
         gap = capacity - fixed
         if gap >= 1.0:
-            filler.duration_s, fixed = gap, capacity
+            filler.duration_s = min(filler.duration_s, gap)
+            fixed += filler.duration_s
         else:
             broadcast.items.remove(filler)
     row = BroadcastItem(station_id=broadcast.station_id, item_type=ItemType.SCRIPT, script_id=script.id, render_id=audio.render_id,
