@@ -39,6 +39,11 @@ def weekday_names(days: str) -> str:
     return "Hằng ngày" if set(days) >= set("1234567") else ", ".join(WEEKDAY_SHORT[d] for d in days if d in WEEKDAY_SHORT)
 
 
+def decimal(value: float | None, digits: int = 1) -> str:
+    """A number with the Vietnamese decimal comma (2,5)."""
+    return f"{value or 0:.{digits}f}".replace(".", ",")
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
     """Register the filters."""
     app.jinja_env.filters.update(
@@ -47,6 +52,7 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         local_date=lambda v: local_time(v, "%d/%m/%Y"),
         duration=duration,
         slot_end=slot_end,
+        decimal=decimal,
         weekday_names=weekday_names,
         status_label=lambda v: STATUS_LABELS.get(getattr(v, "value", v), v),
         type_label=lambda v: TYPE_LABELS.get(getattr(v, "value", v), v),

@@ -63,8 +63,10 @@ def _page(campaign: Campaign, values: dict, errors: dict, report=None, status: i
                            tables=CSV_TABLES, table_labels=TABLE_LABELS, max_note=f"{MAX_NOTE_CHARS:,}".replace(",", ".")), status
 
 
-def _values(campaign: Campaign) -> dict:
-    values = {k: request.args.get(k, "") for k in ("tu", "den", "dinh_dang", "bang")}
+def _values(campaign: Campaign, source=None) -> dict:
+    """The period and format as typed (the campaign's dates and DOCX by default)."""
+    source = request.args if source is None else source
+    values = {k: source.get(k, "") for k in ("tu", "den", "dinh_dang", "bang")}
     values["tu"] = values["tu"] or campaign.start_date.strftime("%d/%m/%Y")
     values["den"] = values["den"] or campaign.end_date.strftime("%d/%m/%Y")
     values["dinh_dang"] = values["dinh_dang"] or "docx"
@@ -119,6 +121,6 @@ def note(slug: str):
     if outcome.ok:
         flash("Đã lưu phần hoạt động khác của đài.", "success")
         return redirect(url_for("reports.campaign", slug=slug, tu=request.form.get("tu", ""), den=request.form.get("den", "")) + "#hoat-dong-khac")
-    values, errors = _values(campaign), dict(outcome.errors)
+    values, errors = _values(campaign, request.form), dict(outcome.errors)
     report = _report(campaign, values, {})
     return _page(campaign, values, errors, report, 400, note=body)
