@@ -433,6 +433,11 @@ def _renumber(broadcast: Broadcast) -> None:
     broadcast.status, broadcast.audio_path, broadcast.segments, broadcast.audio_duration_s = BroadcastStatus.PLANNED, "", [], 0.0
 
 
+def _minutes(seconds: float) -> str:
+    """Minutes with one decimal, written with the Vietnamese decimal comma."""
+    return f"{seconds / 60:.1f}".replace(".", ",")
+
+
 def _require_unstarted(broadcast: Broadcast, now: datetime) -> None:
     if _started(broadcast, now):
         raise Conflict(f"Buổi phát «{broadcast.title}» đã bắt đầu hoặc đã qua giờ phát nên không sửa được nữa.")
@@ -447,12 +452,54 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
     total = sum(i.duration_s for i in broadcast.items)
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if total > capacity + 1e-6:
-        raise InvalidInput(f"Chương trình dài {total / 60:.1f} phút, quá thời lượng buổi phát {capacity / 60:.1f} phút: hãy bỏ bớt một mục.", field="items")
+        raise InvalidInput(f"Chương trình dài {_minutes(total)} phút, quá thời lượng buổi phát {_minutes(capacity)} phút: hãy bỏ bớt một mục.", field="items")
     broadcast.items = [by_id[i] for i in item_ids]  # same members: nothing is deleted, only the order changes
     broadcast.manual = True
     _renumber(broadcast)
     session.flush()
     return broadcast
+
+
+def add_script(session: Session, broadcast: Broadcast, script_id: int, now: datetime) -> BroadcastItem:
+    """Add an approved script to an unstarted broadcast, before its closing jingle; refused when it would overrun the slot."""
+    _require_unstarted(broadcast, now)
+    script = session.get(Script, script_id)
+    if script is None or script.station_id != broadcast.station_id:
+        raise NotFound(f"Không có bài số {script_id} ở đài này.")
+    if script.status != ContentStatus.APPROVED:
+        raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt.", field="script")
+    if any(i.script_id == script.id for i in broadcast.items):
+        raise Conflict(f"Bài «{script.title}» đã có trong buổi phát này.")
+    audio = script_audio(session, script)
+    if audio is None:
+        raise InvalidInput(f"Bài «{script.title}» chưa có âm thanh: hãy tạo âm thanh trước.", field="script")
+    fillers = [i for i in broadcast.items if i.item_type == ItemType.FILLER]
+    # The music bed only fills the gap to the slot's end, so it shrinks (or goes) to make room.
+    fixed = sum(i.duration_s for i in broadcast.items if i.item_type != ItemType.FILLER) + audio.duration_s
+    capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
+    if fixed > capacity + 1e-6:
+        raise InvalidInput(f"Thêm bài «{script.title}» ({_minutes(audio.duration_s)} phút) thì chương trình dài {_minutes(fixed)} phút, "
+                           f"quá thời lượng buổi phát {_minutes(capacity)} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
+    for filler in fillers:
+        gap = capacity - fixed
+        if gap >= 1.0:
+            filler.duration_s = min(filler.duration_s, gap)
+            fixed += filler.duration_s
+        else:
+            broadcast.items.remove(filler)
+    row = BroadcastItem(station_id=broadcast.station_id, item_type=ItemType.SCRIPT, script_id=script.id, render_id=audio.render_id,
+                        recording_id=audio.recording_id, title=script.title, voice=audio.voice, audio_path=str(audio.path),
+                        duration_s=audio.duration_s, reason="thêm bằng tay")
+    place = len(broadcast.items)
+    while place > 0 and broadcast.items[place - 1].item_type in (ItemType.JINGLE, ItemType.FILLER):
+        place -= 1  # before the closing jingle and the music bed
+    if place == 0:  # only jingles: between the opening and the closing one
+        place = len(broadcast.items) - 1 if len(broadcast.items) >= 2 else len(broadcast.items)
+    broadcast.items.insert(place, row)
+    broadcast.manual = True
+    _renumber(broadcast)
+    session.flush()
+    return row
 
 
 def add_one_off(

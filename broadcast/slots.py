@@ -16,6 +16,7 @@ from broadcast.planning import TEMPLATE_KINDS, SlotRule, slot_overlap
 MAX_SLOT_S = 6 * 3600
 MAX_RELAY_S = 4 * 3600
 RELAY_SCHEMES = ("http", "https", "icecast", "rtmp", "rtsp", "udp", "srt")
+WEEKDAY_NAMES = {1: "thứ Hai", 2: "thứ Ba", 3: "thứ Tư", 4: "thứ Năm", 5: "thứ Sáu", 6: "thứ Bảy", 7: "Chủ nhật"}
 SLOT_FIELDS = ("name", "start_time", "duration_s", "weekdays", "valid_from", "valid_to", "exceptions", "zone_ids", "template_id", "campaign_id", "is_active")
 
 
@@ -131,8 +132,10 @@ def _check_overlap(session: Session, station: Station, values: Mapping[str, Any]
         clash = slot_overlap(mine, theirs)
         if clash is not None:
             end = (datetime.combine(clash, other.start_time) + timedelta(seconds=other.duration_s)).time()
+            # Without any start of validity the clash date is only a sample day: name its weekday instead.
+            when = f"ngày {clash:%d/%m/%Y}" if values["valid_from"] or other.valid_from else f"vào {WEEKDAY_NAMES[clash.isoweekday()]}"
             raise Conflict(f"Buổi phát {values['name']} trùng giờ với buổi {other.name} ({_hhmm(other.start_time)}–{_hhmm(end)}) "
-                           f"ngày {clash:%d/%m/%Y} trên cùng thôn: hãy đổi giờ, ngày hoặc thôn.")
+                           f"{when} trên cùng thôn: hãy đổi giờ, ngày hoặc thôn.")
 
 
 def get_slot(session: Session, station: Station, slot_id: int) -> Slot:

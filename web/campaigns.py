@@ -1,20 +1,26 @@
-"""Chiến dịch: dates, pool, airtime target and progress per day as a chart."""
+"""Chiến dịch: list, progress chart, create/edit (dates, target, extension, separation), pool, copy to a year, approve."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast.campaigns import approve_campaign, get_campaign
-from broadcast.models import Campaign
+from broadcast.campaigns import (
+    EDITABLE, MAX_WEIGHT, approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, set_pool, update_campaign,
+)
+from broadcast.errors import InvalidInput
+from broadcast.models import Campaign, ContentStatus, Script
 from broadcast.panel_queries import campaign_airtime, daily_target_s
+from broadcast.planning import TARGET_KINDS
 from broadcast.stations import station_tz
-from web.auth import ANY, APPROVE, requires
+from web.auth import ANY, APPROVE, EDIT, requires
 from web.db import db
+from web.forms import form_date, form_number
 from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
 TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% thời lượng buổi phát"}
+TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
 
 
 @bp.route("/")
@@ -25,12 +31,8 @@ def index():
     return render_template("campaigns/index.html", campaigns=campaigns, today=today(), target_labels=TARGET_LABELS)
 
 
-@bp.route("/<slug>")
-@requires(*ANY)
-def detail(slug: str):
-    """One campaign with its pool and its airtime per day against the target."""
+def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_values: dict | None = None, status: int = 200):
     session, st = db(), station()
-    campaign = get_campaign(session, st, slug)
     aired = campaign_airtime(session, st, campaign, station_tz(st))
     target = daily_target_s(campaign)
     chart = {
@@ -38,8 +40,17 @@ def detail(slug: str):
         "aired": [round(s / 60, 1) for s in aired.values()],
         "target": [round(target / 60, 1)] * len(aired) if target else [],
     }
+    warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
     return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=sum(aired.values()) / 60,
-                           target_total_min=(target or 0) * len(aired) / 60, target_labels=TARGET_LABELS, today=today())
+                           target_total_min=(target or 0) * len(aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
+                           copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)}), status
+
+
+@bp.route("/<slug>")
+@requires(*ANY)
+def detail(slug: str):
+    """One campaign with its pool, its airtime per day against the target, and what keeps it from being carried."""
+    return _detail_page(get_campaign(db(), station(), slug))
 
 
 @bp.route("/<slug>/duyet", methods=["POST"])
@@ -51,3 +62,103 @@ def approve(slug: str):
         approve_campaign(db(), campaign, user_row())
     flash("Đã duyệt chiến dịch.", "success") if outcome.ok else flash(next(iter(outcome.errors.values())), "error")
     return redirect(url_for("campaigns.detail", slug=slug))
+
+
+def _form_values() -> dict:
+    return {k: request.form.get(k, "").strip() for k in TEXT_FIELDS}
+
+
+def _campaign_values(campaign: Campaign) -> dict:
+    return {"slug": campaign.slug, "name": campaign.name, "theme": campaign.theme, "start_date": campaign.start_date.strftime("%d/%m/%Y"),
+            "end_date": campaign.end_date.strftime("%d/%m/%Y"), "target_kind": campaign.target_kind, "target_value": f"{campaign.target_value:g}",
+            "extend_min": f"{campaign.extend_slot_s / 60:g}", "min_separation_h": f"{campaign.min_separation_h:g}"}
+
+
+def _arguments(values: dict) -> dict:
+    """Typed text to update_campaign/create_campaign arguments; unreadable fields raise InvalidInput naming them."""
+    return dict(
+        name=values["name"], theme=values["theme"],
+        start_date=form_date(values["start_date"], "start_date", "Ngày bắt đầu", required=True),
+        end_date=form_date(values["end_date"], "end_date", "Ngày kết thúc", required=True),
+        target_kind=values["target_kind"], target_value=form_number(values["target_value"], "target_value", "Chỉ tiêu", 0.0),
+        extend_slot_s=int(round(form_number(values["extend_min"], "extend_slot_s", "Số phút kéo dài", 0.0) * 60)),
+        min_separation_h=form_number(values["min_separation_h"], "min_separation_h", "Khoảng cách giữa hai lần phát", 0.0),
+    )
+
+
+def _form_page(campaign: Campaign | None, values: dict, errors: dict, status: int = 200, pool_errors: dict | None = None, chosen: dict | None = None):
+    session, st = db(), station()
+    scripts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status != ContentStatus.ARCHIVED).order_by(Script.title)).all() if campaign else []
+    if chosen is None and campaign is not None:
+        chosen = {e.script_id: f"{e.weight:g}" for e in campaign.pool}
+    return render_template("campaigns/form.html", campaign=campaign, values=values, errors=errors, target_kinds=TARGET_KINDS,
+                           target_labels=TARGET_LABELS, scripts=scripts, chosen=chosen or {}, pool_errors=pool_errors or {},
+                           max_weight=MAX_WEIGHT, warnings=check_feasibility(session, campaign) if campaign else []), status
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@requires(*EDIT)
+def create():
+    """A new draft campaign."""
+    if request.method == "GET":
+        return _form_page(None, {"target_kind": "minutes_per_day", "target_value": "0", "extend_min": "0", "min_separation_h": "0"}, {})
+    values = _form_values()
+    with attempt("name") as outcome:
+        campaign = create_campaign(db(), station(), values["slug"], **_arguments(values))
+    if outcome.ok:
+        flash("Đã tạo chiến dịch (bản nháp): hãy chọn bài cho chiến dịch rồi gửi phê duyệt.", "success")
+        return redirect(url_for("campaigns.edit", slug=campaign.slug) + "#danh-sach-bai")
+    return _form_page(None, values, outcome.errors, 400)
+
+
+@bp.route("/<slug>/sua", methods=["GET", "POST"])
+@requires(*EDIT)
+def edit(slug: str):
+    """Change a campaign's dates, target, extension and separation; an approved campaign goes back to draft."""
+    campaign = get_campaign(db(), station(), slug)
+    if request.method == "GET":
+        return _form_page(campaign, _campaign_values(campaign), {})
+    values = _form_values()
+    was_approved = campaign.status == ContentStatus.APPROVED
+    with attempt("name") as outcome:
+        args = _arguments(values)
+        update_campaign(db(), campaign, **{k: v for k, v in args.items() if k in EDITABLE})
+    if outcome.ok:
+        back = was_approved and campaign.status == ContentStatus.DRAFT
+        flash("Đã lưu chiến dịch." + (" Chiến dịch trở về bản nháp: cần phê duyệt lại." if back else ""), "success")
+        return redirect(url_for("campaigns.detail", slug=slug))
+    values["slug"] = slug
+    return _form_page(get_campaign(db(), station(), slug), values, outcome.errors, 400)
+
+
+@bp.route("/<slug>/danh-sach-bai", methods=["POST"])
+@requires(*EDIT)
+def pool(slug: str):
+    """Replace the campaign's pool with the ticked scripts and their weights."""
+    campaign = get_campaign(db(), station(), slug)
+    chosen = {int(i): request.form.get(f"weight-{i}", "1").strip() for i in request.form.getlist("script") if i.isdigit()}
+    with attempt("pool") as outcome:
+        weights = {i: form_number(w, "pool", "Trọng số", 1.0) for i, w in chosen.items()}
+        set_pool(db(), campaign, weights)
+    if outcome.ok:
+        flash("Đã lưu danh sách bài của chiến dịch.", "success")
+        return redirect(url_for("campaigns.detail", slug=slug))
+    campaign = get_campaign(db(), station(), slug)
+    return _form_page(campaign, _campaign_values(campaign), {}, 400, pool_errors=outcome.errors, chosen=chosen)
+
+
+@bp.route("/<slug>/sao-chep", methods=["POST"])
+@requires(*EDIT)
+def copy(slug: str):
+    """Copy the campaign with its pool and targets to the same dates in another year."""
+    campaign = get_campaign(db(), station(), slug)
+    year_text = request.form.get("year", "").strip()
+    with attempt("year") as outcome:
+        year = int(form_number(year_text, "year", "Năm"))
+        if not 2000 <= year <= 2100:
+            raise InvalidInput(f"Năm {year} không hợp lệ: hãy nhập năm có bốn chữ số, ví dụ 2025.", field="year")
+        new = copy_to_year(db(), campaign, year)
+    if outcome.ok:
+        flash(f"Đã sao chép thành chiến dịch {new.slug} (bản nháp).", "success")
+        return redirect(url_for("campaigns.edit", slug=new.slug))
+    return _detail_page(get_campaign(db(), station(), slug), outcome.errors, {"year": year_text}, 400)

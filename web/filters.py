@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from broadcast.timeutil import fmt_local
 from web.db import settings
@@ -26,6 +26,24 @@ def duration(seconds: float | None) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
+WEEKDAY_SHORT = {"1": "T2", "2": "T3", "3": "T4", "4": "T5", "5": "T6", "6": "T7", "7": "CN"}
+
+
+def slot_end(start: time, seconds: int) -> str:
+    """HH:MM when a slot starting at `start` ends."""
+    return f"{(datetime.combine(date.min, start) + timedelta(seconds=seconds)).time():%H:%M}"
+
+
+def weekday_names(days: str) -> str:
+    """ISO weekday digits as the Vietnamese short names (T2 … CN); every day is "Hằng ngày"."""
+    return "Hằng ngày" if set(days) >= set("1234567") else ", ".join(WEEKDAY_SHORT[d] for d in days if d in WEEKDAY_SHORT)
+
+
+def decimal(value: float | None, digits: int = 1) -> str:
+    """A number with the Vietnamese decimal comma (2,5)."""
+    return f"{value or 0:.{digits}f}".replace(".", ",")
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
     """Register the filters."""
     app.jinja_env.filters.update(
@@ -33,6 +51,9 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         local_datetime=lambda v: local_time(v, "%d/%m/%Y %H:%M"),
         local_date=lambda v: local_time(v, "%d/%m/%Y"),
         duration=duration,
+        slot_end=slot_end,
+        decimal=decimal,
+        weekday_names=weekday_names,
         status_label=lambda v: STATUS_LABELS.get(getattr(v, "value", v), v),
         type_label=lambda v: TYPE_LABELS.get(getattr(v, "value", v), v),
     )

@@ -7,11 +7,12 @@ import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from broadcast.extra_broadcasts import add_one_off
-from broadcast.models import Broadcast, Campaign, ContentStatus, Slot
+from broadcast.models import Broadcast, BroadcastStatus, Campaign, ContentStatus, Script, Slot
+from broadcast.programmes import add_script, reorder_items
 from broadcast.stations import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
@@ -54,17 +55,67 @@ def month():
                            prev_month=prev_month, next_month=next_month, today=today(), slots=slots)
 
 
+def _day_page(the_day: date, values: dict | None = None, errors: dict | None = None, chosen: list[int] | None = None, status: int = 200):
+    """The day view: broadcasts with items, the scripts that may be added, the one-off form."""
+    session, st = db(), station()
+    start, end = local_day_bounds(the_day, station_tz(st))
+    broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)).all()
+    now = SystemClock().now()
+    editable = {b.id for b in broadcasts if b.status in (BroadcastStatus.PLANNED, BroadcastStatus.READY) and b.planned_start > now}
+    approved = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)).all() if editable else []
+    return render_template("schedule/day.html", day=the_day, broadcasts=broadcasts, zones=st.zones, values=values or {}, errors=errors or {},
+                           chosen=chosen or [], editable=editable, approved=approved,
+                           prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1)), status
+
+
 @bp.route("/ngay/<day>", methods=["GET"])
 @requires(*ANY)
 def day(day: str):
     """One day's broadcasts with their items and durations."""
-    session, st = db(), station()
-    tz = station_tz(st)
-    the_day = parse_date(day, today())
-    start, end = local_day_bounds(the_day, tz)
-    broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)).all()
-    return render_template("schedule/day.html", day=the_day, broadcasts=broadcasts, zones=st.zones, values={}, errors={},
-                           prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1))
+    return _day_page(parse_date(day, today()))
+
+
+def _broadcast(broadcast_id: int) -> Broadcast:
+    broadcast = db().get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.station_id != station().id:
+        abort(404)
+    return broadcast
+
+
+@bp.route("/buoi/<int:broadcast_id>/thu-tu", methods=["POST"])
+@requires(*EDIT)
+def reorder(broadcast_id: int):
+    """Drag-and-drop: save a broadcast's new item order (JSON {"items": [ids]}), or say why not."""
+    broadcast = _broadcast(broadcast_id)
+    payload = request.get_json(silent=True) or {}
+    raw = payload.get("items") if isinstance(payload, dict) else None
+    if not isinstance(raw, list) or not all(str(i).isdigit() for i in raw):
+        return jsonify(ok=False, error="Danh sách mục không đọc được: hãy tải lại trang rồi sắp xếp lại."), 400
+    with attempt("items") as outcome:
+        reorder_items(db(), broadcast, [int(i) for i in raw], SystemClock().now())
+    if outcome.ok:
+        return jsonify(ok=True, message="Đã lưu thứ tự mới.")
+    return jsonify(ok=False, error=next(iter(outcome.errors.values()))), 409
+
+
+@bp.route("/buoi/<int:broadcast_id>/them-bai", methods=["POST"])
+@requires(*EDIT)
+def add_to_broadcast(broadcast_id: int):
+    """Add an approved script to an unstarted broadcast."""
+    broadcast = _broadcast(broadcast_id)
+    the_day = broadcast.planned_start.astimezone(station_tz(station())).date()
+    script_id = request.form.get("script_id", "")
+    errors: dict[str, str] = {}
+    if not script_id.isdigit():
+        errors[f"script-{broadcast_id}"] = "Chưa chọn bài: hãy chọn một bài đã duyệt trong danh sách."
+    else:
+        with attempt("script") as outcome:
+            add_script(db(), broadcast, int(script_id), SystemClock().now())
+        if outcome.ok:
+            flash("Đã thêm bài vào buổi phát.", "success")
+            return redirect(url_for("schedule.day", day=the_day.isoformat()) + f"#buoi-{broadcast_id}")
+        errors[f"script-{broadcast_id}"] = next(iter(outcome.errors.values()))
+    return _day_page(the_day, values={f"script-{broadcast_id}": script_id}, errors=errors, status=400)
 
 
 @bp.route("/phat-mot-lan", methods=["POST"])
@@ -84,8 +135,4 @@ def add_extra():
     if outcome.ok:
         flash("Đã thêm buổi phát một lần.", "success")
         return redirect(url_for("schedule.day", day=the_day.isoformat()))
-    shown = the_day or today()
-    start_b, end_b = local_day_bounds(shown, tz)
-    broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start_b, Broadcast.planned_start < end_b).order_by(Broadcast.planned_start)).all()
-    return render_template("schedule/day.html", day=shown, broadcasts=broadcasts, zones=st.zones, values=values, chosen=zone_ids,
-                           errors=outcome.errors, prev_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1)), 400
+    return _day_page(the_day or today(), values, outcome.errors, zone_ids, 400)

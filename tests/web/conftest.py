@@ -47,3 +47,39 @@ class Client:
 @pytest.fixture
 def login(app):
     return lambda username: Client(app, username)
+
+
+def populate(settings) -> None:
+    """Broadcasts in the campaign and today, and aired log rows, so the pages and screenshots show real data."""
+    from datetime import date, datetime, timedelta
+
+    from broadcast.db import make_engine, make_session_factory, transaction
+    from broadcast.playout import Airing, finish, log_through
+    from broadcast.programmes import plan_days
+    from broadcast.stations import get_station
+    from broadcast.timeutil import UTC, SystemClock
+
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        station = get_station(session, settings.station)
+        past = plan_days(session, settings, station, date(2024, 11, 19), date(2024, 11, 21), datetime(2024, 11, 1, tzinfo=UTC))
+        for broadcast in past.broadcasts:
+            total = sum(i.duration_s for i in broadcast.items)
+            airing = Airing(0.0, broadcast.planned_start + timedelta(seconds=0.4), "aircheck")
+            log_through(session, station, broadcast, airing, total)
+            finish(session, broadcast, airing.at(total))
+        now = SystemClock().now()
+        today = now.astimezone(settings.tz).date()
+        plan_days(session, settings, station, today, today + timedelta(days=1), now)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def logged_app(tmp_path_factory, demo_template):
+    """One panel per module on a demo copy with three logged campaign days (19–21/11/2024) and today and tomorrow planned."""
+    from tests.conftest import clone_settings, drop_database
+
+    settings = clone_settings(demo_template, tmp_path_factory.mktemp("logged"))
+    populate(settings)
+    yield create_app(settings, testing=True)
+    drop_database(settings.database_url)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from broadcast.models import ContentStatus, Script
 
 PAGES = ["/", "/bai/", "/bai/moi", "/bai/nhap", "/phe-duyet/", "/chien-dich/", "/chien-dich/bdg-2024", "/lich/", "/lich/ngay/2024-11-20",
-         "/khan-cap/", "/nhat-ky/", "/bao-cao/", "/cai-dat", "/nguoi-dung"]
+         "/khan-cap/", "/nhat-ky/", "/bao-cao/", "/bao-cao/bdg-2024", "/cai-dat", "/nguoi-dung", "/lich/buoi-phat/", "/lich/buoi-phat/1",
+         "/chien-dich/moi", "/chien-dich/bdg-2024/sua"]
 
 
 def test_admin_sees_every_page(login):
@@ -22,10 +23,12 @@ def test_admin_sees_every_page(login):
 
 def test_viewer_is_refused_editing_pages_and_sees_no_edit_buttons(login):
     viewer = login("xem")
-    for url in ["/bai/", "/bai/moi", "/phe-duyet/", "/khan-cap/", "/cai-dat", "/nguoi-dung"]:
+    for url in ["/bai/", "/bai/moi", "/phe-duyet/", "/khan-cap/", "/cai-dat", "/nguoi-dung", "/lich/buoi-phat/", "/chien-dich/moi", "/chien-dich/bdg-2024/sua"]:
         assert viewer.get(url).status_code == 403, url
     html = viewer.get("/lich/ngay/2024-11-20").get_data(as_text=True)
     assert "Thêm buổi phát một lần" not in html
+    campaign = viewer.get("/chien-dich/bdg-2024").get_data(as_text=True)
+    assert "/chien-dich/bdg-2024/sua" not in campaign and "sao-chep" not in campaign
     assert "Bài phát thanh" not in viewer.get("/").get_data(as_text=True)
     assert viewer.get("/nhat-ky/").status_code == 200
 

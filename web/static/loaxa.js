@@ -1,4 +1,4 @@
-// Panel behaviour: CSRF header for htmx and fetch, the in-browser recorder, drag-and-drop when wired.
+// Panel behaviour: CSRF header for htmx and fetch, the in-browser recorder, drag-and-drop reorder with its refusal shown in the card.
 (function () {
   "use strict";
   var token = function () { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; };
@@ -67,12 +67,21 @@
   function setupSortable(list) {
     var url = list.getAttribute("data-reorder-url");
     if (!url || !window.Sortable) { return; }
-    window.Sortable.create(list, {
-      handle: ".grip", animation: 150,
+    var card = list.closest(".broadcast-card"), msg = card && card.querySelector(".reorder-msg");
+    var ids = function () { return Array.prototype.map.call(list.querySelectorAll("[data-item-id]"), function (el) { return el.getAttribute("data-item-id"); }); };
+    var sortable = window.Sortable.create(list, {
+      handle: ".grip", animation: 150, dataIdAttr: "data-item-id",
+      onStart: function () { list.setAttribute("data-before", JSON.stringify(sortable.toArray())); },
       onEnd: function () {
-        var ids = Array.prototype.map.call(list.querySelectorAll("[data-item-id]"), function (el) { return el.getAttribute("data-item-id"); });
-        fetch(url, { method: "POST", headers: { "X-CSRFToken": token(), "Content-Type": "application/json" }, body: JSON.stringify({ items: ids }), credentials: "same-origin" })
-          .then(function (r) { if (!r.ok) { window.location.reload(); } });
+        fetch(url, { method: "POST", headers: { "X-CSRFToken": token(), "Content-Type": "application/json", "Accept": "application/json" },
+                     body: JSON.stringify({ items: ids() }), credentials: "same-origin" })
+          .then(function (r) { return r.json().catch(function () { return { ok: false, error: "Không lưu được thứ tự: hãy tải lại trang rồi thử lại." }; }); })
+          .then(function (j) {
+            if (j.ok) { window.location.reload(); return; }
+            sortable.sort(JSON.parse(list.getAttribute("data-before")), true);  // put the items back where they were
+            if (msg) { msg.textContent = j.error; msg.hidden = false; }
+          })
+          .catch(function () { if (msg) { msg.textContent = "Mất kết nối với máy chủ: hãy thử lại."; msg.hidden = false; } });
       }
     });
   }
