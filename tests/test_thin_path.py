@@ -53,6 +53,9 @@ def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
                         break
             assert player.poll() is None, player.stdout.read().decode()
             time.sleep(0.5)
+        # The air-check is written under a hidden name and renamed when ffmpeg closes it.
+        while time.monotonic() < deadline and not list((demo_settings.data_dir / "aircheck").rglob("*.mp3")):
+            time.sleep(0.2)
     finally:
         player.terminate()
         output = player.communicate(timeout=20)[0].decode()
