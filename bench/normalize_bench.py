@@ -13,10 +13,12 @@ from scripts_vi.normalize import normalize  # noqa: E402
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 
 
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "scripts_vi" / "content"
+
+
 def _seed_text(seed_dir: Path) -> str:
-    files = sorted(Path(seed_dir).glob("*.md"))
-    if not files:
-        raise FileNotFoundError(f"no .md files in {seed_dir}")
+    """The commune's plan (shared/seed beside the repository), else the campaign scripts made from it."""
+    files = sorted(Path(seed_dir).glob("*.md")) or sorted(CONTENT_DIR.rglob("*.md"))
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
