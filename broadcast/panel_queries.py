@@ -91,7 +91,9 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         if target is None:
             continue
         aired = campaign_airtime(session, station, campaign, tz)
-        past = [s for day, s in aired.items() if day < today]
+        # Days before the station went on air cannot be behind: it did not exist yet.
+        first_day = station.created_at.astimezone(tz).date()
+        past = [s for day, s in aired.items() if first_day <= day < today]
         if past and sum(past) < 0.9 * target * len(past):
             found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
     return found
