@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,25 @@ def test_warnings_count_waiting_content_and_log_filter_by_zone(demo_factory, dem
         assert [r.zones for r in session.scalars(log_query(station, flt, demo_settings.tz))] == ["all", "thon-1,thon-2"]
         flt = LogFilter(now.date(), now.date(), status="missed")
         assert len(session.scalars(log_query(station, flt, demo_settings.tz)).all()) == 1
+
+
+def test_behind_target_warning_counts_only_days_since_the_station_existed(demo_factory):
+    from broadcast.models import Campaign, Station
+
+    now = SystemClock().now()
+    with demo_factory() as session:
+        station = get_station(session, "cam-tan")
+        tz = ZoneInfo(station.timezone)
+        today = now.astimezone(tz).date()
+        session.query(Campaign).delete()
+        session.add(Campaign(station_id=station.id, slug="thu-nghiem", name="Thử", start_date=today - timedelta(days=10),
+                             end_date=today + timedelta(days=10), target_kind="minutes_per_day", target_value=10, status=ContentStatus.APPROVED))
+        session.execute(Station.__table__.update().values(created_at=now))
+        session.commit()
+        assert not [w for w in warnings(session, station, now, tz) if "thu-nghiem" in w.text]  # a new station is not behind
+        session.execute(Station.__table__.update().values(created_at=now - timedelta(days=3)))
+        session.commit()
+        session.expire_all()
+        station = get_station(session, "cam-tan")
+        behind = [w.text for w in warnings(session, station, now, tz) if "thu-nghiem" in w.text]
+        assert behind and "30 phút" in behind[0]  # three days of 10 minutes, not ten
