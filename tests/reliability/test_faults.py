@@ -24,7 +24,7 @@ from broadcast import asrun
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.oneoff import create_message_broadcast
-from broadcast.models import AsRunEntry, BroadcastStatus, LogStatus, Script
+from broadcast.models import BroadcastStatus, LogStatus, Script
 from broadcast.stations import get_station
 from scheduler import jobs
 from tests.conftest import subprocess_env

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from html.parser import HTMLParser
 
 from sqlalchemy import func, select
@@ -45,7 +44,6 @@ class _Forms(HTMLParser):
                 return
             if tag == "input" and kind in ("checkbox", "radio") and "checked" not in a:
                 self._current[1].setdefault(a["name"], "")
-                continue_ok = True  # noqa: F841
                 return
             self._current[1][a["name"]] = a.get("value") or ""
             if tag == "textarea" or (tag == "input" and kind in ("text", "date", "time", "number", "search", "email", "datetime-local", "")):
