@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from audio import ffmpeg
 from audio.errors import AudioError
@@ -43,21 +44,39 @@ class PlayResult:
     error: str | None = None
     stopped: bool = False
     stderr_tail: str = ""
+    # The output ffmpeg's stderr blames (index into the sinks) and why, even when the others went on.
+    failed_sink: int | None = None
+    sink_error: str = ""
+
+
+def _server(sink: IcecastSink) -> str:
+    """host:port of an Icecast sink, as ffmpeg names it in its errors."""
+    parts = urlsplit(sink.url)
+    return f"{parts.hostname}:{parts.port or 8000}".lower()
+
+
+def blame(sinks: Sequence[Sink], stderr: str) -> tuple[int, str] | None:
+    """The output ffmpeg's stderr blames (its index) and one Vietnamese sentence, or None."""
+    low = stderr.lower()
+    for index, sink in enumerate(sinks):
+        if isinstance(sink, AlsaSink) and ("alsa" in low or "audio device" in low):
+            return index, (f"Không mở được thiết bị âm thanh ALSA '{sink.device}': hãy kiểm tra card âm thanh "
+                           "(`aplay -l`) hoặc chọn thiết bị khác.")
+        if isinstance(sink, IcecastSink) and _server(sink) in low:
+            return index, (f"Không gửi được luồng tới {describe(sink)}: hãy kiểm tra Icecast đang chạy, "
+                           "đúng cổng và đúng mật khẩu nguồn.")
+        if isinstance(sink, FileSink) and str(part_path(sink)).lower() in low:
+            return index, (f"Không ghi được tệp thu lại '{sink.path}': hãy kiểm tra thư mục tồn tại, "
+                           "có quyền ghi và còn chỗ trống.")
+    return None
 
 
 def _sink_error(sinks: Sequence[Sink], src: Path, stderr: str) -> str:
     """One Vietnamese sentence naming the output (or source) ffmpeg's stderr blames."""
+    blamed = blame(sinks, stderr)
+    if blamed is not None:
+        return blamed[1]
     low = stderr.lower()
-    for sink in sinks:
-        if isinstance(sink, AlsaSink) and ("alsa" in low or "audio device" in low):
-            return (f"Không mở được thiết bị âm thanh ALSA '{sink.device}': hãy kiểm tra card âm thanh "
-                    "(`aplay -l`) hoặc chọn thiết bị khác.")
-        if isinstance(sink, IcecastSink) and ("icecast" in low or "tcp://" in low or "connection" in low):
-            return (f"Không gửi được luồng tới {describe(sink)}: hãy kiểm tra Icecast đang chạy, "
-                    "đúng cổng và đúng mật khẩu nguồn.")
-        if isinstance(sink, FileSink) and str(part_path(sink)).lower() in low:
-            return (f"Không ghi được tệp thu lại '{sink.path}': hãy kiểm tra thư mục tồn tại, "
-                    "có quyền ghi và còn chỗ trống.")
     if str(src).lower() in low:
         return f"Không đọc được tệp phát '{src.name}': hãy tạo lại âm thanh của chương trình này."
     last = redact(stderr.strip().splitlines()[-1]) if stderr.strip() else "không rõ lỗi"
@@ -321,7 +340,9 @@ class Player:
         elif code == 0 and not self._stopped and (self._expected or 0) > 0.2 and played == 0:
             # A player that exits 0 without airing anything is a silent failure (ffplay does this).
             error = "Trình phát kết thúc mà không phát được âm thanh nào: hãy kiểm tra tệp phát và các đầu ra."
-        self._result = PlayResult(code, played, error, self._stopped, tail)
+        blamed = blame(self._sinks, tail) if not self._stopped else None
+        self._result = PlayResult(code, played, error, self._stopped, tail,
+                                  blamed[0] if blamed else None, blamed[1] if blamed else "")
         return self._result
 
 

@@ -173,6 +173,10 @@ def render_speech(text: Text, chain: Sequence[VoiceSpec], cache_dir: Path,
             except _ENGINE_FAILURES as exc:
                 reasons.append(f"{engine.name}: {exc}")
                 continue
+            except OSError as exc:
+                # A full disk or a read-only folder is no engine's fault: the next voice would fail the same way.
+                raise AudioError(f"Không ghi được âm thanh vào thư mục '{cache_dir}' ({exc.strerror}): "
+                                 "hãy kiểm tra ổ đĩa còn chỗ trống và thư mục cho phép ghi.") from exc
         result = dataclasses.replace(result, fallback_reasons=list(reasons))
         check_length(result, max_seconds)
         return result

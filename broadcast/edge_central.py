@@ -230,10 +230,12 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
     """Store a player's log rows verbatim, in seq order: known rows are skipped, a broken chain is refused."""
     if len(rows) > MAX_ROWS_PER_POST:
         raise InvalidInput(f"Gửi tối đa {MAX_ROWS_PER_POST} dòng nhật ký mỗi lần.", field="rows")
+    if not all(isinstance(r, dict) and isinstance(r.get("seq"), int) and not isinstance(r.get("seq"), bool) for r in rows):
+        raise InvalidInput("Mỗi dòng nhật ký phải là một đối tượng JSON có số thứ tự seq nguyên: hãy cập nhật trình phát của xã.", field="rows")
     head = log_head(session, station)
     stored = skipped = 0
     touched: set[int | None] = set()
-    for raw in sorted(rows, key=lambda r: int(r.get("seq", 0))):
+    for raw in sorted(rows, key=lambda r: r["seq"]):
         entry = entry_from_json(raw)
         if entry.station_id != station.id:
             raise PermissionDenied(f"Dòng nhật ký số {entry.seq} thuộc đài khác: mã đồng bộ này chỉ gửi được nhật ký của đài {station.slug}.")

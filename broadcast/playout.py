@@ -60,6 +60,8 @@ class Airing:
     sinks: str
     late: bool = False
     start_offset_ms: float | None = None
+    # Why an output was dropped during this airing (a full air-check disk, Icecast down): shown on its rows.
+    note: str = ""
 
     def at(self, position_s: float) -> datetime:
         """When a programme position went (or goes) out in this airing."""
@@ -157,7 +159,7 @@ def log_through(session: Session, station: Station, broadcast: Broadcast, airing
             break
         begin = max(item.offset_s, broadcast.logged_s)
         status = LogStatus.LATE if airing.late else LogStatus.PLAYED
-        rows.append(_row(session, station, broadcast, item, begin, status, end - begin, airing, ""))
+        rows.append(_row(session, station, broadcast, item, begin, status, end - begin, airing, airing.note))
         broadcast.logged_s = end
     broadcast.seconds_aired = max(broadcast.seconds_aired or 0.0, broadcast.logged_s)
     session.flush()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time as _time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from audio.player import Player, PlayResult
+from audio.sinks import IcecastSink, NullSink, redact
 from broadcast import playout
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
@@ -52,6 +55,7 @@ class Stretch:
     end_s: float
     error: str = ""
     interrupted: bool = False
+    retry: bool = False  # an output failed: play on from end_s without it
 
 
 def heartbeat(ctx: PlayoutContext, now_playing: int | None = None, position_s: float | None = None) -> None:
@@ -117,10 +121,35 @@ def _prepare(ctx: PlayoutContext, broadcast_id: int) -> Prepared:
 
 def _sinks(ctx: PlayoutContext, broadcast_id: int, from_s: float) -> list:
     if ctx.sinks_override is not None:
-        return list(ctx.sinks_override)
-    with transaction(ctx.factory) as session:
-        station = get_station(session, ctx.settings.station)
-        return sinks_mod.sinks_for(session, ctx.settings, station, session.get(Broadcast, broadcast_id), from_s)
+        sinks = list(ctx.sinks_override)
+    else:
+        with transaction(ctx.factory) as session:
+            station = get_station(session, ctx.settings.station)
+            sinks = sinks_mod.sinks_for(session, ctx.settings, station, session.get(Broadcast, broadcast_id), from_s)
+    dropped = ctx.dropped_sinks.get(broadcast_id, {})
+    kept = [s for s in sinks if sinks_mod.describe([s]) not in dropped]
+    return kept or ([NullSink()] if sinks else [])
+
+
+def _drop_failed_sink(ctx: PlayoutContext, broadcast_id: int, sinks: list, result: PlayResult) -> bool:
+    """Remember the output ffmpeg blamed (and every mount of the same Icecast server) so playout goes on without it."""
+    if result.failed_sink is None or result.stopped:
+        return False
+    blamed = sinks[result.failed_sink]
+    if isinstance(blamed, NullSink):
+        return False
+    dropped = ctx.dropped_sinks.setdefault(broadcast_id, {})
+    server = urlsplit(blamed.url).netloc if isinstance(blamed, IcecastSink) else None
+    for sink in sinks:
+        if sink is blamed or (server and isinstance(sink, IcecastSink) and urlsplit(sink.url).netloc == server):
+            dropped[sinks_mod.describe([sink])] = result.sink_error
+    log.error("broadcast %s: %s (playout goes on without this output)", broadcast_id, redact(result.sink_error))
+    return True
+
+
+def _note(ctx: PlayoutContext, broadcast_id: int) -> str:
+    """Why outputs were dropped during a broadcast, for its log rows."""
+    return " ".join(dict.fromkeys(ctx.dropped_sinks.get(broadcast_id, {}).values()))[:2000]
 
 
 def _with_broadcast(ctx: PlayoutContext, broadcast_id: int, action) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +238,8 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
         offset_ms = (actual_start - target).total_seconds() * 1000.0
     with transaction(ctx.factory) as session:
         broadcast = session.get(Broadcast, prep.broadcast_id)
-        airing = Airing(position, actual_start, described, playout.is_late(broadcast, position, actual_start), offset_ms)
+        airing = Airing(position, actual_start, described, playout.is_late(broadcast, position, actual_start), offset_ms,
+                        _note(ctx, prep.broadcast_id))
         if broadcast.started_at is None:
             broadcast.started_at = actual_start
 
@@ -220,7 +250,14 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
 
     result, interrupted = _follow(ctx, player, on_air, progress)
     aired = min(result.seconds_played, limit)
-    completed = not interrupted and not result.error and aired >= limit - playout.PLAYED_TOLERANCE_S
+    retry = False
+    if not interrupted and _drop_failed_sink(ctx, prep.broadcast_id, sinks, result):
+        airing = dataclasses.replace(airing, note=_note(ctx, prep.broadcast_id))
+        if result.error:
+            # One output failed (Icecast down, air-check disk full): the others must not go silent with it.
+            retry = True
+            result = dataclasses.replace(result, error=None)
+    completed = not interrupted and not result.error and not retry and aired >= limit - playout.PLAYED_TOLERANCE_S
     end = position + (limit if completed else aired)
     error = ""
     if result.error and not interrupted:
@@ -233,7 +270,7 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
             playout.log_cut(session, station, broadcast, airing, end, playout.REASON_EMERGENCY)
         elif error and aired > 0:
             playout.log_cut(session, station, broadcast, airing, end, error)
-        elif not error and end < segment.end_s - playout.PLAYED_TOLERANCE_S:
+        elif not error and not retry and end < segment.end_s - playout.PLAYED_TOLERANCE_S:
             # The slot ended first: never bleed into the next programme.
             playout.log_cut(session, station, broadcast, airing, end, playout.REASON_SLOT_OVER)
         broadcast.seconds_aired = max(broadcast.seconds_aired or 0.0, end)
@@ -242,7 +279,7 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
     _with_broadcast(ctx, prep.broadcast_id, settle)
     if ctx.simulated:
         ctx.clock.advance_to(airing.at(end))  # type: ignore[attr-defined]
-    return Stretch(end, error, interrupted)
+    return Stretch(end, error, interrupted, retry)
 
 
 def _play_filler(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, begin_s: float, seconds: float, reason: str) -> bool:
@@ -313,6 +350,11 @@ def air_claimed(ctx: PlayoutContext, broadcast_id: int, on_air: OnAir) -> None:
             continue
         limit = min(segment.end_s - position, slot_left)
         stretch = _play_segment(ctx, prep, on_air, segment, position, limit, target)
+        if stretch.retry:
+            # Nothing aired yet: the retry still waits for the planned instant.
+            first = first and stretch.end_s - position < _EPS
+            position = stretch.end_s
+            continue
         first = False
         if stretch.interrupted:
             position = stretch.end_s

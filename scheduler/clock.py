@@ -30,6 +30,11 @@ class SimulatedClock:
         with self._lock:
             self._now = max(self._now, instant)
 
+    def jump_to(self, instant: datetime) -> None:
+        """Set the clock to any instant, backwards too: a wall clock corrected by NTP or by hand."""
+        with self._lock:
+            self._now = require_aware(instant, "instant")
+
     def sleep(self, seconds: float) -> None:
         """Sleeping costs no real time: it moves virtual time on."""
         if seconds > 0:

@@ -69,6 +69,8 @@ class PlayoutContext:
     replan_every: timedelta = timedelta(hours=1)
     lead: StartLead = field(default_factory=StartLead)
     on_air: dict[int, OnAir] = field(default_factory=dict)
+    # Outputs that failed during a broadcast (by sinks.describe name) and why: later stretches skip them.
+    dropped_sinks: dict[int, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

@@ -49,6 +49,7 @@ def air(broadcast_id: int) -> None:
     finally:
         with ctx.lock:
             ctx.on_air.pop(broadcast_id, None)
+            ctx.dropped_sinks.pop(broadcast_id, None)
 
 
 def watch_emergencies() -> None:

@@ -1,0 +1,133 @@
+"""The panel under load (20 concurrent clients on the log and schedule pages) while `loaxa play` airs short broadcasts."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from broadcast.models import BroadcastStatus, LogStatus
+from broadcast.timeutil import SystemClock
+from tests.conftest import subprocess_env
+from tests.reliability.test_kill_web import _free_port
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = 20
+LOAD_S = 16.0
+PAGES = ("/nhat-ky/", "/lich/")
+PER_PHASE = 3
+SPACING_S = 5.0
+
+
+def _opener(base: str):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/dang-nhap", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    opener.open(base + "/dang-nhap", data=urllib.parse.urlencode({"csrf_token": token, "username": "xem", "password": "camtan2024"}).encode(), timeout=10).read()
+    return opener
+
+
+def _wait_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/dang-nhap", timeout=2).read()
+            return
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None, "panel did not start"
+            time.sleep(0.2)
+
+
+def _offsets(factory, ids: list[int]) -> list[float]:
+    return [r.start_offset_ms for b in ids for r in rows_of(factory, b) if r.start_offset_ms is not None]
+
+
+@pytest.mark.slow
+def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, record):
+    clock = SystemClock()
+    quiet_start = clock.now() + timedelta(seconds=12)
+    load_start = quiet_start + timedelta(seconds=PER_PHASE * SPACING_S + 2)
+    quiet = [make_broadcast(demo_settings, demo_factory, quiet_start + timedelta(seconds=i * SPACING_S), with_jingles=False,
+                            slot_s=SPACING_S - 0.5, title=f"Yên {i}") for i in range(PER_PHASE)]
+    loaded = [make_broadcast(demo_settings, demo_factory, load_start + timedelta(seconds=2 + i * SPACING_S), with_jingles=False,
+                             slot_s=SPACING_S - 0.5, title=f"Tải {i}") for i in range(PER_PHASE)]
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = subprocess_env(demo_settings, LOAXA_PORT=str(port), LOAXA_LOGIN_RATE_LIMIT="1000 per minute", LOAXA_SYNC_INTERVAL_S="2", PYTHONPATH=str(ROOT))
+    log = (tmp_path / "procs.log").open("ab")
+    player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    web = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    latencies: list[float] = []
+    failures = [0]
+    try:
+        _wait_up(base, web)
+        openers = [_opener(base) for _ in range(CLIENTS)]
+        for page in PAGES:  # logged in: the pages themselves answer, not the login form
+            assert urllib.parse.urlsplit(openers[0].open(base + page, timeout=15).geturl()).path == page
+        left = (load_start - clock.now()).total_seconds()
+        assert left > 0, "setup took too long: the quiet broadcasts overlapped the load"
+        time.sleep(left)
+        stop = time.monotonic() + LOAD_S
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            i = n
+            while time.monotonic() < stop:
+                began = time.perf_counter()
+                try:
+                    openers[n].open(base + PAGES[i % len(PAGES)], timeout=15).read()
+                except (urllib.error.URLError, OSError):
+                    with lock:
+                        failures[0] += 1
+                    continue
+                with lock:
+                    latencies.append(time.perf_counter() - began)
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        began = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(get_broadcast(demo_factory, b).status in (BroadcastStatus.PLANNED, BroadcastStatus.READY, BroadcastStatus.PLAYING) for b in quiet + loaded):
+            time.sleep(0.3)
+    finally:
+        for proc in (web, player):
+            proc.terminate()
+        for proc in (web, player):
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    for b in quiet + loaded:
+        broadcast = get_broadcast(demo_factory, b)
+        rows = rows_of(demo_factory, b)
+        assert broadcast.status == BroadcastStatus.DONE, (b, broadcast.status, (tmp_path / "procs.log").read_text()[-2000:])
+        assert [r.status for r in rows] == [LogStatus.PLAYED] * len(broadcast.items)
+    assert latencies, "no request answered"
+    lat = sorted(latencies)
+    p50, p99 = lat[len(lat) // 2] * 1000, lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    quiet_off, load_off = _offsets(demo_factory, quiet), _offsets(demo_factory, loaded)
+    record("load_clients", CLIENTS, f"concurrent logged-in clients on {', '.join(PAGES)} of `loaxa web` for {LOAD_S:.0f} s while `loaxa play` aired; every broadcast aired in full and was logged")
+    record("load_requests_per_s", f"{len(lat) / elapsed:.1f}", f"{len(lat)} requests answered, {failures[0]} failed")
+    record("load_latency_p50_ms", f"{p50:.0f}", "median page latency under load")
+    record("load_latency_p99_ms", f"{p99:.0f}", "99th percentile page latency under load")
+    fmt = lambda xs: ", ".join(f"{x:.0f}" for x in xs) or "none"  # noqa: E731
+    record("playout_offset_quiet_ms", f"{statistics.median(quiet_off):.0f}" if quiet_off else "n/a", f"median start offset (planned → first audio) of {len(quiet)} broadcasts without load: {fmt(quiet_off)} ms")
+    record("playout_offset_load_ms", f"{statistics.median(load_off):.0f}" if load_off else "n/a", f"median start offset of {len(loaded)} broadcasts under load: {fmt(load_off)} ms")
