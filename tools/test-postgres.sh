@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="$(mktemp -d /tmp/loaxa-pg.XXXXXX)"
 chmod 755 "$dir"
-port="${LOAXA_TEST_PG_PORT:-55433}"
-url="$(tools/pg-test-server.sh start "$dir/pg" "$port")"
+# A free loopback port, so a server left by an earlier run cannot get in the way.
+port="${LOAXA_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 trap 'tools/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
+url="$(tools/pg-test-server.sh start "$dir/pg" "$port")"
 LOAXA_TEST_POSTGRES_URL="$url" .venv/bin/python -m pytest "$@"
