@@ -114,7 +114,13 @@ def demo_settings(tmp_path: Path, demo_template: Settings):
         os.environ["LOAXA_DATABASE_URL"] = settings.database_url
     yield settings
     _restore_env(previous)
+    discard(settings)
+
+
+def discard(settings: Settings) -> None:
+    """Drop a test's database and delete its data dir (a demo copy is 160 MB: hundreds would fill the disk)."""
     drop_database(settings.database_url)
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 def _restore_env(previous: str | None) -> None:

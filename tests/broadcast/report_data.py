@@ -18,7 +18,7 @@ from broadcast.models import LogStatus
 from broadcast.playout import Airing, finish, log_cut, log_rest, log_through
 from broadcast.programmes import plan_days
 from broadcast.stations import get_station
-from tests.conftest import _restore_env, clone_settings, drop_database
+from tests.conftest import _restore_env, clone_settings, discard, drop_database
 
 FIRST, LAST = date(2024, 11, 15), date(2024, 12, 15)
 MISSED = {5: "Mất điện lưới, máy phát dự phòng không khởi động"}
@@ -100,4 +100,4 @@ def month(tmp_path, month_dir):
     yield settings, make_session_factory(engine), injected
     engine.dispose()
     _restore_env(previous)
-    drop_database(settings.database_url)
+    discard(settings)

@@ -77,9 +77,9 @@ def populate(settings) -> None:
 @pytest.fixture(scope="module")
 def logged_app(tmp_path_factory, demo_template):
     """One panel per module on a demo copy with three logged campaign days (19–21/11/2024) and today and tomorrow planned."""
-    from tests.conftest import clone_settings, drop_database
+    from tests.conftest import clone_settings, discard
 
     settings = clone_settings(demo_template, tmp_path_factory.mktemp("logged"))
     populate(settings)
     yield create_app(settings, testing=True)
-    drop_database(settings.database_url)
+    discard(settings)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import clone_settings, drop_database
+from tests.conftest import clone_settings, discard
 from tests.web.conftest import populate
 from web import create_app
 
@@ -34,7 +34,7 @@ def panel(tmp_path_factory, demo_template):
     thread.start()
     yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", settings=settings)
     server.shutdown()
-    drop_database(settings.database_url)
+    discard(settings)
 
 
 @pytest.fixture(scope="module")
