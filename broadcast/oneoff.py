@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from audio.render import render_speech
 from broadcast.config import Settings
-from broadcast.models import Asset, Broadcast, BroadcastItem, BroadcastKind, ItemType, Priority, Station
-from broadcast.programmes import plan_hash
+from broadcast.errors import InvalidInput
+from broadcast.models import Asset, Broadcast, BroadcastItem, BroadcastKind, ItemType, Priority, Station, User, Zone
+from broadcast.programmes import check_no_collision, plan_hash
 from broadcast.rendering import loudness_target, voice_chain
+from broadcast.scripts import validated_text
 from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
 
@@ -59,3 +61,22 @@ def create_message_broadcast(
 def create_test_broadcast(session: Session, settings: Settings, station: Station, start: datetime) -> Broadcast:
     """The short test broadcast that shows a new station working."""
     return create_message_broadcast(session, settings, station, TEST_TITLE, TEST_MESSAGE.format(name=station.name), start, kind=BroadcastKind.TEST)
+
+
+def schedule_message(session: Session, settings: Settings, station: Station, title: str, text: str, start: datetime | None,
+                     zone_ids: list[int], now: datetime, user: User | None = None) -> Broadcast:
+    """An operator's one-off broadcast of a typed message at a future instant, on chosen zones (none = all)."""
+    title, text = validated_text(title, text, body_field="text")
+    if start is None:
+        raise InvalidInput("Ngày giờ phát không đúng: hãy chọn ngày và giờ.", field="start")
+    if start <= now:
+        raise InvalidInput("Giờ phát đã qua: hãy chọn một thời điểm sau bây giờ (phát ngay thì dùng trang Phát khẩn cấp).", field="start")
+    known = set(session.scalars(select(Zone.id).where(Zone.station_id == station.id)))
+    if not set(zone_ids) <= known:
+        raise InvalidInput("Có cụm loa không thuộc đài này: hãy chọn lại.", field="zones")
+    broadcast = create_message_broadcast(session, settings, station, title, text, start, zone_ids=sorted(zone_ids))
+    # The message's length is known only once it is read: the overlap check needs the real end.
+    check_no_collision(session, station, broadcast.slot_start, broadcast.slot_end, broadcast.zone_ids, exclude_id=broadcast.id)
+    broadcast.created_by_id = user.id if user else None
+    session.flush()
+    return broadcast

@@ -65,7 +65,7 @@ FILLER_SECONDS = 180.0
 FILLER_FADE_S = 2.0
 __all__ = [
     "DEFAULT_TEMPLATE", "PlanReport", "ProgrammeView", "ItemView", "plan_days", "preview_days", "assemble_broadcast",
-    "reorder_items", "add_one_off", "plan_hash", "ensure_filler", "slot_rule",
+    "reorder_items", "add_one_off", "check_no_collision", "plan_hash", "ensure_filler", "slot_rule",
 ]
 
 
@@ -502,6 +502,20 @@ def add_script(session: Session, broadcast: Broadcast, script_id: int, now: date
     return row
 
 
+def check_no_collision(session: Session, station: Station, start: datetime, end: datetime, zone_ids: Sequence[int],
+                       exclude_id: int | None = None) -> None:
+    """Refuse a one-off whose time overlaps another live broadcast on a shared zone (an empty zone list is all zones)."""
+    zones = frozenset(zone_ids)
+    tz = station_tz(station)
+    for other in session.scalars(select(Broadcast).where(
+        Broadcast.station_id == station.id, Broadcast.status != BroadcastStatus.CANCELLED,
+        Broadcast.slot_start < end, Broadcast.slot_end > start, Broadcast.id != (exclude_id or 0),
+    )):
+        if zones_meet(zones, frozenset(other.zone_ids or [])):
+            raise Conflict(f"Giờ này trùng với buổi «{other.title}» lúc {other.slot_start.astimezone(tz):%d/%m/%Y %H:%M} trên cùng thôn: "
+                           "hãy chọn giờ khác hoặc thôn khác.")
+
+
 def add_one_off(
     session: Session, station: Station, title: str, start: datetime, script_ids: Sequence[int], now: datetime,
     zone_ids: Sequence[int] = (), priority: Priority = Priority.NORMAL, with_jingles: bool = True, author: User | None = None,
@@ -542,14 +556,7 @@ def add_one_off(
     jingle("jingle_close")
     end = start + timedelta(seconds=sum(r.duration_s for r in rows))
     zones = frozenset(zone_ids)
-    tz = station_tz(station)
-    for other in session.scalars(select(Broadcast).where(
-        Broadcast.station_id == station.id, Broadcast.status != BroadcastStatus.CANCELLED,
-        Broadcast.slot_start < end, Broadcast.slot_end > start,
-    )):
-        if zones_meet(zones, frozenset(other.zone_ids or [])):
-            raise Conflict(f"Giờ này trùng với buổi «{other.title}» lúc {other.slot_start.astimezone(tz):%d/%m/%Y %H:%M} trên cùng thôn: "
-                           "hãy chọn giờ khác hoặc thôn khác.")
+    check_no_collision(session, station, start, end, zones)
     broadcast = Broadcast(station_id=station.id, kind=BroadcastKind.ONE_OFF, title=title, priority=priority, slot_start=start,
                           slot_end=end, planned_start=start, zone_ids=sorted(zones), created_by_id=author.id if author else None)
     broadcast.items.extend(rows)

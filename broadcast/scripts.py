@@ -20,8 +20,8 @@ MAX_TITLE = 300
 MAX_BODY_CHARS = 20_000  # about 50 minutes read aloud: anything longer fits no slot
 
 
-def _validated(title: str, body: str) -> tuple[str, str]:
-    """Cleaned title and body, or InvalidInput naming the field."""
+def validated_text(title: str, body: str, body_field: str = "body") -> tuple[str, str]:
+    """Cleaned title and body of anything to be read on air, or InvalidInput naming the field."""
     title = clean_text(title or "").strip()
     body = clean_text(body or "").strip()
     if not title:
@@ -29,9 +29,9 @@ def _validated(title: str, body: str) -> tuple[str, str]:
     if len(title) > MAX_TITLE:
         raise InvalidInput(f"Tiêu đề dài quá {MAX_TITLE} ký tự: hãy rút gọn.", field="title")
     if not body:
-        raise InvalidInput("Nội dung bài đang để trống: hãy nhập nội dung.", field="body")
+        raise InvalidInput("Nội dung đang để trống: hãy nhập nội dung cần phát.", field=body_field)
     if len(body) > MAX_BODY_CHARS:
-        raise InvalidInput(f"Nội dung dài quá {MAX_BODY_CHARS} ký tự, không vừa buổi phát nào: hãy chia thành nhiều bài.", field="body")
+        raise InvalidInput(f"Nội dung dài quá {MAX_BODY_CHARS} ký tự, không vừa buổi phát nào: hãy chia thành nhiều phần.", field=body_field)
     return title, body
 
 
@@ -49,7 +49,7 @@ def create_script(
     source: str = "",
 ) -> Script:
     """A new draft script with its first version."""
-    title, body = _validated(title, body)
+    title, body = validated_text(title, body)
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput("Ngày kết thúc hiệu lực đứng trước ngày bắt đầu: hãy sửa lại thứ tự ngày.", field="valid_to")
     script = Script(
@@ -65,7 +65,7 @@ def create_script(
 
 def update_script(session: Session, script: Script, title: str, body: str, editor: User | None = None) -> Script:
     """Edit a script; any change makes a new version and sends approved content back to draft."""
-    title, body = _validated(title, body)
+    title, body = validated_text(title, body)
     if title == script.title and body == script.body:
         return script
     script.version += 1

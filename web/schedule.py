@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast.extra_broadcasts import add_one_off
+from broadcast.oneoff import schedule_message
 from broadcast.models import Broadcast, BroadcastStatus, Campaign, ContentStatus, Script, Slot
 from broadcast.programmes import add_script, reorder_items
 from broadcast.stations import station_tz
@@ -131,7 +131,7 @@ def add_extra():
     at = time(int(match.group(1)), int(match.group(2))) if match and int(match.group(1)) < 24 and int(match.group(2)) < 60 else None
     start = datetime.combine(the_day, at, tzinfo=tz) if the_day and at else None
     with attempt("title") as outcome:
-        add_one_off(session, settings(), st, values["title"], values["text"], start, zone_ids, SystemClock().now(), user_row())
+        schedule_message(session, settings(), st, values["title"], values["text"], start, zone_ids, SystemClock().now(), user_row())
     if outcome.ok:
         flash("Đã thêm buổi phát một lần.", "success")
         return redirect(url_for("schedule.day", day=the_day.isoformat()))

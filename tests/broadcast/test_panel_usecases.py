@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from broadcast import lexicon, recordings, station_settings
-from broadcast.errors import InvalidInput, PermissionDenied
-from broadcast.extra_broadcasts import add_one_off
+from broadcast.errors import Conflict, InvalidInput, PermissionDenied
+from broadcast.oneoff import schedule_message
 from broadcast.models import ContentStatus, Role, Script, User
 from broadcast.panel_queries import LogFilter, log_query, warnings
 from broadcast.scripts import spoken_form
@@ -111,10 +111,14 @@ def test_one_off_validation(demo_factory, demo_settings):
                  ("T", "x", now - timedelta(minutes=1), [], "start"), ("T", "x", None, [], "start"), ("T", "x", now + timedelta(hours=1), [99999], "zones")]
         for title, text, start, zones, field in cases:
             with pytest.raises(InvalidInput) as err:
-                add_one_off(session, demo_settings, station, title, text, start, zones, now)
+                schedule_message(session, demo_settings, station, title, text, start, zones, now)
             assert err.value.field == field
-        made = add_one_off(session, demo_settings, station, "Họp dân", "Mời bà con họp.", now + timedelta(hours=2), [station.zones[0].id], now)
+        made = schedule_message(session, demo_settings, station, "Họp dân", "Mời bà con họp.", now + timedelta(hours=2), [station.zones[0].id], now)
         assert made.items and made.zone_ids == [station.zones[0].id]
+        with pytest.raises(Conflict, match="trùng với buổi «Họp dân»"):  # same time, same thôn
+            schedule_message(session, demo_settings, station, "Tin khác", "Một tin khác.", made.planned_start, [station.zones[0].id], now)
+        other = schedule_message(session, demo_settings, station, "Tin thôn 2", "Tin cho thôn hai.", made.planned_start, [station.zones[1].id], now)
+        assert other.id != made.id  # another thôn at the same time is fine
 
 
 def test_warnings_count_waiting_content_and_log_filter_by_zone(demo_factory, demo_settings):
