@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
+
+from tests.processes import free_port, wait_port
 
 ICECAST = shutil.which("icecast2") or "icecast2"
 SHARE = Path("/usr/share/icecast2")
@@ -37,6 +39,11 @@ class IcecastServer:
     source_password: str
     log_dir: Path
 
+    @property
+    def base_url(self) -> str:
+        """icecast:// URL without a mount, as the `icecast_url` setting takes it."""
+        return f"icecast://source:{self.source_password}@{self.host}:{self.port}"
+
     def source_url(self, mount: str) -> str:
         """icecast:// URL a source (ffmpeg) streams a mount to."""
         return f"icecast://source:{self.source_password}@{self.host}:{self.port}{mount}"
@@ -45,17 +52,30 @@ class IcecastServer:
         """http:// URL a listener reads a mount from."""
         return f"http://{self.host}:{self.port}{mount}"
 
+    def read(self, mount: str, nbytes: int, timeout: float = 15.0) -> bytes:
+        """Read bytes of a mount as a listener, retrying until its source is connected."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.listen_url(mount), timeout=5) as response:
+                    data = b""
+                    while len(data) < nbytes:
+                        chunk = response.read(nbytes - len(data))
+                        if not chunk:
+                            break
+                        data += chunk
+                    if data:
+                        return data
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"mount {mount} never served audio")
+            time.sleep(0.1)
+
     def error_log(self) -> str:
         """The server's error log (for failure messages)."""
         path = self.log_dir / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def config_xml(port: int, password: str, log_dir: Path, relays: tuple[Relay, ...] = ()) -> str:
@@ -85,19 +105,6 @@ def config_xml(port: int, password: str, log_dir: Path, relays: tuple[Relay, ...
 """
 
 
-def _wait_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"icecast2 exited with {proc.returncode}: {proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
-        with socket.socket() as probe:
-            probe.settimeout(0.2)
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"icecast2 did not listen on 127.0.0.1:{port} within {timeout} s")
-
-
 @contextmanager
 def icecast(root: Path, relays: tuple[Relay, ...] = (), password: str = "loaxa-test-source", timeout: float = 10.0) -> Iterator[IcecastServer]:
     """Run `icecast2 -c <tmp config>` until the block ends."""
@@ -114,7 +121,7 @@ def icecast(root: Path, relays: tuple[Relay, ...] = (), password: str = "loaxa-t
     config.chmod(0o644)
     proc = subprocess.Popen([ICECAST, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_port(port, proc, timeout)
+        wait_port(port, timeout, proc)
         yield IcecastServer("127.0.0.1", port, password, log_dir)
     finally:
         proc.terminate()

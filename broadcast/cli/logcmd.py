@@ -8,7 +8,7 @@ from datetime import time, timedelta
 import click
 
 from broadcast import asrun
-from broadcast.cli import Runtime, pass_runtime
+from broadcast.cli import Runtime
 from broadcast.cli.schedule import parse_day
 from broadcast.db import transaction
 from broadcast.stations import get_station, station_tz

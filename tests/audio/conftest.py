@@ -26,7 +26,7 @@ def tone(path: Path, seconds: float, *, freq: float = 440.0, level_db: float = -
 
 def silence(path: Path, seconds: float) -> Path:
     """Write digital silence as a WAV."""
-    ffmpeg.run(["-f", "lavfi", "-i", f"anullsrc=r=48000:cl=mono", "-t", str(seconds), "-c:a", "pcm_s16le",
+    ffmpeg.run(["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", str(seconds), "-c:a", "pcm_s16le",
                 "-f", "wav", "-y", str(path)])
     return path
 

@@ -15,7 +15,7 @@ from broadcast.oneoff import create_message_broadcast
 from broadcast.stations import get_station
 from broadcast.timeutil import SystemClock
 from tests.conftest import drop_database, make_settings
-from tests.province.helpers import central_panel, free_port
+from tests.processes import free_port, panel_process
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_second_pull_updates_cancels_and_repairs(demo_settings, demo_factory, co
         kept = create_message_broadcast(session, demo_settings, station, "Tin sáng", "Tin buổi sáng.", now + timedelta(hours=1), with_jingles=False)
         gone = create_message_broadcast(session, demo_settings, station, "Tin trưa", "Tin buổi trưa.", now + timedelta(hours=2), with_jingles=False)
         kept_id, gone_id = kept.id, gone.id
-    with central_panel(demo_settings, free_port()) as url:
+    with panel_process(demo_settings, free_port()) as url:
         first = edge.pull(commune, url, token, now, days=1)
         assert (first.created, first.files_downloaded) == (2, 2)
         with transaction(demo_factory) as session:

@@ -21,7 +21,7 @@ from broadcast.oneoff import create_message_broadcast
 from broadcast.stations import get_station
 from broadcast.timeutil import SystemClock
 from tests.conftest import drop_database, make_settings, subprocess_env
-from tests.province.helpers import central_panel, free_port
+from tests.processes import free_port, panel_process
 
 pytestmark = pytest.mark.slow
 LEAD_S = 14  # seconds between creating the short broadcast centrally and its air time
@@ -53,7 +53,7 @@ def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, de
         soon_id, later_id, later_items = soon.id, later.id, len(later.items)
     port = free_port()
 
-    with central_panel(demo_settings, port) as url:
+    with panel_process(demo_settings, port) as url:
         report = edge.pull(commune, url, token, SystemClock().now(), days=1)
     assert report.created == 2 and set(report.broadcast_ids) == {soon_id, later_id}
     assert report.files_downloaded >= later_items and report.files_present == 0
@@ -96,7 +96,7 @@ def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, de
     engine.dispose()
 
     # The province is back: push uploads every row once, the central chain verifies, a second push adds nothing.
-    with central_panel(demo_settings, port) as url:
+    with panel_process(demo_settings, port) as url:
         assert edge.push(commune, url, token) == local_count
         assert edge.push(commune, url, token) == 0
         again = edge.pull(commune, url, token, SystemClock().now() - timedelta(seconds=LEAD_S + 60), days=1)

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
 from broadcast.models import BroadcastStatus, LogStatus
 from broadcast.timeutil import SystemClock
 from tests.conftest import subprocess_env
-from tests.reliability.test_kill_web import _free_port
+from tests.processes import login, start_panel
+from tests.processes import stop as stop_process
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,26 +27,6 @@ LOAD_S = 16.0
 PAGES = ("/nhat-ky/", "/lich/")
 PER_PHASE = 3
 SPACING_S = 5.0
-
-
-def _opener(base: str):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/dang-nhap", timeout=10).read().decode()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    opener.open(base + "/dang-nhap", data=urllib.parse.urlencode({"csrf_token": token, "username": "xem", "password": "camtan2024"}).encode(), timeout=10).read()
-    return opener
-
-
-def _wait_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/dang-nhap", timeout=2).read()
-            return
-        except OSError:
-            assert time.monotonic() < deadline and server.poll() is None, "panel did not start"
-            time.sleep(0.2)
 
 
 def _offsets(factory, ids: list[int]) -> list[float]:
@@ -64,19 +42,16 @@ def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, re
                             slot_s=SPACING_S - 0.5, title=f"Yên {i}") for i in range(PER_PHASE)]
     loaded = [make_broadcast(demo_settings, demo_factory, load_start + timedelta(seconds=2 + i * SPACING_S), with_jingles=False,
                              slot_s=SPACING_S - 0.5, title=f"Tải {i}") for i in range(PER_PHASE)]
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = subprocess_env(demo_settings, LOAXA_PORT=str(port), LOAXA_LOGIN_RATE_LIMIT="1000 per minute", LOAXA_SYNC_INTERVAL_S="2", PYTHONPATH=str(ROOT))
+    env = subprocess_env(demo_settings, LOAXA_SYNC_INTERVAL_S="2", PYTHONPATH=str(ROOT))
     log = (tmp_path / "procs.log").open("ab")
     player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    web = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    web, base = start_panel(demo_settings, LOAXA_LOGIN_RATE_LIMIT="1000 per minute", LOAXA_SYNC_INTERVAL_S="2")
     latencies: list[float] = []
     failures = [0]
     try:
-        _wait_up(base, web)
-        openers = [_opener(base) for _ in range(CLIENTS)]
+        clients = [login(base, "xem")[0] for _ in range(CLIENTS)]
         for page in PAGES:  # logged in: the pages themselves answer, not the login form
-            assert urllib.parse.urlsplit(openers[0].open(base + page, timeout=15).geturl()).path == page
+            assert urllib.parse.urlsplit(clients[0].get(base + page, timeout=15).url).path == page
         left = (load_start - clock.now()).total_seconds()
         assert left > 0, "setup took too long: the quiet broadcasts overlapped the load"
         time.sleep(left)
@@ -88,8 +63,8 @@ def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, re
             while time.monotonic() < stop:
                 began = time.perf_counter()
                 try:
-                    openers[n].open(base + PAGES[i % len(PAGES)], timeout=15).read()
-                except (urllib.error.URLError, OSError):
+                    clients[n].get(base + PAGES[i % len(PAGES)], timeout=15).raise_for_status()
+                except requests.RequestException:
                     with lock:
                         failures[0] += 1
                     continue
@@ -108,13 +83,8 @@ def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, re
         while time.monotonic() < deadline and any(get_broadcast(demo_factory, b).status in (BroadcastStatus.PLANNED, BroadcastStatus.READY, BroadcastStatus.PLAYING) for b in quiet + loaded):
             time.sleep(0.3)
     finally:
-        for proc in (web, player):
-            proc.terminate()
-        for proc in (web, player):
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_process(web)
+        stop_process(player)
     for b in quiet + loaded:
         broadcast = get_broadcast(demo_factory, b)
         rows = rows_of(demo_factory, b)

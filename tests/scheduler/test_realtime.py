@@ -6,18 +6,17 @@ import dataclasses
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from broadcast.db import transaction
 from broadcast.emergency import start_emergency
-from broadcast.models import Broadcast, BroadcastStatus, LogStatus, Station, Zone
+from broadcast.models import BroadcastStatus, LogStatus, Zone
 from broadcast.stations import get_station
 from broadcast.timeutil import SystemClock
 from scheduler import context, jobs, runner
-from tests.icecast import icecast_server
+from tests.icecast_server import icecast
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 
@@ -31,9 +30,9 @@ def _wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.mark.slow
-def test_icecast_zone_mount_receives_the_broadcast(demo_settings, demo_factory):
-    with icecast_server() as ice:
-        settings = dataclasses.replace(demo_settings, icecast_url=ice.source_url)
+def test_icecast_zone_mount_receives_the_broadcast(demo_settings, demo_factory, tmp_path):
+    with icecast(tmp_path / "icecast") as ice:
+        settings = dataclasses.replace(demo_settings, icecast_url=ice.base_url)
         with transaction(demo_factory) as session:
             zone = session.query(Zone).filter_by(code="thon-3").one()
             zone_id, mount = zone.id, zone.stream_mount

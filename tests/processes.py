@@ -1,0 +1,84 @@
+"""Test helpers for real processes on loopback: free ports, waiting for a listener, a `loaxa web` process, logging in."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+import requests
+
+from broadcast.config import Settings
+from tests.conftest import subprocess_env
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until something accepts connections on a loopback port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            stderr = proc.stderr.read().decode(errors="replace")[-500:] if proc.stderr else ""
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}: {stderr}")
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def start_panel(settings: Settings, port: int | None = None, **env_extra: str) -> tuple[subprocess.Popen, str]:
+    """Start `loaxa web` of a data dir as its own process on a loopback port; returns it and its base URL once it answers."""
+    port = port or free_port()
+    env = subprocess_env(settings, LOAXA_HOST="127.0.0.1", LOAXA_PORT=str(port), LOAXA_STATION="cam-tan", **env_extra)
+    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_port(port, proc=proc)
+        url = f"http://127.0.0.1:{port}"
+        requests.get(url + "/dang-nhap", timeout=5).raise_for_status()
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, url
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a process, killing it if it does not end in ten seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def panel_process(settings: Settings, port: int | None = None, **env_extra: str) -> Iterator[str]:
+    """`loaxa web` as its own process for the duration of a block; yields its base URL."""
+    proc, url = start_panel(settings, port, **env_extra)
+    try:
+        yield url
+    finally:
+        stop(proc)
+
+def login(base: str, username: str, password: str = "camtan2024", page: str = "/dang-nhap") -> tuple[requests.Session, str]:
+    """A logged-in session like a browser's, and the CSRF token of `page` (after login) for its forms."""
+    http = requests.Session()
+    http.post(base + "/dang-nhap", data={"csrf_token": _csrf(http.get(base + "/dang-nhap", timeout=10).text),
+                                          "username": username, "password": password}, timeout=10).raise_for_status()
+    return http, _csrf(http.get(base + page, timeout=10).text)
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
