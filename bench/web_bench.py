@@ -81,6 +81,8 @@ def _wrk(url: str, cookie: str, seconds: int, clients: int) -> dict[str, float]:
     def ms(label: str) -> float:
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    if re.search(r"\b0 requests in", out):
+        raise RuntimeError(f"wrk got no answer from {url}: is the server stuck?")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%"),
             "non_2xx": float(errors.group(1)) if errors else 0.0}
@@ -97,7 +99,9 @@ def run(quick: bool) -> dict:
         port = _free_port()
         env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_PORT": str(port), "LOAXA_LOG_LEVEL": "WARNING",
                "LOAXA_LOGIN_RATE_LIMIT": "1000 per minute"}
-        server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file: an unread pipe fills with waitress's queue warnings under load and freezes the server.
+        server_log = Path(tmp) / "web.log"
+        server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("ab"))
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
@@ -107,7 +111,7 @@ def run(quick: bool) -> dict:
                     break
                 except OSError:
                     if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError("panel did not start: " + server.stderr.read().decode()[-500:])
+                        raise RuntimeError("panel did not start: " + server_log.read_text(errors="replace")[-500:])
                     time.sleep(0.2)
             cookie = _login(base)
             first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")

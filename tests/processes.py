@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from typing import Iterator
@@ -28,8 +29,7 @@ def wait_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            stderr = proc.stderr.read().decode(errors="replace")[-500:] if proc.stderr else ""
-            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}: {stderr}")
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
         with socket.socket() as probe:
             probe.settimeout(0.2)
             if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -42,7 +42,8 @@ def start_panel(settings: Settings, port: int | None = None, **env_extra: str) -
     """Start `loaxa web` of a data dir as its own process on a loopback port; returns it and its base URL once it answers."""
     port = port or free_port()
     env = subprocess_env(settings, LOAXA_HOST="127.0.0.1", LOAXA_PORT=str(port), LOAXA_STATION="cam-tan", **env_extra)
-    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, never a pipe nobody reads: a full pipe (waitress logs under load) freezes the server.
+    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], env=env, stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
     try:
         wait_port(port, proc=proc)
         url = f"http://127.0.0.1:{port}"
