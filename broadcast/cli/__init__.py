@@ -50,6 +50,9 @@ class LoaxaGroup(click.Group):
             return super().invoke(ctx)
         except operator_errors() as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a path the user gave (or the data dir) cannot be read or written
+            where = exc.filename or "tệp"
+            raise click.ClickException(f"Không đọc/ghi được {where} ({exc.strerror or exc}): hãy kiểm tra đường dẫn, chỗ trống trên ổ đĩa và quyền ghi.") from None
 
 
 def require_tools(*names: str) -> None:

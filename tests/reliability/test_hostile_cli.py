@@ -113,3 +113,17 @@ def test_hostile_names_and_texts_elsewhere(demo_settings, tmp_path: Path, record
     assert snapshot(demo_settings) == before
     assert not (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
     record("cli_hostile_arguments", len(cases), "hostile names, roles, engines, paths and campaigns: each refused in one sentence, database unchanged")
+
+
+def test_unwritable_paths_are_one_sentence(tmp_path: Path, record):
+    cases = [
+        (["--data-dir", "/proc/khong-co", "plan"], {}),
+        (["--data-dir", str(tmp_path), "db", "upgrade"], {"LOAXA_DATABASE_URL": "sqlite:////proc/khong-co/x.db"}),
+        (["--data-dir", str(tmp_path), "tts", "-o", "/proc/khong-co/a.wav", "xin chào"], {}),
+    ]
+    for args, env in cases:
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1, result.output
+        assert "/proc/khong-co" in result.output
+    record("cli_unwritable_paths", len(cases), "data dir, database file and output file under a path that cannot exist: one sentence naming it")
