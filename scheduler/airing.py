@@ -27,6 +27,8 @@ log = logging.getLogger("loaxa.playout")
 POLL_S = 0.1  # how often the air loop looks at progress and at the emergency flag
 PERSIST_EVERY_S = 0.5  # progress (seconds aired) reaches the database at least this often
 FIRST_AUDIO_TIMEOUT_S = 5.0
+STALL_S = 8.0  # ffmpeg alive but no audio progress this long: it is stuck, and the air is silent
+REASON_STALLED = "Trình phát bị treo (không ra tiếng quá {:.0f} giây): đã dừng nó và phát tiếp phần sau."
 # ffmpeg is spawned this long before the planned instant (it takes 50-150 ms to start, more under load)
 # and then waits on a pipe; the audio is released on the instant minus the learned pipe-to-output latency.
 ARM_AHEAD_S = 0.6
@@ -177,6 +179,7 @@ def _follow(ctx: PlayoutContext, player: Player, on_air: OnAir, on_progress) -> 
     if not ctx.realtime:
         return player.wait(), False
     last_persist = 0.0
+    last_position, moved_at = player.position(), _time.monotonic()
     while True:
         try:
             return player.wait(timeout=POLL_S), False
@@ -187,6 +190,13 @@ def _follow(ctx: PlayoutContext, player: Player, on_air: OnAir, on_progress) -> 
             on_air.stopped.set()  # the air is free: the emergency need not wait for the log rows
             return result, True
         now = _time.monotonic()
+        if player.position() != last_position:
+            last_position, moved_at = player.position(), now
+        elif now - moved_at >= STALL_S:
+            # A hung output or an input that stopped feeding would otherwise hold the air silent for ever.
+            log.error("playout stalled at %.1f s for %.0f s: stopping ffmpeg", last_position, STALL_S)
+            result = player.stop(grace_s=1.0)
+            return dataclasses.replace(result, error=REASON_STALLED.format(STALL_S)), False
         if now - last_persist >= PERSIST_EVERY_S:
             on_progress(player.position())
             last_persist = now
