@@ -51,8 +51,12 @@ FIGURES = [
     Figure("playout_offset_ms_p50", "planned start → first audio out, p50", "apscheduler_fire_delay_ms_p50", unit="ms"),
     Figure("playout_offset_ms_p95", "planned start → first audio out, p95", "apscheduler_fire_delay_ms_p95", aim=20.0, unit="ms"),
     Figure("playout_offset_ms_max", "planned start → first audio out, max", "apscheduler_fire_delay_ms_max", unit="ms"),
-    Figure("web_p99_ms", "log and schedule pages, 50 concurrent clients, p99", "static_p99_ms", aim=100.0, unit="ms"),
-    Figure("web_rps", "log and schedule pages, requests per second", "static_rps", lower_is_better=False, unit="req/s"),
+    Figure("web_p99_ms", "log and schedule pages, 50 concurrent clients, p99 (gunicorn, 2 workers per core)", "static_p99_ms", aim=100.0, unit="ms"),
+    Figure("web_rps", "log and schedule pages, requests per second (gunicorn, 2 workers per core)", "static_rps", lower_is_better=False, unit="req/s"),
+    Figure("web_p99_ms_1worker", "the same pages, one waitress process (a commune's default), p99", "static_p99_ms_1worker", aim=100.0, unit="ms"),
+    Figure("web_rps_1worker", "the same pages, one waitress process, requests per second", "static_rps_1worker", lower_is_better=False, unit="req/s"),
+    Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", unit="ms"),
+    Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 

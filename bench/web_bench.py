@@ -88,51 +88,66 @@ def _wrk(url: str, cookie: str, seconds: int, clients: int) -> dict[str, float]:
             "non_2xx": float(errors.group(1)) if errors else 0.0}
 
 
+def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: int, clients: int) -> dict[str, dict[str, float]]:
+    """Start `loaxa web` with this many worker processes and drive its pages and a static file with wrk."""
+    port = _free_port()
+    env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_PORT": str(port), "LOAXA_LOG_LEVEL": "WARNING",
+           "LOAXA_LOGIN_RATE_LIMIT": "1000 per minute", "LOAXA_WEB_WORKERS": str(workers)}
+    # stderr to a file: an unread pipe fills with waitress's queue warnings under load and freezes the server.
+    server_log = tmp / f"web-{workers}.log"
+    server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("ab"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/dang-nhap", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("panel did not start: " + server_log.read_text(errors="replace")[-500:])
+                time.sleep(0.2)
+        cookie = _login(base)
+        first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
+        for page in ("/nhat-ky/", "/lich/"):
+            _wrk(base + page, cookie, 2, clients)  # warm every worker (templates compiled, statements cached); not measured
+        results = {
+            "static": _wrk(base + "/static/loaxa.css", cookie, seconds, clients),
+            "log": _wrk(base + "/nhat-ky/", cookie, seconds, clients),
+            "schedule": _wrk(base + "/lich/", cookie, seconds, clients),
+            "export": _wrk(base + f"/nhat-ky/xuat.csv?tu={first}", cookie, max(2, seconds // 2), max(2, clients // 5)),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    if any(r["non_2xx"] for r in results.values()):
+        raise RuntimeError(f"non-2xx answers under load with {workers} worker(s): {results}")
+    return results
+
+
 def run(quick: bool) -> dict:
-    """Figures: web_rps/web_p99_ms over the log and schedule pages, static_* as the baseline."""
+    """Figures: web_rps/web_p99_ms over the log and schedule pages, static_* as the baseline, for 1 and N workers."""
     if shutil.which("wrk") is None:
         return {"_skipped": "wrk is not installed (apt-get install wrk; `make test` installs it)"}
     days, seconds, clients = (7, 3, 10) if quick else (365, 20, 50)
+    workers = 2 * (os.cpu_count() or 1)  # gunicorn's rule of thumb, as docs/deploy.md recommends for a province
+    figures: dict = {"web_clients": clients, "web_seconds": seconds, "web_log_rows": days * 2 * ITEMS, "web_workers": workers}
+    import profile_web
+
+    figures.update(profile_web.page_cpu(days, 20 if quick else 300))
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         settings = load_settings(env={}, data_dir=str(Path(tmp) / "var"))
         fill_year(settings, days)
-        port = _free_port()
-        env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_PORT": str(port), "LOAXA_LOG_LEVEL": "WARNING",
-               "LOAXA_LOGIN_RATE_LIMIT": "1000 per minute"}
-        # stderr to a file: an unread pipe fills with waitress's queue warnings under load and freezes the server.
-        server_log = Path(tmp) / "web.log"
-        server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("ab"))
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/dang-nhap", timeout=2).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError("panel did not start: " + server_log.read_text(errors="replace")[-500:])
-                    time.sleep(0.2)
-            cookie = _login(base)
-            first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
-            results = {
-                "static": _wrk(base + "/static/loaxa.css", cookie, seconds, clients),
-                "log": _wrk(base + "/nhat-ky/", cookie, seconds, clients),
-                "schedule": _wrk(base + "/lich/", cookie, seconds, clients),
-                "export": _wrk(base + f"/nhat-ky/xuat.csv?tu={first}", cookie, max(2, seconds // 2), max(2, clients // 5)),
-            }
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-    pages = [results["log"], results["schedule"]]
-    if any(r["non_2xx"] for r in results.values()):
-        raise RuntimeError(f"non-2xx answers under load: {results}")
-    return {
-        "web_rps": sum(r["rps"] for r in pages) / len(pages), "web_p99_ms": max(r["p99"] for r in pages),
-        "web_p50_ms": max(r["p50"] for r in pages), "static_rps": results["static"]["rps"], "static_p99_ms": results["static"]["p99"],
-        "log_export_year_p99_ms": results["export"]["p99"], "log_export_year_rps": results["export"]["rps"],
-        "web_clients": clients, "web_seconds": seconds, "web_log_rows": days * 2 * ITEMS,
-    }
+        for count, suffix in ((workers, ""), (1, "_1worker")):
+            results = _serve_and_measure(settings, Path(tmp), count, days, seconds, clients)
+            pages = [results["log"], results["schedule"]]
+            figures.update({
+                f"web_rps{suffix}": sum(r["rps"] for r in pages) / len(pages), f"web_p99_ms{suffix}": max(r["p99"] for r in pages),
+                f"web_p50_ms{suffix}": max(r["p50"] for r in pages), f"static_rps{suffix}": results["static"]["rps"],
+                f"static_p99_ms{suffix}": results["static"]["p99"],
+                f"log_export_year_p99_ms{suffix}": results["export"]["p99"], f"log_export_year_rps{suffix}": results["export"]["rps"],
+            })
+    return figures
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ class Settings:
     database_url: str = _setting("", "SQLAlchemy URL; empty means a SQLite file loaxa.db inside data_dir.")
     host: str = _setting("127.0.0.1", "Address the web panel listens on.")
     port: int = _setting(5000, "Port the web panel listens on.")
+    web_workers: int = _setting(1, "Panel worker processes: 1 serves with waitress (a commune); more run gunicorn with that many workers (a province's central panel, about 2 per core).")
     timezone: str = _setting("Asia/Ho_Chi_Minh", "Local time zone in which slots are written and times are shown.")
     station: str = _setting("cam-tan", "Slug of the station this machine plays out.")
     test_broadcast_delay_s: int = _setting(60, "Seconds after `loaxa serve` starts at which the test broadcast airs; 0 disables it.")
@@ -160,5 +161,7 @@ def _validate(settings: Settings) -> None:
     for name in ("late_grace_s", "aircheck_days", "render_workers", "test_broadcast_delay_s", "plan_days_ahead"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"Cài đặt {name} ({ENV_PREFIX}{name.upper()}) không được âm.")
+    if not 1 <= settings.web_workers <= 64:
+        raise ConfigError(f"Cài đặt web_workers ({ENV_PREFIX}WEB_WORKERS) phải nằm trong 1–64, đang là {settings.web_workers}.")
     if settings.max_upload_mb <= 0:
         raise ConfigError(f"Cài đặt max_upload_mb ({ENV_PREFIX}MAX_UPLOAD_MB) phải lớn hơn 0.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -21,10 +23,13 @@ def secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"secret_key.{os.getpid()}.tmp")
         tmp.write_text(secrets.token_hex(32))
         tmp.chmod(0o600)
-        tmp.replace(path)
+        # link() never replaces: when panel workers start together, the first key wins and all of them read it.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
     return path.read_text().strip()
 
 

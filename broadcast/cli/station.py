@@ -137,12 +137,9 @@ def web(rt: Runtime) -> None:
 
 
 def _serve_web(rt: Runtime) -> None:
-    from waitress import serve as waitress_serve
+    from web.server import serve as serve_panel
 
-    from web import create_app
-
-    app = create_app(rt.settings)
-    waitress_serve(app, host=rt.settings.host, port=rt.settings.port, threads=8, ident="loaxa")
+    serve_panel(rt.settings)
 
 
 @click.command("serve")

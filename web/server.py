@@ -1,0 +1,58 @@
+"""Serve the panel: waitress in one process for a commune, gunicorn workers for a province's central panel."""
+
+from __future__ import annotations
+
+from broadcast.config import Settings
+
+THREADS = 8  # per process: enough for htmx polling and a slow export without starving the other pages
+
+
+def serve(settings: Settings) -> None:
+    """Serve the panel until stopped, with as many processes as settings.web_workers."""
+    if settings.web_workers <= 1:
+        from waitress import serve as waitress_serve
+
+        from web import create_app
+
+        waitress_serve(create_app(settings), host=settings.host, port=settings.port, threads=THREADS, ident="loaxa")
+        return
+    _prepare_once(settings)
+    _make_gunicorn(settings).run()
+
+
+def _prepare_once(settings: Settings) -> None:
+    """Migrate the schema and make the secret key in the master, so workers starting together never race on them."""
+    from broadcast.db import make_engine, upgrade
+    from web import secret_key
+
+    engine = make_engine(settings.db_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    secret_key(settings.data_dir)
+
+
+def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
+    """A gunicorn application for the panel (imported late: only a multi-worker panel needs it)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Gunicorn(BaseApplication):
+        """gunicorn run from code: each worker builds its own app (no engine or connection crosses a fork)."""
+
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{settings.host}:{settings.port}", "workers": settings.web_workers, "worker_class": "gthread",
+                "threads": THREADS, "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-",
+                "loglevel": settings.log_level.lower(), "proc_name": "loaxa-web", "preload_app": False,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):  # type: ignore[no-untyped-def]
+            from web import create_app
+
+            return create_app(settings)
+
+    return Gunicorn()
+
