@@ -378,6 +378,19 @@ class PlanInputs:
     clips: Sequence[Clip]  # approved non-pool scripts with audio (priority and news)
     tz: ZoneInfo
     frozen: Mapping[tuple[int, datetime], Sequence[Played]] = field(default_factory=dict)
+    # Central bulletins kept in one occurrence each: (slot_id, start) -> clips (priority ones go first in it).
+    pinned: Mapping[tuple[int, datetime], Sequence[Clip]] = field(default_factory=dict)
+    # Bulletins looking for a place: each goes into the first occurrence after its instant that has room.
+    floating: Sequence[Floating] = ()
+
+
+@dataclass(frozen=True)
+class Floating:
+    """A bulletin not yet placed: the first occurrence from `not_before` on the same zones with room takes it."""
+
+    clip: Clip
+    not_before: datetime
+    zone_ids: frozenset[int] = frozenset()  # empty = every zone; must equal the slot's zones
 
 
 @dataclass
@@ -403,6 +416,7 @@ def plan_range(inputs: PlanInputs, first: date, last: date) -> RangePlan:
     campaigns = sorted(inputs.campaigns, key=lambda c: (not c.urgent, c.start, c.campaign_id))
     by_id = {c.campaign_id: c for c in campaigns}
     rotations: dict[int, Rotation] = defaultdict(Rotation)
+    waiting = list(inputs.floating)
     by_day: dict[date, list[Occurrence]] = defaultdict(list)
     for occ in occurrences(list(inputs.slots), first, last, inputs.tz):
         rule = rules[occ.slot_id]
@@ -429,7 +443,7 @@ def plan_range(inputs: PlanInputs, first: date, last: date) -> RangePlan:
                         aired_plays[play.campaign_id] += 1
                 result.plans.append(BroadcastPlan(occ, (occ.end - occ.start).total_seconds(), frozen=True))
                 continue
-            plan = _plan_one(inputs, rule, template, occ, active, carriers, rotations, aired_s, aired_plays)
+            plan = _plan_one(inputs, rule, template, occ, active, carriers, rotations, aired_s, aired_plays, waiting)
             result.plans.append(plan)
         for campaign in active:
             shortfall = _shortfall(campaign, day, carriers[campaign.campaign_id], aired_s, aired_plays, rotations)
@@ -441,9 +455,12 @@ def plan_range(inputs: PlanInputs, first: date, last: date) -> RangePlan:
 def _plan_one(
     inputs: PlanInputs, rule: SlotRule, template: Sequence[Mapping[str, Any]], occ: Occurrence, active: Sequence[CampaignRule],
     carriers: Mapping[int, list[Occurrence]], rotations: dict[int, Rotation], aired_s: Counter[int], aired_plays: Counter[int],
+    waiting: list[Floating] | None = None,
 ) -> BroadcastPlan:
     """Plan one occurrence: fixed parts, priority bulletins, campaign blocks, news, then the filler."""
     day = occ.day or occ.start.astimezone(inputs.tz).date()
+    pinned = list(inputs.pinned.get((occ.slot_id, occ.start), ()))
+    candidates = [f for f in waiting or () if f.not_before <= occ.start and f.zone_ids == rule.zone_ids]
     carried = [c for c in active if occ in carriers[c.campaign_id]]
     extend = 0 if rule.campaign_id is not None else max((c.extend_slot_s for c in carried), default=0)
     capacity = (occ.end - occ.start).total_seconds() + extend
@@ -465,6 +482,7 @@ def _plan_one(
             plan.left_out.append(f"{where}: «{item.title}» ({item.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
     clips_today = [c for c in inputs.clips if c.valid_on(day)]
     newest_first = lambda c: (-c.rank, c.ref)  # noqa: E731
+    _place_bulletins(programme, plan, template, where, [c for c in pinned if c.priority], [f for f in candidates if f.clip.priority], waiting, True)
     for index, part in enumerate(template):
         if part["kind"] != "priority":
             continue
@@ -479,6 +497,7 @@ def _plan_one(
             if _part_campaign(part) not in (None, campaign.slug):
                 continue
             _fill_block(programme, index, campaign, occ, carriers[campaign.campaign_id], rotations[campaign.campaign_id], aired_s, aired_plays, day)
+    _place_bulletins(programme, plan, template, where, [c for c in pinned if not c.priority], [f for f in candidates if not f.clip.priority], waiting, False)
     for index, part in enumerate(template):
         if part["kind"] != "news":
             continue
@@ -489,6 +508,32 @@ def _plan_one(
     programme.fill_gap()
     plan.items = programme.layout()
     return plan
+
+
+def bulletin_section(template: Sequence[Mapping[str, Any]], priority: bool) -> int:
+    """Where a central bulletin goes in a clock: the priority (or news) part, else right after the opening or before the closing."""
+    wanted = "priority" if priority else "news"
+    for index, part in enumerate(template):
+        if part["kind"] == wanted:
+            return index
+    if priority:
+        return next((n for n, p in enumerate(template) if p["kind"] == "jingle_open"), 0)
+    tail = [n for n, p in enumerate(template) if p["kind"] not in ("jingle_close", "filler")]
+    return tail[-1] if tail else 0
+
+
+def _place_bulletins(programme: Programme, plan: BroadcastPlan, template: Sequence[Mapping[str, Any]], where: str,
+                     pinned: Sequence[Clip], candidates: Sequence[Floating], waiting: list[Floating] | None, priority: bool) -> None:
+    """Central bulletins of this occurrence first in their section: the pinned ones, then waiting ones that fit."""
+    index = bulletin_section(template, priority)
+    reason = "bản tin tỉnh/huyện ưu tiên: đầu chương trình" if priority else "bản tin tỉnh/huyện"
+    for clip in pinned:
+        if not programme.try_add(index, PlannedItem("script", clip.ref, clip.title, clip.duration_s, reason)):
+            plan.left_out.append(f"{where}: bản tin tỉnh/huyện «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
+    for floating in candidates:
+        clip = floating.clip
+        if programme.try_add(index, PlannedItem("script", clip.ref, clip.title, clip.duration_s, reason)) and waiting is not None:
+            waiting.remove(floating)
 
 
 def _quota(campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrence], capacity: float,

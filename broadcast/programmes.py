@@ -17,6 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from audio.assemble import assemble
+from broadcast.bulletin_models import BulletinTarget
 from broadcast.config import Settings
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
@@ -44,6 +45,7 @@ from broadcast.planning import (
     BroadcastPlan,
     CampaignRule,
     Clip,
+    Floating,
     PlanInputs,
     PlannedItem,
     Played,
@@ -57,6 +59,8 @@ from broadcast.stations import station_tz
 from broadcast.timeutil import local_day_bounds
 
 UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
+# Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
+BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
 MAX_PLAN_DAYS = 366
 # Rotation is replayed from the start of the oldest running campaign, at most this far back.
@@ -203,7 +207,13 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     for script in scripts.values():
         if script.id not in audio:
             problems.append(f"Bài «{script.title}» đã duyệt nhưng chưa có âm thanh nên chưa được xếp lịch: hãy chạy `loaxa render`.")
-    clips = [_clip(s, audio[s.id].duration_s) for s in scripts.values() if s.id in audio and s.id not in pooled]
+    clips = [_clip(s, audio[s.id].duration_s) for s in scripts.values() if s.id in audio and s.id not in pooled and s.source != BULLETIN_SOURCE]
+    pinned: dict[tuple[int, datetime], list[Clip]] = {}
+    for target in session.scalars(select(BulletinTarget).where(
+        BulletinTarget.station_id == station.id, BulletinTarget.slot_id.is_not(None), BulletinTarget.script_id.is_not(None),
+    ).order_by(BulletinTarget.id)):
+        if target.script_id in audio:
+            pinned.setdefault((target.slot_id, target.slot_start), []).append(_clip(scripts[target.script_id], audio[target.script_id].duration_s))
     rules = []
     for campaign in campaigns:
         pool = tuple(PoolEntry(_clip(cs.script, audio[cs.script_id].duration_s), cs.weight)
@@ -229,7 +239,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
                 _drop_unapproved(session, b, scripts)
             frozen[key] = [Played(i.campaign_id, i.script_id, i.duration_s, b.planned_start + timedelta(seconds=i.offset_s))
                            for i in b.items if i.campaign_id and i.script_id and (_started(b, now) or i.script_id in scripts)]
-    inputs = PlanInputs([slot_rule(s) for s in slots.values()], templates, rules, assets, clips, tz, frozen)
+    inputs = PlanInputs([slot_rule(s) for s in slots.values()], templates, rules, assets, clips, tz, frozen, pinned)
     return _Loaded(inputs, slots, scripts, audio, {c.id: c for c in campaigns}, asset_rows, existing, window_first, problems)
 
 
@@ -342,6 +352,25 @@ def plan_days(session: Session, settings: Settings, station: Station, first: dat
         session.flush()
     report.programmes.sort(key=lambda v: (v.slot_start, v.slot_id or 0))
     return report
+
+
+def find_room(session: Session, settings: Settings, station: Station, script: Script, not_before: datetime, last: date,
+              zone_ids: Sequence[int], now: datetime) -> tuple[int, datetime] | None:
+    """The first unstarted slot occurrence from an instant to a local day, on exactly these zones, whose plan has room for a bulletin script."""
+    audio = script_audio(session, script)
+    if audio is None:
+        return None
+    first = not_before.astimezone(station_tz(station)).date()
+    if last < first:
+        return None
+    loaded = _load(session, settings, station, first, last, now, save=False)
+    floating = Floating(_clip(script, audio.duration_s), max(not_before, now), frozenset(zone_ids))
+    inputs = PlanInputs(loaded.inputs.slots, loaded.inputs.templates, loaded.inputs.campaigns, loaded.inputs.assets,
+                        loaded.inputs.clips, loaded.inputs.tz, loaded.inputs.frozen, loaded.inputs.pinned, (floating,))
+    for plan in plan_range(inputs, loaded.window_first, last).plans:
+        if any(i.kind == "script" and i.ref == script.id for i in plan.items):
+            return plan.occurrence.slot_id, plan.occurrence.start
+    return None
 
 
 def preview_days(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime) -> PlanReport:
