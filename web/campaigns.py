@@ -16,7 +16,7 @@ from broadcast.panel_queries import campaign_airtime, daily_target_s
 from broadcast.planning import TARGET_KINDS
 from broadcast.stations import station_tz
 from broadcast.timeutil import SystemClock
-from broadcast.windows import TimeWindow
+from broadcast.windows import TimeWindow, on_day
 from web.auth import ANY, APPROVE, EDIT, requires
 from web.db import db
 from web.forms import form_date, form_number, form_time
@@ -41,18 +41,19 @@ def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_value
                  window_errors: dict | None = None, window_values: dict | None = None,
                  extra_errors: dict | None = None, extra_values: dict | None = None):
     session, st = db(), station()
+    windows = campaign_windows(campaign)
     aired = campaign_airtime(session, st, campaign, station_tz(st))
     target = daily_target_s(campaign)
     chart = {
         "labels": [d.strftime("%d/%m") for d in aired],
         "aired": [round(s / 60, 1) for s in aired.values()],
-        "target": [round(target / 60, 1)] * len(aired) if target else [],
+        "target": [round(target / 60, 1) if on_day(windows, d) else 0 for d in aired] if target else [],
     }
     warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
     return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=sum(aired.values()) / 60,
-                           target_total_min=(target or 0) * len(aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
+                           target_total_min=(target or 0) * sum(on_day(windows, d) for d in aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
                            copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)},
-                           windows=campaign_windows(campaign), extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
+                           windows=windows, extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
                            window_errors=window_errors or {}, window_values=window_values or {"w_weekdays": "1234567"},
                            extra_errors=extra_errors or {}, extra_values=extra_values or {"weekdays": "1234567"}), status
 

@@ -114,3 +114,16 @@ def test_weekday_window_days_off_are_not_problems():
     c = campaign(windows=(TimeWindow(time(5, 0), time(7, 0), "12345"),), extend_slot_s=0)
     assert campaign_problems(c, (MORNING, EVENING), {}, ASSETS, VN_TZ) == []
     assert parse_weekdays("T2-T6") == "12345" and parse_weekdays("") == ""
+
+
+def test_report_targets_owe_nothing_on_weekdays_without_a_window():
+    from broadcast.models import Campaign
+    from broadcast.reports.compute import daily_targets
+
+    week = [date(2024, 11, 18 + n) for n in range(7)]  # Monday to Sunday
+    minutes = Campaign(target_kind="minutes_per_day", target_value=10, windows=[{"start": "05:00", "end": "07:00", "weekdays": "12345"}])
+    targets, _ = daily_targets(minutes, week, {}, [])
+    assert [targets[d] for d in week] == [600.0] * 5 + [0.0, 0.0]
+    weekly = Campaign(target_kind="plays_per_script_week", target_value=1, windows=minutes.windows)
+    targets, note = daily_targets(weekly, week, {}, [100.0] * 5)
+    assert sum(targets.values()) == 500.0 and targets[week[5]] == 0.0 and "÷ 5" in note
