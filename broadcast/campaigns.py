@@ -14,6 +14,7 @@ from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, 
 from broadcast.planning import TARGET_KINDS, CampaignRule, campaign_problems
 from broadcast.timeutil import SystemClock
 from broadcast.users import role_at
+from broadcast.windows import TimeWindow, describe, load_windows, validate_windows
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_WEIGHT = 10.0
@@ -62,7 +63,8 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
 
 def _rule(campaign: Campaign, pool_seconds: Sequence[float] = ()) -> CampaignRule:
     return CampaignRule(campaign.id or 0, campaign.slug, campaign.start_date, campaign.end_date, campaign.target_kind,
-                        float(campaign.target_value), int(campaign.extend_slot_s or 0), float(campaign.min_separation_h or 0.0))
+                        float(campaign.target_value), int(campaign.extend_slot_s or 0), float(campaign.min_separation_h or 0.0),
+                        windows=load_windows(campaign.windows))
 
 
 def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
@@ -97,12 +99,14 @@ def _pool_audio(session: Session, campaign: Campaign) -> tuple[list[float], list
     return seconds, approved
 
 
-def _refuse_if_infeasible(session: Session, campaign: Campaign) -> None:
-    """Raise the first feasibility problem about dates, slots or targets (an empty pool may still be filled later)."""
+def _refuse_if_infeasible(session: Session, campaign: Campaign, field: str | None = None) -> None:
+    """Raise the first feasibility problem about dates, slots, windows or targets (an empty pool may still be filled later)."""
     problems = [p for p in check_feasibility(session, campaign) if "chưa có bài nào đã duyệt" not in p]
     if problems:
-        field = "target_value" if "chỉ tiêu" in problems[0] else ("extend_slot_s" if "kéo dài" in problems[0] else "start_date")
-        raise InvalidInput(problems[0], field=field)
+        first = problems[0]
+        guess = ("windows" if first.startswith(("Khung giờ", "Buổi phát thêm")) else "target_value" if "chỉ tiêu" in first
+                 else "extend_slot_s" if "kéo dài" in first else "start_date")
+        raise InvalidInput(first, field=field or guess)
 
 
 def create_campaign(
@@ -146,6 +150,43 @@ def update_campaign(session: Session, campaign: Campaign, **changes: Any) -> Cam
     _back_to_draft(campaign)
     session.flush()
     return campaign
+
+
+def campaign_windows(campaign: Campaign) -> tuple[TimeWindow, ...]:
+    """The campaign's time windows (empty: any slot)."""
+    return load_windows(campaign.windows)
+
+
+def set_windows(session: Session, campaign: Campaign, windows: Sequence[TimeWindow | str | Mapping[str, Any]]) -> Campaign:
+    """Replace the campaign's time windows (empty list: any slot); refused with nothing saved when one is malformed,
+    two overlap, one meets no slot, or the target no longer fits; an approved campaign returns to draft."""
+    parsed = validate_windows(windows)
+    stored = [w.as_json() for w in parsed]
+    if stored == list(campaign.windows or []):
+        return campaign
+    with session.begin_nested():  # refused windows are rolled back with the savepoint
+        campaign.windows = stored
+        session.flush()
+        _refuse_if_infeasible(session, campaign, field="windows")
+    _back_to_draft(campaign)
+    session.flush()
+    return campaign
+
+
+def add_window(session: Session, campaign: Campaign, window: TimeWindow | str, weekdays: str | None = None) -> Campaign:
+    """Add one window to the campaign's windows (same checks as set_windows)."""
+    from broadcast.windows import parse_window
+
+    return set_windows(session, campaign, [*campaign_windows(campaign), parse_window(window, weekdays)])
+
+
+def remove_window(session: Session, campaign: Campaign, index: int) -> Campaign:
+    """Remove the window at a 0-based position of the campaign's windows."""
+    current = list(campaign_windows(campaign))
+    if not 0 <= index < len(current):
+        raise NotFound(f"Chiến dịch {campaign.slug} không có khung giờ số {index + 1}.")
+    del current[index]
+    return set_windows(session, campaign, current)
 
 
 def _back_to_draft(campaign: Campaign) -> None:
@@ -208,7 +249,7 @@ def copy_to_year(session: Session, campaign: Campaign, year: int, slug: str | No
         station_id=campaign.station_id, slug=slug, name=campaign.name.replace(str(campaign.start_date.year), str(year)),
         theme=campaign.theme, start_date=start, end_date=end, target_kind=campaign.target_kind,
         target_value=campaign.target_value, extend_slot_s=campaign.extend_slot_s, min_separation_h=campaign.min_separation_h,
-        priority=campaign.priority, status=ContentStatus.DRAFT, copied_from_id=campaign.id,
+        priority=campaign.priority, status=ContentStatus.DRAFT, copied_from_id=campaign.id, windows=list(campaign.windows or []),
     )
     for entry in sorted(campaign.pool, key=lambda e: e.script_id):
         copy.pool.append(CampaignScript(station_id=campaign.station_id, script_id=entry.script_id, weight=entry.weight))
@@ -235,4 +276,6 @@ def describe_target(campaign: Campaign) -> str:
         text += f", mỗi buổi kéo dài thêm {campaign.extend_slot_s / 60:g} phút"
     if campaign.min_separation_h:
         text += f", một bài cách lần phát trước ít nhất {campaign.min_separation_h:g} giờ"
+    if campaign.windows:
+        text += f", chỉ phát trong khung giờ {describe(campaign_windows(campaign))}"
     return text

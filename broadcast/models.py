@@ -225,6 +225,8 @@ class Campaign(Base):
     # Extra airtime for the campaign's dates: seconds added to each regular slot.
     extend_slot_s: Mapped[int] = mapped_column(Integer, default=0)
     min_separation_h: Mapped[float] = mapped_column(Float, default=0.0)
+    # When in the day its content may air: [{"start": "05:30", "end": "06:00", "weekdays": "12345"}]; empty = any slot.
+    windows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL)
     status: Mapped[ContentStatus] = mapped_column(_enum(ContentStatus), default=ContentStatus.DRAFT)
     approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

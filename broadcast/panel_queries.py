@@ -16,6 +16,7 @@ from broadcast.models import (
 )
 from broadcast.planning import days
 from broadcast.timeutil import local_day_bounds
+from broadcast.windows import load_windows, on_day
 
 AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
 
@@ -93,7 +94,8 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         aired = campaign_airtime(session, station, campaign, tz)
         # Days before the station went on air cannot be behind: it did not exist yet.
         first_day = station.created_at.astimezone(tz).date()
-        past = [s for day, s in aired.items() if first_day <= day < today]
+        windows = load_windows(campaign.windows)  # weekdays without a window owe nothing
+        past = [s for day, s in aired.items() if first_day <= day < today and on_day(windows, day)]
         if past and sum(past) < 0.9 * target * len(past):
             found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
     return found

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from broadcast.timeutil import local_at
+from broadcast.windows import TimeWindow, allows, eligible, on_day, weekdays_on
 
 # Kinds of programme clock entries; a template is an ordered list of {"kind": ..., options}.
 TEMPLATE_KINDS = ("jingle_open", "jingle_close", "separator", "relay", "priority", "campaign_block", "news", "filler")
@@ -160,10 +161,15 @@ class CampaignRule:
     min_separation_h: float = 0.0
     pool: tuple[PoolEntry, ...] = ()
     urgent: bool = False  # campaign priority above normal: its block is filled first
+    windows: tuple[TimeWindow, ...] = ()  # when in the day its content may air; empty = any slot
 
     def active_on(self, day: date) -> bool:
-        """Whether the campaign runs on a local day."""
+        """Whether the campaign runs on a local day (its windows may still leave the day off)."""
         return self.start <= day <= self.end
+
+    def allows(self, rule: SlotRule, day: date) -> bool:
+        """Whether the campaign's windows let this slot carry it on a local day."""
+        return eligible(self.windows, day, rule.start_time, rule.duration_s)
 
 
 @dataclass(frozen=True)
@@ -360,6 +366,11 @@ def carries(template: Sequence[Mapping[str, Any]], rule: SlotRule, campaign: Cam
     return any(p["kind"] == "campaign_block" and _part_campaign(p) in (None, campaign.slug) for p in template)
 
 
+def carries_on(template: Sequence[Mapping[str, Any]], rule: SlotRule, campaign: CampaignRule, day: date) -> bool:
+    """Whether a slot carries the campaign on a local day: a campaign block, and a time inside one of its windows."""
+    return carries(template, rule, campaign) and campaign.allows(rule, day)
+
+
 def _who(occ: Occurrence, tz: ZoneInfo, name: str) -> str:
     return f"{occ.start.astimezone(tz):%d/%m/%Y %H:%M} {name}".rstrip()
 
@@ -430,7 +441,7 @@ def plan_range(inputs: PlanInputs, first: date, last: date) -> RangePlan:
         active = [c for c in campaigns if c.active_on(day)]
         aired_s: Counter[int] = Counter()
         aired_plays: Counter[int] = Counter()
-        carriers = {c.campaign_id: [o for o in today if carries(template_of(inputs, rules[o.slot_id]), rules[o.slot_id], c)] for c in active}
+        carriers = {c.campaign_id: [o for o in today if carries_on(template_of(inputs, rules[o.slot_id]), rules[o.slot_id], c, day)] for c in active}
         for occ in today:
             rule = rules[occ.slot_id]
             template = template_of(inputs, rule)
@@ -496,7 +507,8 @@ def _plan_one(
         for campaign in carried:
             if _part_campaign(part) not in (None, campaign.slug):
                 continue
-            _fill_block(programme, index, campaign, occ, carriers[campaign.campaign_id], rotations[campaign.campaign_id], aired_s, aired_plays, day)
+            _fill_block(programme, index, campaign, occ, carriers[campaign.campaign_id], rotations[campaign.campaign_id], aired_s, aired_plays, day,
+                        _window_note(campaign, rule, day))
     _place_bulletins(programme, plan, template, where, [c for c in pinned if not c.priority], [f for f in candidates if not f.clip.priority], waiting, False)
     for index, part in enumerate(template):
         if part["kind"] != "news":
@@ -551,8 +563,14 @@ def _quota(campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrenc
     return "s", max(0.0, campaign.target_value * 60 - aired_s[campaign.campaign_id]) / count, last
 
 
+def _window_note(campaign: CampaignRule, rule: SlotRule, day: date) -> str:
+    """Why the windows let this broadcast carry the campaign ('' when the campaign has none)."""
+    window = allows(campaign.windows, day, rule.start_time, rule.duration_s)
+    return f", trong khung giờ {window.label()}" if window else ""
+
+
 def _fill_block(programme: Programme, index: int, campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrence],
-                rotation: Rotation, aired_s: Counter[int], aired_plays: Counter[int], day: date) -> None:
+                rotation: Rotation, aired_s: Counter[int], aired_plays: Counter[int], day: date, note: str = "") -> None:
     """Fill a campaign block from the pool by rotation up to this broadcast's share of the target."""
     unit, share, last = _quota(campaign, occ, carriers, programme.capacity_s, aired_s, rotation, day)
     if share <= EPS or not campaign.pool:
@@ -567,7 +585,7 @@ def _fill_block(programme: Programme, index: int, campaign: CampaignRule, occ: O
             # The last broadcast of the day makes sure the target is met; earlier ones stop nearest to their share.
             if not last and got + size / 2 > share + EPS and got > 0:
                 return
-            reason = f"chiến dịch {campaign.slug}: lần phát thứ {rotation.plays[entry.clip.ref] + 1}, xoay vòng đều"
+            reason = f"chiến dịch {campaign.slug}: lần phát thứ {rotation.plays[entry.clip.ref] + 1}, xoay vòng đều{note}"
             item = PlannedItem("script", entry.clip.ref, entry.clip.title, entry.clip.duration_s, reason, campaign.campaign_id)
             if programme.try_add(index, item):
                 placed = entry
@@ -590,6 +608,8 @@ def _fill_block(programme: Programme, index: int, campaign: CampaignRule, occ: O
 def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence], aired_s: Counter[int],
                aired_plays: Counter[int], rotations: Mapping[int, Rotation]) -> str | None:
     """A sentence when a day's campaign airtime falls short of the target."""
+    if not on_day(campaign.windows, day):
+        return None  # no window on this weekday: the campaign is off today by design
     if not carriers:
         return f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} không có buổi phát nào có khối chiến dịch, nên không được phát."
     if not campaign.pool:
@@ -611,6 +631,10 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
 # ---------------------------------------------------------------- feasibility of a campaign
 
 
+def _end_hhmm(rule: SlotRule) -> str:
+    return f"{(datetime.combine(date.min, rule.start_time) + timedelta(seconds=rule.duration_s)).time():%H:%M}"
+
+
 def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templates: Mapping[int, Sequence[Mapping[str, Any]]],
                       assets: Assets, tz: ZoneInfo, pool_seconds: Sequence[float] = ()) -> list[str]:
     """Why a campaign cannot be carried as stated: dates, days outside any slot, targets beyond capacity, extensions that collide."""
@@ -622,10 +646,27 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
     uncovered: list[date] = []
     short: list[tuple[date, float, list[str]]] = []
     clashes: list[str] = []
+    on_days = 0
+    met: set[TimeWindow] = set()  # windows that meet at least one slot able to carry the campaign
+    capable: dict[int, SlotRule] = {}
+    extras_seen: set[int] = set()
+    extras_ok: set[int] = set()
     for day in days(campaign.start, campaign.end):
         today = [o for o in occurrences(list(slots), day, day, tz)
                  if rules[o.slot_id].campaign_id in (None, campaign.campaign_id)]
-        carrying = [o for o in today if carries(template_of(inputs, rules[o.slot_id]), rules[o.slot_id], campaign)]
+        for occ in today:
+            rule = rules[occ.slot_id]
+            if carries(template_of(inputs, rule), rule, campaign):
+                capable[rule.slot_id] = rule
+                met.update(w for w in campaign.windows if w.meets(day, rule.start_time, rule.duration_s))
+                if rule.campaign_id is not None:
+                    extras_seen.add(rule.slot_id)
+                    if campaign.allows(rule, day):
+                        extras_ok.add(rule.slot_id)
+        carrying = [o for o in today if carries_on(template_of(inputs, rules[o.slot_id]), rules[o.slot_id], campaign, day)]
+        if not on_day(campaign.windows, day):
+            continue  # no window on this weekday: the campaign is off today by design
+        on_days += 1
         if not carrying:
             uncovered.append(day)
             continue
@@ -637,7 +678,7 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
         if campaign.target_kind == "minutes_per_day":
             need = campaign.target_value * 60
         elif campaign.target_kind == "plays_per_script_week":
-            need = campaign.target_value * sum(pool_seconds) / 7
+            need = campaign.target_value * sum(pool_seconds) / weekdays_on(campaign.windows)  # a week's plays over its on-days
         else:
             need = 0.0
         if need > free + EPS:
@@ -649,9 +690,19 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
                     if other is not occ and occ.start < other.start < end and zones_meet(rules[occ.slot_id].zone_ids, rules[other.slot_id].zone_ids):
                         clashes.append(f"Ngày {vn_date(day)}: buổi {rules[occ.slot_id].name} kéo dài thêm {campaign.extend_slot_s // 60} phút sẽ chồng lên buổi "
                                        f"{rules[other.slot_id].name} lúc {other.start.astimezone(tz):%H:%M}: hãy giảm thời gian kéo dài hoặc dời buổi sau.")
+    for window in campaign.windows:
+        if window not in met:
+            where = ", ".join(f"{r.name} {r.start_time:%H:%M}–{_end_hhmm(r)}" for r in sorted(capable.values(), key=lambda r: (r.start_time, r.slot_id)))
+            problems.append(f"Khung giờ {window.label()} không trùng buổi phát nào của đài: "
+                            + (f"các buổi có khối chiến dịch là {where}" if where else "đài chưa có buổi phát nào có khối chiến dịch")
+                            + f" trong thời gian chiến dịch {campaign.slug}; hãy sửa khung giờ.")
+    for slot_id in sorted(extras_seen - extras_ok):
+        rule = rules[slot_id]
+        problems.append(f"Buổi phát thêm {rule.name} ({rule.start_time:%H:%M}–{_end_hhmm(rule)}) nằm ngoài các khung giờ của chiến dịch "
+                        f"{campaign.slug}: hãy thêm khung giờ trùng buổi này hoặc dời giờ buổi phát thêm.")
     if uncovered:
         span = f"{vn_date(uncovered[0])}" + (f" và {len(uncovered) - 1} ngày khác" if len(uncovered) > 1 else "")
-        if len(uncovered) == (campaign.end - campaign.start).days + 1:
+        if len(uncovered) == on_days:
             problems.append(f"Chiến dịch {campaign.slug} ({vn_date(campaign.start)}–{vn_date(campaign.end)}) không rơi vào buổi phát nào có khối chiến dịch: "
                             "hãy thêm khối chiến dịch vào chương trình của một buổi phát hoặc tạo buổi phát thêm cho chiến dịch.")
         else:

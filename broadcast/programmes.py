@@ -57,6 +57,7 @@ from broadcast.planning import (
 from broadcast.rendering import ScriptAudio, loudness_target, script_audio
 from broadcast.stations import station_tz
 from broadcast.timeutil import local_day_bounds
+from broadcast.windows import load_windows
 
 UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
@@ -220,7 +221,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
                      for cs in sorted(campaign.pool, key=lambda cs: cs.script_id) if cs.script_id in audio)
         rules.append(CampaignRule(campaign.id, campaign.slug, campaign.start_date, campaign.end_date, campaign.target_kind,
                                   campaign.target_value, campaign.extend_slot_s or 0, campaign.min_separation_h or 0.0, pool,
-                                  campaign.priority != Priority.NORMAL))
+                                  campaign.priority != Priority.NORMAL, load_windows(campaign.windows)))
     assets, asset_rows = _assets(session, station)
     start_utc, _ = local_day_bounds(window_first, tz)
     _, end_utc = local_day_bounds(last, tz)

@@ -1,26 +1,32 @@
-"""Chiến dịch: list, progress chart, create/edit (dates, target, extension, separation), pool, copy to a year, approve."""
+"""Chiến dịch: list, progress chart, create/edit (dates, target, extension, separation), pool, windows, extra slots, copy, approve."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from broadcast.campaign_slots import add_extra_slot, list_extra_slots, remove_extra_slot
 from broadcast.campaigns import (
-    EDITABLE, MAX_WEIGHT, approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, set_pool, update_campaign,
+    EDITABLE, MAX_WEIGHT, add_window, approve_campaign, campaign_windows, check_feasibility, copy_to_year, create_campaign, get_campaign,
+    remove_window, set_pool, update_campaign,
 )
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus, Script
 from broadcast.panel_queries import campaign_airtime, daily_target_s
 from broadcast.planning import TARGET_KINDS
 from broadcast.stations import station_tz
+from broadcast.timeutil import SystemClock
+from broadcast.windows import TimeWindow, on_day
 from web.auth import ANY, APPROVE, EDIT, requires
 from web.db import db
-from web.forms import form_date, form_number
+from web.forms import form_date, form_number, form_time
 from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
 TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% thời lượng buổi phát"}
 TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
+WEEKDAY_LABELS = (("1", "T2"), ("2", "T3"), ("3", "T4"), ("4", "T5"), ("5", "T6"), ("6", "T7"), ("7", "CN"))
+EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
 
 
 @bp.route("/")
@@ -31,19 +37,25 @@ def index():
     return render_template("campaigns/index.html", campaigns=campaigns, today=today(), target_labels=TARGET_LABELS)
 
 
-def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_values: dict | None = None, status: int = 200):
+def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_values: dict | None = None, status: int = 200,
+                 window_errors: dict | None = None, window_values: dict | None = None,
+                 extra_errors: dict | None = None, extra_values: dict | None = None):
     session, st = db(), station()
+    windows = campaign_windows(campaign)
     aired = campaign_airtime(session, st, campaign, station_tz(st))
     target = daily_target_s(campaign)
     chart = {
         "labels": [d.strftime("%d/%m") for d in aired],
         "aired": [round(s / 60, 1) for s in aired.values()],
-        "target": [round(target / 60, 1)] * len(aired) if target else [],
+        "target": [round(target / 60, 1) if on_day(windows, d) else 0 for d in aired] if target else [],
     }
     warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
     return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=sum(aired.values()) / 60,
-                           target_total_min=(target or 0) * len(aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
-                           copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)}), status
+                           target_total_min=(target or 0) * sum(on_day(windows, d) for d in aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
+                           copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)},
+                           windows=windows, extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
+                           window_errors=window_errors or {}, window_values=window_values or {"w_weekdays": "1234567"},
+                           extra_errors=extra_errors or {}, extra_values=extra_values or {"weekdays": "1234567"}), status
 
 
 @bp.route("/<slug>")
@@ -162,3 +174,84 @@ def copy(slug: str):
         flash(f"Đã sao chép thành chiến dịch {new.slug} (bản nháp).", "success")
         return redirect(url_for("campaigns.edit", slug=new.slug))
     return _detail_page(get_campaign(db(), station(), slug), outcome.errors, {"year": year_text}, 400)
+
+
+def _weekdays_ticked(name: str) -> str:
+    return "".join(d for d in request.form.getlist(name) if d in "1234567")
+
+
+def _require_days(days: str, field: str) -> str:
+    # Unticking every day is a mistake here; the use cases read "no weekdays" as every day.
+    if not days:
+        raise InvalidInput("Chưa chọn ngày nào trong tuần: hãy đánh dấu ít nhất một ngày.", field=field)
+    return days
+
+
+def _draft_note(campaign: Campaign, was_approved: bool) -> str:
+    return " Chiến dịch trở về bản nháp: cần phê duyệt lại." if was_approved and campaign.status == ContentStatus.DRAFT else ""
+
+
+@bp.route("/<slug>/khung-gio", methods=["POST"])
+@requires(*EDIT)
+def window_add(slug: str):
+    """Add a time window: the campaign's content then airs only in broadcasts that meet one of its windows."""
+    campaign = get_campaign(db(), station(), slug)
+    values = {"w_start": request.form.get("w_start", "").strip(), "w_end": request.form.get("w_end", "").strip(),
+              "w_weekdays": _weekdays_ticked("w_weekdays")}
+    was_approved = campaign.status == ContentStatus.APPROVED
+    with attempt("windows") as outcome:
+        days = _require_days(values["w_weekdays"], "windows")
+        window = TimeWindow(form_time(values["w_start"], "w_start", "Giờ bắt đầu"), form_time(values["w_end"], "w_end", "Giờ kết thúc"),
+                            "" if days == "1234567" else days)
+        add_window(db(), campaign, window)
+    if outcome.ok:
+        flash(f"Đã thêm khung giờ {window.label()}." + _draft_note(campaign, was_approved), "success")
+        return redirect(url_for("campaigns.detail", slug=slug) + "#khung-gio")
+    return _detail_page(get_campaign(db(), station(), slug), status=400, window_errors=outcome.errors, window_values=values)
+
+
+@bp.route("/<slug>/khung-gio/<int:number>/xoa", methods=["POST"])
+@requires(*EDIT)
+def window_remove(slug: str, number: int):
+    """Remove one time window (numbered from 1 as the page shows them)."""
+    campaign = get_campaign(db(), station(), slug)
+    was_approved = campaign.status == ContentStatus.APPROVED
+    with attempt("windows") as outcome:
+        remove_window(db(), campaign, number - 1)
+    if not outcome.ok:
+        return _detail_page(get_campaign(db(), station(), slug), status=400, window_errors=outcome.errors)
+    flash("Đã bỏ khung giờ." + _draft_note(campaign, was_approved), "success")
+    return redirect(url_for("campaigns.detail", slug=slug) + "#khung-gio")
+
+
+@bp.route("/<slug>/buoi-phat-them", methods=["POST"])
+@requires(*EDIT)
+def extra_add(slug: str):
+    """Add an extra slot that airs only on the campaign's dates ("tăng thời lượng")."""
+    campaign = get_campaign(db(), station(), slug)
+    values = {k: request.form.get(k, "").strip() for k in EXTRA_FIELDS} | {"weekdays": _weekdays_ticked("weekdays")}
+    was_approved = campaign.status == ContentStatus.APPROVED
+    with attempt("start_time") as outcome:
+        slot = add_extra_slot(
+            db(), campaign, values["name"], form_time(values["start_time"], "start_time", "Giờ bắt đầu"),
+            end_time=form_time(values["end_time"], "end_time", "Giờ kết thúc"), weekdays=_require_days(values["weekdays"], "weekdays"),
+            valid_from=form_date(values["valid_from"], "valid_from", "Ngày bắt đầu"), valid_to=form_date(values["valid_to"], "valid_to", "Ngày kết thúc"),
+        )
+    if outcome.ok:
+        flash(f"Đã thêm {slot.name}." + _draft_note(campaign, was_approved), "success")
+        return redirect(url_for("campaigns.detail", slug=slug) + "#buoi-phat-them")
+    return _detail_page(get_campaign(db(), station(), slug), status=400, extra_errors=outcome.errors, extra_values=values)
+
+
+@bp.route("/<slug>/buoi-phat-them/<int:slot_id>/xoa", methods=["POST"])
+@requires(*EDIT)
+def extra_remove(slug: str, slot_id: int):
+    """Delete an extra slot of the campaign and cancel its broadcasts that have not started."""
+    campaign = get_campaign(db(), station(), slug)
+    with attempt() as outcome:
+        cancelled = remove_extra_slot(db(), campaign, slot_id, SystemClock().now())
+    if outcome.ok:
+        flash("Đã xóa buổi phát thêm" + (f" và hủy {cancelled} buổi chưa phát." if cancelled else "."), "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("campaigns.detail", slug=slug) + "#buoi-phat-them")

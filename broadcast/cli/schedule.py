@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import click
 
@@ -116,7 +116,8 @@ def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
                 for e in sorted(c.pool, key=lambda e: e.script_id)]
         data = {"slug": c.slug, "name": c.name, "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
                 "status": c.status.value, "target_kind": c.target_kind, "target_value": c.target_value, "extend_slot_s": c.extend_slot_s,
-                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": problems}
+                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": problems,
+                "windows": list(c.windows or [])}
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -156,6 +157,82 @@ def campaign_approve(rt: Runtime, slug: str, username: str) -> None:
         station = get_station(session, rt.settings.station)
         c = approve_campaign(session, get_campaign(session, station, slug), get_user(session, username))
         click.echo(f"Đã duyệt chiến dịch {c.slug}.")
+
+
+@campaign.command("windows")
+@click.argument("slug")
+@click.option("--add", "spans", multiple=True, metavar="HH:MM-HH:MM", help="Thêm khung giờ, ví dụ 05:30-06:00 (dùng nhiều lần được).")
+@click.option("--weekdays", default=None, help="Các thứ của khung giờ vừa thêm: 1-5 hoặc T2-T6 (1 = thứ Hai, 7 = Chủ nhật); mặc định mọi ngày.")
+@click.option("--remove", "remove", type=int, default=None, help="Bỏ khung giờ số N (xem số bằng --list).")
+@click.option("--clear", is_flag=True, help="Bỏ hết khung giờ (trước khi thêm): chiến dịch phát ở mọi buổi có khối chiến dịch.")
+@click.option("--list", "only_list", is_flag=True, help="Chỉ liệt kê các khung giờ (mặc định khi không có lựa chọn nào).")
+@pass_runtime
+def campaign_windows(rt: Runtime, slug: str, spans: tuple[str, ...], weekdays: str | None, remove: int | None, clear: bool, only_list: bool) -> None:
+    """Khung giờ của chiến dịch: chỉ phát bài chiến dịch trong những giờ (và thứ) này."""
+    from broadcast.campaigns import campaign_windows as windows_of
+    from broadcast.campaigns import get_campaign, set_windows
+    from broadcast.windows import parse_window
+
+    if only_list and (spans or clear or remove is not None):
+        raise InvalidInput("--list chỉ để xem: bỏ --list khi thêm, bỏ hoặc xóa khung giờ.")
+    if weekdays is not None and not spans:
+        raise InvalidInput("--weekdays đi kèm --add: hãy ghi khung giờ cần thêm, ví dụ --add 05:30-06:00 --weekdays 1-5.")
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        c = get_campaign(session, station, slug)
+        was_approved = c.status.value == "approved"
+        changed = bool(spans or clear or remove is not None)
+        if changed:
+            current = [] if clear else list(windows_of(c))
+            if remove is not None:
+                if not 1 <= remove <= len(current):
+                    raise InvalidInput(f"Chiến dịch {slug} không có khung giờ số {remove}: xem các khung giờ bằng `loaxa campaign windows {slug}`.")
+                del current[remove - 1]
+            set_windows(session, c, current + [parse_window(span, weekdays) for span in spans])
+        windows = windows_of(c)
+        back = changed and was_approved and c.status.value == "draft"
+    if not windows:
+        click.echo(f"Chiến dịch {slug} không giới hạn khung giờ: phát ở mọi buổi có khối chiến dịch.")
+    for n, window in enumerate(windows, start=1):
+        click.echo(f"{n}. {window.label()}")
+    if back:
+        click.echo("Chiến dịch trở về bản nháp: cần phê duyệt lại (`loaxa campaign approve`).")
+
+
+@campaign.command("extra")
+@click.argument("slug")
+@click.option("--add", "span", default=None, metavar="HH:MM-HH:MM", help="Thêm buổi phát cho chiến dịch, ví dụ 19:00-19:15.")
+@click.option("--name", default="", help="Tên buổi phát thêm (mặc định: Buổi phát thêm <mã>).")
+@click.option("--weekdays", default=None, help="Các thứ: 1-5 hoặc T2-T6; mặc định mọi ngày.")
+@click.option("--from", "first", default=None, help="Từ ngày (mặc định: ngày đầu chiến dịch).")
+@click.option("--to", "last", default=None, help="Đến ngày (mặc định: ngày cuối chiến dịch).")
+@click.option("--remove", "remove", type=int, default=None, help="Xóa buổi phát thêm có số này (hủy các buổi chưa phát của nó).")
+@pass_runtime
+def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays: str | None, first: str | None, last: str | None,
+                   remove: int | None) -> None:
+    """Buổi phát thêm của chiến dịch (tăng thời lượng): chỉ phát trong thời gian chiến dịch."""
+    from broadcast.campaign_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+    from broadcast.campaigns import get_campaign
+    from broadcast.windows import ALL_DAYS, parse_weekdays, parse_window
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        c = get_campaign(session, station, slug)
+        if remove is not None:
+            cancelled = remove_extra_slot(session, c, remove, SystemClock().now())
+            click.echo(f"Đã xóa buổi phát thêm số {remove}" + (f" và hủy {cancelled} buổi chưa phát." if cancelled else "."))
+        if span is not None:
+            window = parse_window(span, field="start_time")
+            slot = add_extra_slot(session, c, name, window.start, end_time=window.end, weekdays=parse_weekdays(weekdays) or ALL_DAYS,
+                                  valid_from=parse_day(first, "bắt đầu"), valid_to=parse_day(last, "kết thúc"))
+            click.echo(f"Đã thêm buổi phát thêm số {slot.id}: {slot.name}.")
+        rows = [(s.id, s.name, s.start_time, s.duration_s, s.weekdays, s.valid_from or c.start_date, s.valid_to or c.end_date)
+                for s in list_extra_slots(session, c)]
+    if not rows:
+        click.echo(f"Chiến dịch {slug} chưa có buổi phát thêm.")
+    for sid, sname, start, seconds, days, d0, d1 in rows:
+        end = (datetime.combine(d0, start) + timedelta(seconds=seconds)).time()
+        click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {d0:%d/%m/%Y}–{d1:%d/%m/%Y}  thứ {days}  {sname}")
 
 
 COMMANDS = [plan, campaign]

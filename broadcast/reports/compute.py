@@ -16,6 +16,7 @@ from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
 from broadcast.stations import station_tz
 from broadcast.timeutil import local_at
+from broadcast.windows import load_windows, on_day, weekdays_on
 
 # Statuses whose seconds went out on air (interrupted counts the seconds it aired).
 AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
@@ -228,16 +229,19 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
 def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[date, float], script_seconds: Sequence[float]) -> tuple[dict[date, float], str]:
     """Target seconds per day and one sentence saying how it was derived."""
     kind, value = campaign.target_kind, campaign.target_value
+    windows = load_windows(campaign.windows)
     if kind == "plays_per_script_week":
-        # A weekly play count per script becomes a daily airtime: every pool script N times in 7 days.
-        per_day = value * sum(script_seconds) / 7.0
+        # A weekly play count per script becomes a daily airtime: every pool script N times over the week's on-days.
+        on = weekdays_on(windows)
+        per_day = value * sum(script_seconds) / on
         note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
-                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ 7 = {_num(per_day / 60, 1)} phút")
-        return {d: per_day for d in days}, note
+                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {on} = {_num(per_day / 60, 1)} phút")
+        return {d: per_day if on_day(windows, d) else 0.0 for d in days}, note
     # A day with nothing logged still owes its share: count it at the typical logged day's slot time.
     logged = sorted(v for v in slot_seconds.values() if v > 0)
     typical = logged[len(logged) // 2] if logged else 0.0
-    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d) or typical, len(script_seconds)) for d in days}
+    # A weekday without any window is a day off for the campaign: nothing is owed.
+    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d) or typical, len(script_seconds)) if on_day(windows, d) else 0.0 for d in days}
     if kind == "share_of_slot":
         note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
                 "ngày không có nhật ký tính theo ngày phát thông thường)")
