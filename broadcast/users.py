@@ -122,6 +122,18 @@ def set_role(session: Session, user: User, station: Station, role: Role) -> User
     return user
 
 
+def revoke_role(session: Session, user: User, station: Station) -> User:
+    """Take away a user's role at a station; the last active admin of a station keeps theirs."""
+    current = role_at(user, station.id)
+    if current is None:
+        raise NotFound(f"Người dùng {user.username} không có quyền ở đài {station.slug}: không có gì để thu hồi.")
+    if current == Role.ADMIN and _admins_left(session, station, user) == 0:
+        raise InvalidInput(f"{user.username} là quản trị cuối cùng của đài {station.slug}: hãy cấp quyền quản trị cho người khác trước.", field="role")
+    user.memberships = [m for m in user.memberships if m.station_id != station.id]
+    session.flush()
+    return user
+
+
 def set_active(session: Session, user: User, station: Station, active: bool) -> User:
     """Lock or unlock an account; the last active admin cannot be locked."""
     if not active and role_at(user, station.id) == Role.ADMIN and _admins_left(session, station, user) == 0:
