@@ -150,9 +150,9 @@ def list_stations(session: Session) -> list[StationSummary]:
 def grant(session: Session, username: str, slug: str, role: Role) -> User:
     """Give a user a role at a station (replacing the role they had there)."""
     user = get_user(session, username)
-    return set_role(session, user, get_station(session, slug), role)
+    return set_role(session, user, get_station(session, slug.strip().lower()), role)
 
 
 def revoke(session: Session, username: str, slug: str) -> User:
     """Take away a user's role at a station."""
-    return revoke_role(session, get_user(session, username), get_station(session, slug))
+    return revoke_role(session, get_user(session, username), get_station(session, slug.strip().lower()))
