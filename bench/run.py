@@ -53,6 +53,7 @@ FIGURES = [
     Figure("playout_offset_ms_max", "planned start → first audio out, max", "apscheduler_fire_delay_ms_max", unit="ms"),
     Figure("web_p99_ms", "log and schedule pages, 50 concurrent clients, p99", "static_p99_ms", aim=100.0, unit="ms"),
     Figure("web_rps", "log and schedule pages, requests per second", "static_rps", lower_is_better=False, unit="req/s"),
+    Figure("overview_ms", "province status page rows for 500 communes (50 when quick)", "overview_loop_ms", unit="ms"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 
@@ -136,6 +137,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
     ("province", _province),
+    ("stations", _optional("stations_bench", "run")),
 ]
 
 
