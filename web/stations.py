@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from broadcast.station_overview import station_overview
@@ -12,6 +12,22 @@ from web.auth import STATION_KEY
 from web.db import db, settings
 
 bp = Blueprint("stations", __name__)
+# Posts that mean the same at any station.
+ANY_STATION = {"stations.switch", "auth.logout", "auth.login", "i18n.switch_language", "static"}
+STALE_PAGE = "Trang này là của đài khác (bạn đã đổi đài ở cửa sổ khác): hãy tải lại trang rồi làm lại."
+
+
+@bp.before_app_request
+def refuse_posts_from_another_stations_page():  # type: ignore[no-untyped-def]
+    """A form from a page of station A must not change station B after a switch in another tab."""
+    if request.method != "POST" or request.endpoint in ANY_STATION or not current_user.is_authenticated:
+        return None
+    sent = request.headers.get("X-Loaxa-Station") or request.form.get("_station", "")
+    if not sent or sent == str(current_user.station_id):
+        return None  # pages without the panel's script send nothing: nothing to compare
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return jsonify(ok=False, error=STALE_PAGE), 409
+    return render_template("error.html", title="Đã đổi đài", message=STALE_PAGE), 409
 
 
 @bp.route("/doi-dai", methods=["POST"])

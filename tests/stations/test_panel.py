@@ -41,7 +41,7 @@ def province(settings, factory):
         tinh = create_user(session, "tinh", PASSWORD, Role.EDITOR, session.get(Station, ids["xa-b.station"]), "Sở Văn hóa")
         grant(session, "tinh", "xa-a", Role.VIEWER)
         for n in range(1, VIEWER_STATIONS):
-            create_station(session, f"st-{n:02d}", f"Xã số {n:02d}", numbered_zones(1), standard_slots=False)
+            ids[f"st-{n:02d}.station"] = create_station(session, f"st-{n:02d}", f"Xã số {n:02d}", numbered_zones(1), standard_slots=False).id
             grant(session, "tinh", f"st-{n:02d}", Role.VIEWER)
         ids["tinh"] = tinh.id
     app = create_app(settings, testing=True)
@@ -84,8 +84,10 @@ def test_a_province_user_edits_only_where_they_are_editor_and_switches_with_a_po
     switched = tinh.post("/doi-dai", {"station_id": ids["xa-b.station"]})
     assert switched.status_code == 302 and switched.headers["Location"].endswith("/")
     assert tinh.get("/").get_data(as_text=True).count("Đang làm việc với Xã B") == 1
-    assert tinh.post("/bai/moi", new_script).status_code == 302
-    assert _scripts_at(factory, ids["xa-b.station"])[-1] == "Thông báo của tỉnh"
+    stale = tinh.post("/bai/moi", {**new_script, "_station": ids["st-01.station"]})  # a form left open from st-01's page
+    assert stale.status_code == 409 and "đổi đài ở cửa sổ khác" in stale.get_data(as_text=True)
+    assert tinh.post("/bai/moi", {**new_script, "_station": ids["xa-b.station"]}).status_code == 302
+    assert _scripts_at(factory, ids["xa-b.station"]) == ["Thông báo của xa-b", "Thông báo của tỉnh"]
     assert tinh.get(f"/bai/{ids['xa-a.script']}").status_code == 404  # xa-a's content is not reachable from xa-b
     assert tinh.http.post("/doi-dai", data={"station_id": ids["xa-a.station"]}).status_code == 400  # no CSRF token
     assert tinh.post("/doi-dai", {"station_id": ids["xa-a.station"]}).status_code == 302
