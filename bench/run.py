@@ -57,6 +57,7 @@ FIGURES = [
     Figure("web_rps_1worker", "the same pages, one waitress process, requests per second", "static_rps_1worker", lower_is_better=False, unit="req/s"),
     Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", unit="ms"),
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
+    Figure("overview_ms", "province status page rows for 500 communes (50 when quick)", "overview_loop_ms", unit="ms"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 
@@ -140,6 +141,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
     ("province", _province),
+    ("stations", _optional("stations_bench", "run")),
 ]
 
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio.ffmpeg import probe
-from audio.jingles import generate_chime, generate_filler
 from broadcast.campaigns import approve_campaign, copy_to_year
 from broadcast.config import Settings
 from broadcast.models import (
-    Asset, Campaign, CampaignScript, ContentStatus, Priority, ProgrammeTemplate, Role, Script, Slot, Station, User, Zone,
+    Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User, Zone,
 )
-from broadcast.rendering import loudness_target, render_scripts
+from broadcast.rendering import render_scripts
 from broadcast.scripts import approve_script, create_script
+from broadcast.station_admin import STANDARD_SLOTS, add_standard_programme, ensure_jingles
 from broadcast.users import create_user
 
 STATION_SLUG = "cam-tan"
@@ -41,11 +40,7 @@ DEMO_USERS = (
     ("pheduyet", Role.APPROVER, "Hoàng Thị Hợp"),
     ("xem", Role.VIEWER, "Công chức Chính sách xã hội"),
 )
-SLOTS = (("Buổi sáng", time(5, 30), 1800), ("Buổi chiều", time(17, 0), 1800))
-JINGLES = (("jingle_open", "Nhạc hiệu mở đầu", "open"), ("jingle_close", "Nhạc hiệu kết thúc", "close"), ("separator", "Nhạc chuyển", "separator"),
-           ("filler", "Nhạc nền", "filler"))
-# The music bed that fills a short gap before a slot ends (cut to the gap at assembly).
-FILLER_SECONDS = 180.0
+SLOTS = STANDARD_SLOTS
 
 
 @dataclass
@@ -74,18 +69,10 @@ def load_demo(session: Session, settings: Settings, today: date) -> DemoReport:
         if username not in users:
             users[username] = create_user(session, username, DEMO_PASSWORD, role, station, full_name)
             report.created.append(f"người dùng {username}")
-    template = session.scalar(select(ProgrammeTemplate).where(ProgrammeTemplate.station_id == station.id))
-    if template is None:
-        template = ProgrammeTemplate(station_id=station.id, name="Chương trình thường ngày", items=[
-            {"kind": "jingle_open"}, {"kind": "priority"}, {"kind": "campaign_block"}, {"kind": "news"}, {"kind": "jingle_close"},
-        ])
-        session.add(template)
-        session.flush()
     if not session.scalar(select(Slot).where(Slot.station_id == station.id)):
-        for name, start, duration in SLOTS:
-            session.add(Slot(station_id=station.id, name=name, start_time=start, duration_s=duration, template_id=template.id))
+        add_standard_programme(session, station)
         report.created.append("2 buổi phát 05:30 và 17:00")
-    _load_jingles(session, settings, station, report)
+    report.created += [name.lower() for name in ensure_jingles(session, settings, station)]
     campaign = _load_campaign(session, station, users, report)
     year = today.year
     if year != campaign.start_date.year and not session.scalar(select(Campaign).where(Campaign.station_id == station.id, Campaign.slug == f"bdg-{year}")):
@@ -94,26 +81,6 @@ def load_demo(session: Session, settings: Settings, today: date) -> DemoReport:
         report.created.append(f"bản sao chiến dịch cho năm {year}")
     _render_all(session, settings, station, report)
     return report
-
-
-def _load_jingles(session: Session, settings: Settings, station: Station, report: DemoReport) -> None:
-    folder = settings.audio_dir / "assets" / station.slug
-    for kind, name, style in JINGLES:
-        asset = session.scalar(select(Asset).where(Asset.station_id == station.id, Asset.kind == kind))
-        if asset is not None and Path(asset.path).exists():
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{kind}.wav"
-        if kind == "filler":
-            generate_filler(path, FILLER_SECONDS, target=loudness_target(station))
-        else:
-            generate_chime(path, kind=style, target=loudness_target(station))
-        info = probe(path)
-        if asset is None:
-            session.add(Asset(station_id=station.id, kind=kind, name=name, path=str(path), duration_s=info.duration_s))
-            report.created.append(name.lower())
-        else:
-            asset.path, asset.duration_s = str(path), info.duration_s
 
 
 def _load_campaign(session: Session, station: Station, users: dict[str, User], report: DemoReport) -> Campaign:

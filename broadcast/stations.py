@@ -15,7 +15,7 @@ def get_station(session: Session, slug: str) -> Station:
     """The station with this slug, or a NotFound naming it."""
     station = session.scalar(select(Station).where(Station.slug == slug))
     if station is None:
-        raise NotFound(f"Chưa có đài {slug!r} trong cơ sở dữ liệu: chạy `loaxa demo` hoặc kiểm tra LOAXA_STATION.")
+        raise NotFound(f"Chưa có đài {slug!r} trong cơ sở dữ liệu: xem các đài bằng `loaxa station list`, tạo đài bằng `loaxa station create` (hoặc `loaxa demo`) hoặc kiểm tra LOAXA_STATION.")
     return station
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast.errors import Conflict, InvalidInput, NotFound
+from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Membership, Role, Station, User
 
 _HASHER = PasswordHasher()
@@ -87,6 +88,37 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user if check_password(user, password) else None
 
 
+@dataclass(frozen=True)
+class StationRole:
+    """A station a user works at, with their role there."""
+
+    id: int
+    slug: str
+    name: str
+    role: Role
+
+
+def user_stations(session: Session, user_id: int) -> list[StationRole]:
+    """The stations a user has a role at, by slug (one query)."""
+    rows = session.execute(select(Station.id, Station.slug, Station.name, Membership.role).join(Membership, Membership.station_id == Station.id)
+                           .where(Membership.user_id == user_id).order_by(Station.slug))
+    return [StationRole(*row) for row in rows]
+
+
+def default_station(choices: list[StationRole], preferred_slug: str) -> StationRole | None:
+    """The preferred station (the machine's LOAXA_STATION) when the user works there, else their first."""
+    return next((c for c in choices if c.slug == preferred_slug), choices[0] if choices else None)
+
+
+def check_can_manage(session: Session, actor: User, target: User) -> None:
+    """An admin may lock or reset the password of an account only when they administer every station it works at."""
+    if actor.id == target.id:
+        return
+    administered = {m.station_id for m in actor.memberships if m.role == Role.ADMIN}
+    if any(m.station_id not in administered for m in target.memberships):
+        raise PermissionDenied(f"Tài khoản {target.username} còn làm việc ở đài khác mà bạn không quản trị: chỉ người quản trị mọi đài của tài khoản này mới khóa hoặc đổi mật khẩu được.")
+
+
 def role_at(user: User, station_id: int) -> Role | None:
     """The user's role at a station, or None."""
     for membership in user.memberships:
@@ -118,6 +150,18 @@ def set_role(session: Session, user: User, station: Station, role: Role) -> User
             break
     else:
         user.memberships.append(Membership(station_id=station.id, role=role))
+    session.flush()
+    return user
+
+
+def revoke_role(session: Session, user: User, station: Station) -> User:
+    """Take away a user's role at a station; the last active admin of a station keeps theirs."""
+    current = role_at(user, station.id)
+    if current is None:
+        raise NotFound(f"Người dùng {user.username} không có quyền ở đài {station.slug}: không có gì để thu hồi.")
+    if current == Role.ADMIN and _admins_left(session, station, user) == 0:
+        raise InvalidInput(f"{user.username} là quản trị cuối cùng của đài {station.slug}: hãy cấp quyền quản trị cho người khác trước.", field="role")
+    user.memberships = [m for m in user.memberships if m.station_id != station.id]
     session.flush()
     return user
 

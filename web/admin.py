@@ -9,10 +9,10 @@ from audio.tts.registry import engine_names
 from broadcast.lexicon import KINDS, add_entry, delete_entry, get_entry, list_entries, update_entry
 from broadcast.models import Role, Slot
 from broadcast.station_settings import add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, update_station
-from broadcast.users import ROLE_LABELS, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
+from broadcast.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
 from web.auth import ADMIN, requires
 from web.db import db
-from web.helpers import attempt, station
+from web.helpers import attempt, station, user_row
 
 bp = Blueprint("admin", __name__)
 
@@ -115,6 +115,8 @@ def user_action():
             create_user(session, values.get("username", ""), values.get("password", ""), parse_role(values.get("role", "")), st, values.get("full_name", ""))
         else:
             user = get_user(session, values.get("username", ""))
+            if action in ("lock", "password"):
+                check_can_manage(session, user_row(), user)
             if action == "role":
                 set_role(session, user, st, parse_role(values.get("role", "")))
             elif action == "lock":

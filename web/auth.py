@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired
 
 from broadcast.models import Role, User
 from broadcast.stations import get_station
-from broadcast.users import ROLE_LABELS, authenticate, role_at
+from broadcast.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
 from web.db import db, settings
 
 bp = Blueprint("auth", __name__)
@@ -23,15 +23,22 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 
 
-class PanelUser(UserMixin):
-    """The logged-in user with their role at the panel's station."""
+# The Flask session key of the station the user works on now (a province user has many).
+STATION_KEY = "station_id"
 
-    def __init__(self, user: User, station_id: int):
+
+class PanelUser(UserMixin):
+    """The logged-in user with their role at the station they work on now."""
+
+    def __init__(self, user: User, station: StationRole, stations: list[StationRole]):
         self.id = str(user.id)
         self.username = user.username
         self.full_name = user.full_name or user.username
         self.db_id = user.id
-        self.role = role_at(user, station_id)
+        self.station = station
+        self.station_id = station.id
+        self.stations = stations
+        self.role = station.role
 
     def can(self, *roles: Role) -> bool:
         """Whether the user holds one of the roles (admins may do everything)."""
@@ -51,8 +58,17 @@ ANY = (Role.EDITOR, Role.APPROVER, Role.VIEWER)
 
 
 def current_station_id() -> int:
-    """The id of the station this panel runs."""
+    """The id of the station the logged-in user works on (the machine's LOAXA_STATION before login)."""
+    if current_user and current_user.is_authenticated:
+        return current_user.station_id
     return get_station(db(), settings().station).id
+
+
+def panel_user(user: User, wanted_id: int | None) -> PanelUser | None:
+    """The user at the wanted station if they still work there, else at their default one; None without any role."""
+    choices = user_stations(db(), user.id)
+    chosen = next((c for c in choices if c.id == wanted_id), None) or default_station(choices, settings().station)
+    return PanelUser(user, chosen, choices) if chosen else None
 
 
 @login_manager.user_loader
@@ -60,8 +76,10 @@ def load_user(user_id: str) -> PanelUser | None:
     user = db().get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.is_active:
         return None
-    panel_user = PanelUser(user, current_station_id())
-    return panel_user if panel_user.role is not None else None
+    loaded = panel_user(user, session.get(STATION_KEY))
+    if loaded is not None and session.get(STATION_KEY) != loaded.station_id:
+        session[STATION_KEY] = loaded.station_id  # the role there was revoked: fall back, and remember it
+    return loaded
 
 
 def requires(*roles: Role) -> Callable:
@@ -94,13 +112,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(db(), form.username.data or "", form.password.data or "")
-        panel_user = PanelUser(user, current_station_id()) if user else None
-        if panel_user is None or panel_user.role is None:
+        loaded = panel_user(user, None) if user else None
+        if loaded is None:
             flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
         else:
             session.clear()
             session.permanent = True
-            login_user(panel_user)
+            session[STATION_KEY] = loaded.station_id
+            login_user(loaded)
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("dashboard.home")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from broadcast.timeutil import fmt_local
-from web.db import settings
+from web.helpers import tz
 
 STATUS_LABELS = {
     "played": "Đã phát", "late": "Phát muộn", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi", "skipped": "Bỏ qua",
@@ -17,7 +17,7 @@ TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp só
 
 def local_time(value: datetime | None, pattern: str = "%H:%M:%S") -> str:
     """Time in the station's zone."""
-    return fmt_local(value, settings().tz, pattern)
+    return fmt_local(value, tz(), pattern)
 
 
 def duration(seconds: float | None) -> str:

@@ -5,20 +5,30 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 from flask import abort
 from flask_login import current_user
 
 from broadcast.errors import NotFound, operator_errors
 from broadcast.models import Station, User
-from broadcast.stations import get_station
+from broadcast.stations import station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
+from web.auth import current_station_id
 from web.db import db, settings
 
 
 def station() -> Station:
-    """The station this panel runs."""
-    return get_station(db(), settings().station)
+    """The station the logged-in user works on now (chosen with the station switch)."""
+    found = db().get(Station, current_station_id())
+    if found is None:
+        raise NotFound("Đài đang chọn không còn trong cơ sở dữ liệu: hãy đăng nhập lại.")
+    return found
+
+
+def tz() -> ZoneInfo:
+    """The current station's time zone (the configured one before login)."""
+    return station_tz(station()) if current_user and current_user.is_authenticated else settings().tz
 
 
 def user_row() -> User:
@@ -28,7 +38,7 @@ def user_row() -> User:
 
 def today() -> date:
     """Today in the station's zone."""
-    return SystemClock().now().astimezone(settings().tz).date()
+    return SystemClock().now().astimezone(tz()).date()
 
 
 def parse_date(text: str | None, default: date | None = None) -> date | None:

@@ -81,9 +81,9 @@ def main(ctx: click.Context, data_dir: str | None, station: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcast.cli import bulletin, content, edge, logcmd, maintenance, report, schedule, station, users
+    from broadcast.cli import bulletin, content, edge, logcmd, maintenance, report, schedule, station, stations, users
 
-    for module in (bulletin, content, edge, logcmd, maintenance, report, schedule, station, users):
+    for module in (bulletin, content, edge, logcmd, maintenance, report, schedule, station, stations, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

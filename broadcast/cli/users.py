@@ -1,4 +1,4 @@
-"""`loaxa user add|passwd|list`: the first admin and password recovery."""
+"""`loaxa user add|passwd|list|grant|revoke`: the first admin, password recovery and roles at many stations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from broadcast.cli import Runtime, pass_runtime
 from broadcast.db import transaction
 from broadcast.models import User
+from broadcast.station_admin import grant as grant_role, revoke as revoke_role
 from broadcast.stations import get_station
 from broadcast.users import ROLE_LABELS, create_user, parse_role, set_password
 
@@ -50,6 +51,30 @@ def list_users(rt: Runtime) -> None:
         for u in session.scalars(select(User).order_by(User.username)):
             roles = ", ".join(f"{m.station.slug}:{m.role.value}" for m in u.memberships)
             click.echo(f"{u.username}\t{u.full_name}\t{roles}\t{'hoạt động' if u.is_active else 'khóa'}")
+
+
+@user.command("grant")
+@click.argument("username")
+@click.argument("station")
+@click.argument("role")
+@pass_runtime
+def grant(rt: Runtime, username: str, station: str, role: str) -> None:
+    """Cấp (hoặc đổi) vai trò của người dùng tại một đài: admin | editor | approver | viewer."""
+    parsed = parse_role(role)
+    with transaction(rt.factory()) as session:
+        grant_role(session, username, station, parsed)
+    click.echo(f"{username.strip().lower()} có vai trò {ROLE_LABELS[parsed]} tại đài {station.strip().lower()}.")
+
+
+@user.command("revoke")
+@click.argument("username")
+@click.argument("station")
+@pass_runtime
+def revoke(rt: Runtime, username: str, station: str) -> None:
+    """Thu hồi quyền của người dùng tại một đài."""
+    with transaction(rt.factory()) as session:
+        revoke_role(session, username, station)
+    click.echo(f"Đã thu hồi quyền của {username.strip().lower()} tại đài {station.strip().lower()}.")
 
 
 COMMANDS = [user]

@@ -13,8 +13,8 @@ PUBLIC = {"auth.login", "static"}
 # cookies, so no CSRF either; without a valid token every call is refused with 401.
 TOKEN_API = "api_edge."
 SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1}
-# Who may POST to each endpoint (admins may do everything); the viewer may only verify the log and switch language.
-VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout"}
+# Who may POST to each endpoint (admins may do everything); the viewer may only verify the log, switch language and switch between their own stations.
+VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch"}
 
 
 def _url(rule: Rule) -> str:

@@ -3,7 +3,18 @@
   "use strict";
   var token = function () { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; };
 
-  document.addEventListener("htmx:configRequest", function (e) { e.detail.headers["X-CSRFToken"] = token(); });
+  // The station this page belongs to: the server refuses a post from a page of another station (switched in another tab).
+  var station = function () { var m = document.querySelector('meta[name="loaxa-station"]'); return m ? m.content : ""; };
+
+  document.addEventListener("htmx:configRequest", function (e) { e.detail.headers["X-CSRFToken"] = token(); e.detail.headers["X-Loaxa-Station"] = station(); });
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.getAttribute || (form.getAttribute("method") || "").toLowerCase() !== "post" || form.querySelector('input[name="_station"]') || !station()) { return; }
+    var field = document.createElement("input");
+    field.type = "hidden"; field.name = "_station"; field.value = station();
+    form.appendChild(field);
+  }, true);
 
   // Confirm dangerous actions: forms with data-confirm ask first.
   document.addEventListener("submit", function (e) {
@@ -54,7 +65,7 @@
       var form = new FormData();
       form.append("audio", new Blob(chunks, { type: "audio/webm" }), "ghi-am.webm");
       status.textContent = "Đang xử lý bản ghi…";
-      fetch(box.getAttribute("data-upload"), { method: "POST", body: form, headers: { "X-CSRFToken": token(), "Accept": "application/json" }, credentials: "same-origin" })
+      fetch(box.getAttribute("data-upload"), { method: "POST", body: form, headers: { "X-CSRFToken": token(), "X-Loaxa-Station": station(), "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (j) {
           if (j.ok) { status.textContent = "Đã lưu bản ghi (" + j.duration + " giây)."; window.location.reload(); }
@@ -73,7 +84,7 @@
       handle: ".grip", animation: 150, dataIdAttr: "data-item-id",
       onStart: function () { list.setAttribute("data-before", JSON.stringify(sortable.toArray())); },
       onEnd: function () {
-        fetch(url, { method: "POST", headers: { "X-CSRFToken": token(), "Content-Type": "application/json", "Accept": "application/json" },
+        fetch(url, { method: "POST", headers: { "X-CSRFToken": token(), "X-Loaxa-Station": station(), "Content-Type": "application/json", "Accept": "application/json" },
                      body: JSON.stringify({ items: ids() }), credentials: "same-origin" })
           .then(function (r) { return r.json().catch(function () { return { ok: false, error: "Không lưu được thứ tự: hãy tải lại trang rồi thử lại." }; }); })
           .then(function (j) {
