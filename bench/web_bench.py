@@ -110,7 +110,7 @@ def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: in
         cookie = _login(base)
         first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
         for page in ("/nhat-ky/", "/lich/"):
-            _wrk(base + page, cookie, 2, clients)  # warm every worker (templates compiled, statements cached); not measured
+            _wrk(base + page, cookie, 1 if seconds < 5 else 3, clients)  # warm every worker (templates, statement caches); not measured
         results = {
             "static": _wrk(base + "/static/loaxa.css", cookie, seconds, clients),
             "log": _wrk(base + "/nhat-ky/", cookie, seconds, clients),
@@ -129,7 +129,7 @@ def run(quick: bool) -> dict:
     """Figures: web_rps/web_p99_ms over the log and schedule pages, static_* as the baseline, for 1 and N workers."""
     if shutil.which("wrk") is None:
         return {"_skipped": "wrk is not installed (apt-get install wrk; `make test` installs it)"}
-    days, seconds, clients = (7, 3, 10) if quick else (365, 20, 50)
+    days, seconds, clients = (7, 1, 10) if quick else (365, 20, 50)
     workers = 2 * (os.cpu_count() or 1)  # gunicorn's rule of thumb, as docs/deploy.md recommends for a province
     figures: dict = {"web_clients": clients, "web_seconds": seconds, "web_log_rows": days * 2 * ITEMS, "web_workers": workers}
     import profile_web

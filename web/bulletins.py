@@ -11,7 +11,7 @@ from broadcast.bulletins import PRIORITY_LABELS, TargetSpec, bulletin_status, li
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Station
 from web.db import db, settings
-from web.helpers import attempt, user_row
+from web.helpers import attempt, tz, user_row
 
 bp = Blueprint("bulletins", __name__, url_prefix="/ban-tin-tinh")
 
@@ -36,7 +36,7 @@ def _when(text: str) -> datetime | None:
     if not text.strip():
         return None
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=settings().tz)
+        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=tz())
     except ValueError:
         raise InvalidInput("Giờ phát không đúng: hãy chọn ngày và giờ, hoặc để trống.", field="when") from None
 
