@@ -16,12 +16,13 @@ run: install
 # The PostgreSQL pass skips the packages that never touch a database (same code, same result).
 PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py
 
+# Each pass runs the timing-free tests on every core, then the real-time ones one at a time (tools/run-pytest.sh).
 test: install-test
-	$(PY) -m pytest
+	tools/run-pytest.sh
 	tools/test-postgres.sh $(PG_SKIP)
 
 test-sqlite: install-test
-	$(PY) -m pytest
+	tools/run-pytest.sh
 
 test-postgres: install-test
 	tools/test-postgres.sh $(PG_SKIP)

@@ -8,4 +8,4 @@ chmod 755 "$dir"
 port="${LOAXA_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 trap 'tools/pg-test-server.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
 url="$(tools/pg-test-server.sh start "$dir/pg" "$port")"
-LOAXA_TEST_POSTGRES_URL="$url" .venv/bin/python -m pytest "$@"
+LOAXA_TEST_POSTGRES_URL="$url" tools/run-pytest.sh "$@"

@@ -23,6 +23,14 @@ def record():
     return add
 
 
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Every reliability test runs in the one-at-a-time phase: they kill processes, load the machine and time things."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
     """Rewrite docs/reliability.md from this run's figures (only when reliability tests ran and passed)."""
     if not _figures or exitstatus != 0 or os.environ.get("LOAXA_TEST_POSTGRES_URL"):

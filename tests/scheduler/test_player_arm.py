@@ -13,6 +13,8 @@ from audio.format import OUTPUT_ARGS, wav_duration
 from audio.player import Player
 from audio.sinks import FileSink, NullSink, build_playout_command
 
+pytestmark = pytest.mark.slow  # wall-clock assertions: never beside other tests
+
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory) -> Path:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+
 from audio import ffmpeg
 from audio.format import OUTPUT_ARGS
 from audio.player import Player
 from audio.sinks import NullSink
 from scheduler import airing
 from scheduler.context import OnAir
+
+pytestmark = pytest.mark.slow  # wall-clock assertions: never beside other tests
 
 
 def test_a_stalled_player_is_stopped_with_a_reason(tmp_path, monkeypatch):
