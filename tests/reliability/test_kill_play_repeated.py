@@ -21,7 +21,7 @@ from tests.conftest import cli_args, subprocess_env
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
-BROADCASTS = 8
+BROADCASTS = 6
 SPACING_S = 7.0
 FINAL = {LogStatus.PLAYED, LogStatus.LATE, LogStatus.MISSED, LogStatus.SKIPPED, LogStatus.FAILED}
 
