@@ -36,6 +36,8 @@ class Figure:
     unit: str = ""
 
 
+ANALYSIS = BENCH / "analysis.md"
+
 FIGURES = [
     Figure("normalize_chars_per_s", "normalizer throughput on the seed plan, repeated", lower_is_better=False, unit="chars/s"),
     Figure("tts_rtf_espeak", "espeak-ng render s / audio s, demo pool spoken form", "tts_rtf_espeak_bare", unit="×"),
@@ -197,6 +199,9 @@ def markdown(figures: dict, notes: dict, quick: bool) -> str:
     extra = sorted(k for k in figures if k not in {f.key for f in FIGURES} | {f.baseline for f in FIGURES})
     if extra:
         lines += ["", "Other figures from the same run: " + ", ".join(f"`{k}` = {_fmt(figures[k])}" for k in extra) + "."]
+    if ANALYSIS.is_file() and not quick:
+        # What limits the figures that miss their aim: written by hand from profiles, kept beside the runner.
+        lines += ["", ANALYSIS.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 

@@ -8,10 +8,10 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast.campaigns import _back_to_draft, check_feasibility
+from broadcast.campaigns import back_to_draft, check_feasibility
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Campaign, Slot, Station
-from broadcast.slots import _parse_date, create_slot, delete_slot
+from broadcast.slots import parse_optional_date, create_slot, delete_slot
 
 
 def list_extra_slots(session: Session, campaign: Campaign) -> list[Slot]:
@@ -39,7 +39,7 @@ def add_extra_slot(
     station = session.get(Station, campaign.station_id)
     assert station is not None
     name = (name or "").strip() or f"Buổi phát thêm {campaign.slug}"
-    first, last = _parse_date(valid_from, "valid_from"), _parse_date(valid_to, "valid_to")
+    first, last = parse_optional_date(valid_from, "valid_from"), parse_optional_date(valid_to, "valid_to")
     _within_campaign(campaign, name, first, last)
     before = set(check_feasibility(session, campaign))
     with session.begin_nested():  # a refused slot leaves nothing behind
@@ -49,7 +49,7 @@ def add_extra_slot(
         new = [p for p in check_feasibility(session, campaign) if p not in before]
         if new:
             raise InvalidInput(new[0], field="start_time")
-    _back_to_draft(campaign)
+    back_to_draft(campaign)
     session.flush()
     return slot
 

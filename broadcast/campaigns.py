@@ -147,7 +147,7 @@ def update_campaign(session: Session, campaign: Campaign, **changes: Any) -> Cam
             setattr(campaign, key, value)
         session.flush()
         _refuse_if_infeasible(session, campaign)
-    _back_to_draft(campaign)
+    back_to_draft(campaign)
     session.flush()
     return campaign
 
@@ -168,7 +168,7 @@ def set_windows(session: Session, campaign: Campaign, windows: Sequence[TimeWind
         campaign.windows = stored
         session.flush()
         _refuse_if_infeasible(session, campaign, field="windows")
-    _back_to_draft(campaign)
+    back_to_draft(campaign)
     session.flush()
     return campaign
 
@@ -189,7 +189,8 @@ def remove_window(session: Session, campaign: Campaign, index: int) -> Campaign:
     return set_windows(session, campaign, current)
 
 
-def _back_to_draft(campaign: Campaign) -> None:
+def back_to_draft(campaign: Campaign) -> None:
+    """An approved campaign that changes needs approving again before it airs as changed."""
     if campaign.status == ContentStatus.APPROVED:
         campaign.status, campaign.approved_by_id, campaign.approved_at = ContentStatus.DRAFT, None, None
 
@@ -215,7 +216,7 @@ def set_pool(session: Session, campaign: Campaign, entries: Mapping[int, float] 
             current[script_id].weight = float(weight)
         else:
             campaign.pool.append(CampaignScript(station_id=campaign.station_id, script_id=script_id, weight=float(weight)))
-    _back_to_draft(campaign)
+    back_to_draft(campaign)
     session.flush()
     return campaign
 

@@ -33,7 +33,8 @@ def _parse_time(value: time | str, field: str) -> time:
         raise InvalidInput(f"Giờ {value!r} không đúng dạng: hãy nhập giờ:phút, ví dụ 05:30.", field=field) from None
 
 
-def _parse_date(value: date | str | None, field: str) -> date | None:
+def parse_optional_date(value: date | str | None, field: str) -> date | None:
+    """A date typed by a person or given by code; None when left empty."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -72,10 +73,10 @@ def _values(session: Session, station: Station, raw: Mapping[str, Any]) -> dict[
         raise InvalidInput(f"Buổi phát {name} chưa có thời lượng: hãy nhập giờ kết thúc hoặc số phút.", field="duration_s") from None
     if not 60 <= duration <= MAX_SLOT_S:
         raise InvalidInput(f"Thời lượng buổi phát {name} phải từ 1 phút đến {MAX_SLOT_S // 3600} giờ.", field="duration_s")
-    valid_from, valid_to = _parse_date(raw.get("valid_from"), "valid_from"), _parse_date(raw.get("valid_to"), "valid_to")
+    valid_from, valid_to = parse_optional_date(raw.get("valid_from"), "valid_from"), parse_optional_date(raw.get("valid_to"), "valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput(f"Buổi phát {name} hết hiệu lực ({valid_to:%d/%m/%Y}) trước ngày bắt đầu ({valid_from:%d/%m/%Y}): hãy sửa lại ngày.", field="valid_to")
-    exceptions = sorted({_parse_date(d, "exceptions").isoformat() for d in raw.get("exceptions") or []})  # type: ignore[union-attr]
+    exceptions = sorted({parse_optional_date(d, "exceptions").isoformat() for d in raw.get("exceptions") or []})  # type: ignore[union-attr]
     zone_ids = sorted({int(z) for z in raw.get("zone_ids") or []})
     if zone_ids:
         known = set(session.scalars(select(Zone.id).where(Zone.station_id == station.id)))

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from broadcast.bulletins import PRIORITY_LABELS, TargetSpec, bulletin_status, list_bulletins, send_bulletin, sendable_stations
+from broadcast.bulletins import MAY_SEND, PRIORITY_LABELS, TargetSpec, bulletin_status, list_bulletins, send_bulletin, sendable_stations
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Station
 from web.db import db, settings
@@ -20,7 +20,8 @@ bp = Blueprint("bulletins", __name__, url_prefix="/ban-tin-tinh")
 def _nav() -> dict:
     def may_send_bulletins() -> bool:
         """Whether the logged-in user approves (or administers) at least one commune."""
-        return bool(current_user.is_authenticated and sendable_stations(db(), user_row()))
+        # From the roles loaded with the user: the menu is on every page and must not cost queries.
+        return bool(current_user.is_authenticated and any(s.role in MAY_SEND for s in current_user.stations))
 
     return {"may_send_bulletins": may_send_bulletins}
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from broadcast.errors import NotFound, operator_errors
@@ -28,7 +28,12 @@ def station() -> Station:
 
 def tz() -> ZoneInfo:
     """The current station's time zone (the configured one before login)."""
-    return station_tz(station()) if current_user and current_user.is_authenticated else settings().tz
+    # Kept for the request (a log page formats 150 times; the user and station lookups were most of its cost).
+    # Switching station or logging in ends with a redirect, so a new request starts with a fresh g.
+    cached = g.get("station_tz")
+    if cached is None:
+        cached = g.station_tz = station_tz(station()) if current_user and current_user.is_authenticated else settings().tz
+    return cached
 
 
 def user_row() -> User:

@@ -432,3 +432,38 @@ def test_slot_and_campaign_forms_in_the_browser(browser, base_url):
     editor.shot("chien-dich-chon-bai")
     assert not admin.unexpected_errors() and not editor.errors, admin.errors + editor.errors
     admin.close(), editor.close()
+
+
+def test_province_user_sends_a_bulletin_and_switches_station(browser, panel):
+    """An admin of two communes sends a bulletin to one zone of the other, sees both on the province page, then switches."""
+    from broadcast.db import make_engine, make_session_factory, transaction
+    from broadcast.models import Role
+    from broadcast.station_admin import create_station, grant
+
+    engine = make_engine(panel.settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        create_station(session, "xa-binh-an", "Xã Bình An", [("thon-1", "Thôn 1"), ("thon-2", "Thôn 2"), ("thon-3", "Thôn 3")])
+        grant(session, "admin", "xa-binh-an", Role.ADMIN)
+    engine.dispose()
+    admin = Session(browser, panel.url, "admin")
+    admin.go("/ban-tin-tinh/")
+    admin.page.fill("#f-title", "Họp dân thôn 1")
+    admin.page.fill("#f-text", "Mời bà con thôn 1 dự họp tại nhà văn hóa thôn tối nay.")
+    admin.page.check("input[name=priority][value=priority]")
+    admin.page.check("input[name=stations][value=xa-binh-an]")
+    admin.page.check("input[name='zones-xa-binh-an'][value=thon-1]")
+    admin.page.click("form.card button.primary")
+    assert "Đã gửi bản tin" in admin.page.inner_text(".flash")
+    sent = admin.page.inner_text("table")
+    assert "Xã Bình An" in sent and "thon-1" in sent and "chờ phát" in sent and "Cẩm Tân" not in sent
+    admin.shot("ban-tin-tinh", full=True)
+    admin.go("/toan-tinh")
+    rows = admin.page.inner_text("table")
+    assert "Xã Bình An" in rows and "Cẩm Tân" in rows
+    admin.shot("toan-tinh")
+    admin.page.select_option("#station-pick", label="Xã Bình An")
+    admin.page.click(".station-switch button")
+    admin.go("/")
+    assert "Xã Bình An" in admin.page.inner_text("h1")
+    assert not admin.unexpected_errors(), admin.errors
+    admin.close()
