@@ -5,6 +5,9 @@ from __future__ import annotations
 from broadcast.config import Settings
 
 THREADS = 8  # per process: enough for htmx polling and a slow export without starving the other pages
+# Per gunicorn worker: pages are CPU-bound under the GIL, so fewer threads shorten the queue inside a busy worker,
+# while a few still let an edge player's long audio download run beside pages.
+GUNICORN_THREADS = 4
 
 
 def serve(settings: Settings) -> None:
@@ -38,12 +41,17 @@ def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
     from gunicorn.app.base import BaseApplication
 
     class Gunicorn(BaseApplication):
-        """gunicorn run from code: each worker builds its own app (no engine or connection crosses a fork)."""
+        """gunicorn run from code: each worker builds its own app (no engine or connection crosses a fork).
+
+        keepalive 0: a connection held open stays pinned to one worker, and under load the busiest worker then sets
+        the tail (measured: 165 log pages/s with keep-alive, 244 without); behind nginx, upstream connections are
+        short-lived anyway.
+        """
 
         def load_config(self) -> None:
             options = {
                 "bind": f"{settings.host}:{settings.port}", "workers": settings.web_workers, "worker_class": "gthread",
-                "threads": THREADS, "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-",
+                "threads": GUNICORN_THREADS, "keepalive": 0, "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-",
                 "loglevel": settings.log_level.lower(), "proc_name": "loaxa-web", "preload_app": False,
             }
             for key, value in options.items():
