@@ -13,8 +13,9 @@ run: install
 	$(PY) -m broadcast demo
 	$(PY) -m broadcast serve
 
-# The PostgreSQL pass skips the packages that never touch a database (same code, same result).
-PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py
+# The PostgreSQL pass skips the packages that never touch a database (same code, same result), and the browser
+# tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).
+PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py
 
 # Each pass runs the timing-free tests on every core, then the real-time ones one at a time (tools/run-pytest.sh).
 test: install-test
