@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from broadcast.errors import InvalidInput
 from broadcast.models import Priority, User
 from broadcast.reports import bulletins as report
 from broadcast.timeutil import SystemClock, fmt_local
+from scripts_vi.importers import import_file
 
 
 def _when(text: str | None, tz) -> datetime | None:  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ def bulletin() -> None:
 @bulletin.command("send")
 @click.option("--title", required=True, help="Tiêu đề bản tin.")
 @click.option("--text", default=None, help="Nội dung cần đọc.")
-@click.option("--text-file", type=click.Path(exists=True, dir_okay=False), default=None, help="Lấy nội dung từ tệp văn bản UTF-8.")
+@click.option("--text-file", type=click.Path(exists=True, dir_okay=False), default=None, help="Lấy nội dung từ tệp .txt, .md hoặc .docx (nhận cả TCVN3, VNI).")
 @click.option("--priority", type=click.Choice([p.value for p in Priority]), default="normal", show_default=True,
               help="normal: vào buổi phát còn chỗ; priority: đầu buổi phát tới; emergency: phát ngay, ngắt buổi đang phát.")
 @click.option("--to", "targets", multiple=True, required=True, help="Xã nhận, có thể kèm thôn: cam-tan hoặc cam-tan:thon-1,thon-2 (lặp lại cho nhiều xã).")
@@ -49,7 +49,7 @@ def send(rt: Runtime, title: str, text: str | None, text_file: str | None, prior
     if bool(text) == bool(text_file):
         raise click.ClickException("Hãy đưa nội dung bằng --text hoặc --text-file (chỉ một trong hai).")
     if text_file:
-        text = Path(text_file).read_text(encoding="utf-8")
+        text = import_file(text_file).body  # the scripts' importer: legacy encodings, .docx, size limit, one sentence on failure
     specs = [bulletins.parse_target(t) for t in targets]
     with transaction(rt.factory()) as session:
         author = session.scalar(select(User).where(User.username == username))

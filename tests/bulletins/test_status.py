@@ -11,9 +11,10 @@ from sqlalchemy import select
 from broadcast.bulletins import TargetSpec, bulletin_status, send_bulletin
 from broadcast.cli import main
 from broadcast.db import transaction
-from broadcast.models import Render, User
+from broadcast.models import Render, Script, User
 from broadcast.reports.bulletins import FIELDS, render_csv, to_dict
 from scheduler.simulate import simulate
+from scripts_vi.encodings import encode_tcvn3
 from tests.bulletins.conftest import NOW, FixedClock
 from tests.conftest import cli_args
 
@@ -51,7 +52,7 @@ def test_each_commune_shows_what_aired_from_its_log(province, demo_settings):
 def test_cli_sends_reports_and_refuses_cleanly(province, demo_settings, tmp_path):
     runner = CliRunner()
     text = tmp_path / "ban-tin.txt"
-    text.write_text(TEXT, encoding="utf-8")
+    text.write_bytes(encode_tcvn3(TEXT))  # an office's old file: read through the scripts' importer, not as UTF-8
     args = cli_args(demo_settings)
     sent = runner.invoke(main, [*args, "bulletin", "send", "--title", "Tiêm phòng", "--text-file", str(text), "--priority", "priority",
                                 "--to", "cam-tan:thon-1,thon-2", "--to", "xa-b", "--as", "tinh"])
@@ -69,5 +70,10 @@ def test_cli_sends_reports_and_refuses_cleanly(province, demo_settings, tmp_path
     ):
         refused = runner.invoke(main, [*args, "bulletin", "send", "--title", "T", "--text", "Nội dung", *bad])
         assert refused.exit_code == 1 and words in refused.output and "Traceback" not in refused.output
+    with transaction(province) as session:
+        assert session.scalars(select(Script.body).where(Script.source == "bulletin")).all() == [TEXT, TEXT]  # one copy per commune
+    (tmp_path / "anh.docx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    broken = runner.invoke(main, [*args, "bulletin", "send", "--title", "T", "--text-file", str(tmp_path / "anh.docx"), "--to", "cam-tan", "--as", "tinh"])
+    assert broken.exit_code == 1 and "anh.docx" in broken.output and "Traceback" not in broken.output
     missing = runner.invoke(main, [*args, "bulletin", "status", "99"])
     assert missing.exit_code == 1 and "Không có bản tin số 99" in missing.output
