@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape
 
-from tests.processes import free_port, wait_port
+from tests.processes import free_port, stop, wait_port
 
 ICECAST = shutil.which("icecast2") or "icecast2"
 SHARE = Path("/usr/share/icecast2")
@@ -119,16 +119,12 @@ def icecast(root: Path, relays: tuple[Relay, ...] = (), password: str = "loaxa-t
     config = root / "icecast.xml"
     config.write_text(config_xml(port, password, log_dir, relays), encoding="utf-8")
     config.chmod(0o644)
-    proc = subprocess.Popen([ICECAST, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, never an unread pipe: a full pipe would freeze the server mid-test.
+    proc = subprocess.Popen([ICECAST, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=(log_dir / "stderr.log").open("ab"))
     try:
         wait_port(port, timeout, proc)
         yield IcecastServer("127.0.0.1", port, password, log_dir)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         shutil.copytree(log_dir, root / "log", dirs_exist_ok=True)
         shutil.rmtree(log_dir, ignore_errors=True)
