@@ -19,6 +19,8 @@ from broadcast.timeutil import local_day_bounds
 from broadcast.windows import load_windows, on_day
 
 AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
+# A campaign is behind when under this share of its target up to yesterday (home page and province page).
+BEHIND_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         first_day = station.created_at.astimezone(tz).date()
         windows = load_windows(campaign.windows)  # weekdays without a window owe nothing
         past = [s for day, s in aired.items() if first_day <= day < today and on_day(windows, day)]
-        if past and sum(past) < 0.9 * target * len(past):
+        if past and sum(past) < BEHIND_SHARE * target * len(past):
             found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
     return found
 

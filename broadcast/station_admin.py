@@ -20,10 +20,9 @@ from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Asset, Membership, ProgrammeTemplate, Role, Slot, Station, User, Zone
 from broadcast.planning import DEFAULT_TEMPLATE
 from broadcast.rendering import loudness_target
-from broadcast.station_settings import add_zone
+from broadcast.station_settings import add_zone, station_name
 from broadcast.stations import get_station
 from broadcast.users import get_user, revoke_role, set_role
-from scripts_vi.clean import clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
@@ -77,11 +76,7 @@ def create_station(session: Session, slug: str, name: str, zones: Sequence[tuple
                    standard_slots: bool = True) -> Station:
     """A new station with its zones (stream mounts /<slug>-<code>) and, by default, the two standard daily slots."""
     slug = check_slug(slug)
-    name = clean_text(name or "").strip()
-    if not name:
-        raise InvalidInput("Tên đài đang để trống: hãy nhập tên, ví dụ --name \"Đài truyền thanh xã Cẩm Tân\".", field="name")
-    if len(name) > 200:
-        raise InvalidInput("Tên đài dài quá 200 ký tự: hãy rút gọn.", field="name")
+    name = station_name(name)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

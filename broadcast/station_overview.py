@@ -14,14 +14,12 @@ from sqlalchemy.orm import Session
 from broadcast.campaigns import describe_target
 from broadcast.edge_models import EdgeToken
 from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, PlayerHeartbeat, Station
-from broadcast.panel_queries import AIRED, daily_target_s
+from broadcast.panel_queries import AIRED, BEHIND_SHARE, daily_target_s
 from broadcast.timeutil import local_day_bounds
 
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.MISSED, BroadcastStatus.INTERRUPTED, BroadcastStatus.FAILED)
 NOT_STARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 BAD_LOG = (LogStatus.MISSED, LogStatus.FAILED)
-# Same rule as the home page's warning: a campaign is behind under 90% of its target to yesterday.
-BEHIND_SHARE = 0.9
 
 
 @dataclass

@@ -18,13 +18,19 @@ ZONE_CODE_RE = re.compile(r"^[a-z0-9-]{1,32}$")
 MAX_CHAIN = 5
 
 
-def update_station(session: Session, station: Station, name: str, loudness_lufs: float | str, emergency_resume: bool) -> Station:
-    """Rename the station, set its loudness target and what happens after an emergency."""
+def station_name(name: str | None) -> str:
+    """A station's name as typed, cleaned; InvalidInput when empty or longer than 200 characters."""
     name = clean_text(name or "").strip()
     if not name:
-        raise InvalidInput("Tên đài đang để trống: hãy nhập tên đài.", field="name")
+        raise InvalidInput("Tên đài đang để trống: hãy nhập tên đài, ví dụ Đài truyền thanh xã Cẩm Tân.", field="name")
     if len(name) > 200:
         raise InvalidInput("Tên đài dài quá 200 ký tự: hãy rút gọn.", field="name")
+    return name
+
+
+def update_station(session: Session, station: Station, name: str, loudness_lufs: float | str, emergency_resume: bool) -> Station:
+    """Rename the station, set its loudness target and what happens after an emergency."""
+    name = station_name(name)
     try:
         lufs = float(str(loudness_lufs).replace(",", "."))
     except ValueError:

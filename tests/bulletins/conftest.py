@@ -31,7 +31,6 @@ class FixedClock:
 def add_commune(session, slug: str, name: str, zones: int = 2, slot_at: time | None = time(6, 0)) -> Station:
     """A commune with zones thon-1.. and (optionally) one daily 30-minute slot on the default clock."""
     station = create_station(session, slug, name, numbered_zones(zones), standard_slots=False)
-    station.voice_chain = [{"engine": "espeak", "voice": "vi"}]  # offline and fast, whatever the default chain
     if slot_at is not None:
         session.add(Slot(station_id=station.id, name="Buổi sáng", start_time=slot_at, duration_s=1800))
     session.flush()
