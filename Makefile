@@ -10,8 +10,8 @@ PHONY_EXTRA := test-sqlite test-postgres
 .PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean
 
 run: install
-	$(PY) -m broadcast demo
-	$(PY) -m broadcast serve
+	$(PY) -m loaxa demo
+	$(PY) -m loaxa serve
 
 # The PostgreSQL pass skips the packages that never touch a database (same code, same result), and the browser
 # tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).

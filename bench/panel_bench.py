@@ -36,10 +36,10 @@ def _median_ms(fn, repeat: int) -> float:
 
 def run(rows: int = 5000, repeat: int = 20) -> dict[str, float]:
     """Median ms per page with `rows` log rows today; baseline_static_ms is the floor."""
-    from broadcast import asrun
-    from broadcast.demo import load_demo
+    from broadcast.asrun import chain as asrun
     from broadcast.models import AsRunEntry, LogStatus
-    from broadcast.stations import get_station
+    from broadcast.ops.demo import load_demo
+    from broadcast.stations.lookup import get_station
     from broadcast.timeutil import SystemClock
     from web import create_app
 

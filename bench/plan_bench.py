@@ -1,6 +1,6 @@
 """Planning benchmarks: a campaign month for one commune and for a province of 500 communes × 8 zones."""
 # Run: python -m bench.plan_bench [--communes 500]
-# The province figure measures the pure planner (broadcast.planning.plan_range) over synthetic
+# The province figure measures the pure planner (broadcast.planning.planner.plan_range) over synthetic
 # in-memory stations: planning is per station and shares nothing between stations, so a province
 # is 500 independent commune plans, and the database round trips of one commune are measured
 # separately (plan_month_commune_db_s) in a temporary SQLite file with the same synthetic data.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from broadcast.planning import (  # noqa: E402
+from broadcast.planning.planner import (  # noqa: E402
     DEFAULT_TEMPLATE,
     AssetClip,
     Assets,
@@ -124,7 +124,7 @@ def db_figures(tmp: Path) -> dict[str, float]:
     from broadcast.db import make_engine, make_session_factory, transaction, upgrade
     from broadcast.models import (Asset, Campaign, CampaignScript, ContentStatus, ProgrammeTemplate, Render, Script, Slot,
                                   Station, Zone)
-    from broadcast.programmes import plan_days
+    from broadcast.planning.programmes import plan_days
 
     settings = load_settings(env={}, data_dir=str(tmp / "var"))
     engine = make_engine(settings.db_url)

@@ -2,7 +2,7 @@
 
 python bench/province_bench.py [--communes 500] [--days 365] [--quick]
 Data are synthetic but real rows: stations, zones, a campaign with its pool, two broadcasts a day with
-six items each, and one chained log row per item (hashes computed with broadcast.asrun.row_digest),
+six items each, and one chained log row per item (hashes computed with broadcast.asrun.chain.row_digest),
 bulk-inserted with SQLAlchemy Core; no audio is rendered. Only the queries after the load are timed.
 Baselines in the same run: the `loaxa log` export of the same period (query rows, build export dicts),
 for one commune and for every commune. LOAXA_BENCH_DATABASE_URL points it at PostgreSQL (an empty DB).
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from broadcast import asrun  # noqa: E402
+from broadcast.asrun import chain as asrun  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import (  # noqa: E402

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from broadcast import asrun  # noqa: E402
+from broadcast.asrun import chain as asrun  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Campaign, CampaignScript, ContentStatus, LogStatus, Script, Station, Zone  # noqa: E402

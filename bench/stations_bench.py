@@ -27,7 +27,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Broadcast, Campaign, PlayerHeartbeat, Station, Zone  # noqa: E402
-from broadcast.station_overview import station_overview  # noqa: E402
+from broadcast.province.overview import station_overview  # noqa: E402
 from broadcast.timeutil import UTC, VN_TZ, local_at  # noqa: E402
 
 NOW = local_at(date(2024, 11, 20), dtime(10, 0), VN_TZ)

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from broadcast import asrun  # noqa: E402
+from broadcast.asrun import chain as asrun  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, LogStatus, Role, Station, Zone  # noqa: E402
-from broadcast.users import create_user  # noqa: E402
+from broadcast.stations.users import create_user  # noqa: E402
 
 PASSWORD = "matkhau-bench"
 ITEMS = 6
@@ -95,7 +95,7 @@ def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: in
            "LOAXA_LOGIN_RATE_LIMIT": "1000 per minute", "LOAXA_WEB_WORKERS": str(workers)}
     # stderr to a file: an unread pipe fills with waitress's queue warnings under load and freezes the server.
     server_log = tmp / f"web-{workers}.log"
-    server = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("ab"))
+    server = subprocess.Popen([sys.executable, "-m", "loaxa", "web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("ab"))
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from audio.player import Player, PlayResult
 from audio.sinks import IcecastSink, NullSink, redact
-from broadcast import playout
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, LogStatus, PlayerHeartbeat
-from broadcast.playout import Airing, Segment
-from broadcast.programmes import assemble_broadcast
-from broadcast.stations import get_station
+from broadcast.planning.programmes import assemble_broadcast
+from broadcast.playout import rules as playout
+from broadcast.playout.rules import Airing, Segment
+from broadcast.stations.lookup import get_station
 from scheduler import sinks as sinks_mod
 from scheduler.context import OnAir, PlayoutContext
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from broadcast import playout
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, LogStatus
-from broadcast.stations import get_station, station_tz
+from broadcast.playout import rules as playout
+from broadcast.stations.lookup import get_station, station_tz
 from scheduler import airing, context, sinks
 from scheduler.context import OnAir
 

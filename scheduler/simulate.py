@@ -13,7 +13,7 @@ from audio.sinks import NullSink
 from broadcast.config import Settings
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry
-from broadcast.stations import get_station, station_tz
+from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import local_at
 from scheduler import context, runner
 from scheduler.clock import SimulatedClock, SimulatedScheduler

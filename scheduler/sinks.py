@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from audio.sinks import AlsaSink, FileSink, IcecastSink, NullSink
 from broadcast.config import Settings
 from broadcast.models import Broadcast, Station, Zone
-from broadcast.stations import station_tz
+from broadcast.stations.lookup import station_tz
 
 
 def aircheck_path(settings: Settings, station: Station, broadcast: Broadcast, from_s: float = 0.0) -> Path:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from broadcast import playout
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import PlayerHeartbeat
-from broadcast.programmes import assemble_broadcast, plan_days
-from broadcast.stations import get_station, station_tz
+from broadcast.planning.programmes import assemble_broadcast, plan_days
+from broadcast.playout import rules as playout
+from broadcast.stations.lookup import get_station, station_tz
 from scheduler import jobs
 from scheduler.context import PlayoutContext
 

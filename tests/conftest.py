@@ -79,7 +79,7 @@ def factory(settings: Settings):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory):
     """A data dir (and, on PostgreSQL, a template database) with the demo loaded once per session."""
-    from broadcast.demo import load_demo
+    from broadcast.ops.demo import load_demo
     from broadcast.timeutil import SystemClock
 
     root = tmp_path_factory.mktemp("demo")

@@ -43,7 +43,7 @@ def start_panel(settings: Settings, port: int | None = None, **env_extra: str) -
     port = port or free_port()
     env = subprocess_env(settings, LOAXA_HOST="127.0.0.1", LOAXA_PORT=str(port), LOAXA_STATION="cam-tan", **env_extra)
     # stderr to a file, never a pipe nobody reads: a full pipe (waitress logs under load) freezes the server.
-    proc = subprocess.Popen([sys.executable, "-m", "broadcast", "web"], env=env, stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
+    proc = subprocess.Popen([sys.executable, "-m", "loaxa", "web"], env=env, stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
     try:
         wait_port(port, proc=proc)
         url = f"http://127.0.0.1:{port}"

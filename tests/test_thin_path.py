@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select, update
 
 from audio.ffmpeg import probe
+from broadcast.content.rendering import render_script
+from broadcast.content.scripts import approve_script, create_script
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import AsRunEntry, Broadcast, Campaign, ContentStatus, Slot, User
-from broadcast.rendering import render_script
-from broadcast.scripts import approve_script, create_script
-from broadcast.stations import get_station
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from tests.conftest import subprocess_env
 
@@ -40,7 +40,7 @@ def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
                          valid_from=start.date(), valid_to=start.date()))
 
     env = subprocess_env(demo_settings, LOAXA_SYNC_INTERVAL_S="1", LOAXA_PRELOAD_S="2")
-    player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    player = subprocess.Popen([sys.executable, "-m", "loaxa", "play"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         rows = []
         deadline = time.monotonic() + 90

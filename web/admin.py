@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from audio.tts.registry import engine_names
-from broadcast.lexicon import KINDS, add_entry, delete_entry, get_entry, list_entries, update_entry
+from broadcast.content.lexicon import KINDS, add_entry, delete_entry, get_entry, list_entries, update_entry
 from broadcast.models import Role, Slot
-from broadcast.station_settings import add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, update_station
-from broadcast.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
+from broadcast.stations.settings import add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, update_station
+from broadcast.stations.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
 from web.auth import ADMIN, requires
 from web.db import db
 from web.helpers import attempt, station, user_row

@@ -7,9 +7,9 @@ from datetime import timedelta
 from flask import Blueprint, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, Unauthorized
 
-from broadcast import edge_central
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied, operator_errors
 from broadcast.models import Station
+from broadcast.province import central as edge_central
 from broadcast.timeutil import SystemClock
 from web.db import db
 

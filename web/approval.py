@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from broadcast.content.recordings import approve_recording, get_recording, return_recording
+from broadcast.content.rendering import current_render
+from broadcast.content.scripts import approve_script, get_script, return_script, spoken_form
 from broadcast.models import ContentStatus, Recording, Script, User
-from broadcast.recordings import approve_recording, get_recording, return_recording
-from broadcast.rendering import current_render
-from broadcast.scripts import approve_script, get_script, return_script, spoken_form
 from web.auth import APPROVE, requires
 from web.db import db
 from web.helpers import attempt, station, user_row

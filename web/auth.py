@@ -14,8 +14,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from broadcast.models import Role, User
-from broadcast.stations import get_station
-from broadcast.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
 from web.db import db, settings
 
 bp = Blueprint("auth", __name__)

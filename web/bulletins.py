@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from broadcast.bulletins import MAY_SEND, PRIORITY_LABELS, TargetSpec, bulletin_status, list_bulletins, send_bulletin, sendable_stations
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Station
+from broadcast.province.bulletins import MAY_SEND, PRIORITY_LABELS, TargetSpec, bulletin_status, list_bulletins, send_bulletin, sendable_stations
 from web.db import db, settings
 from web.helpers import attempt, tz, user_row
 

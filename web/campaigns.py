@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast.campaign_slots import add_extra_slot, list_extra_slots, remove_extra_slot
-from broadcast.campaigns import (
+from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+from broadcast.campaigns.manage import (
     EDITABLE, MAX_WEIGHT, add_window, approve_campaign, campaign_windows, check_feasibility, copy_to_year, create_campaign, get_campaign,
     remove_window, set_pool, update_campaign,
 )
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus, Script
-from broadcast.panel_queries import campaign_airtime, daily_target_s
-from broadcast.planning import TARGET_KINDS
-from broadcast.stations import station_tz
+from broadcast.planning.planner import TARGET_KINDS
+from broadcast.planning.windows import TimeWindow, on_day
+from broadcast.playout.status import campaign_airtime, daily_target_s
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
-from broadcast.windows import TimeWindow, on_day
 from web.auth import ANY, APPROVE, EDIT, requires
 from web.db import db
 from web.forms import form_date, form_number, form_time

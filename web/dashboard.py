@@ -6,8 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from broadcast.models import PlayerHeartbeat
-from broadcast.panel_queries import latest_log, on_air, upcoming, warnings
-from broadcast.stations import station_tz
+from broadcast.playout.status import latest_log, on_air, upcoming, warnings
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.db import db, settings
 from web.helpers import station as current_station

@@ -40,7 +40,7 @@ def start():
     with attempt("title") as outcome:
         if request.form.get("confirm") != "yes":
             raise InvalidInput("Hãy đánh dấu xác nhận trước khi phát khẩn cấp.", field="confirm")
-        from broadcast.emergency import start_emergency  # written by the playout branch
+        from broadcast.playout.emergency import start_emergency  # written by the playout branch
 
         script_id = int(values["script_id"]) if values["script_id"].isdigit() else None
         start_emergency(db(), settings(), station(), values["title"], text=values["text"] or None, script_id=script_id,

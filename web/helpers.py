@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from broadcast.errors import NotFound, operator_errors
 from broadcast.models import Station, User
-from broadcast.stations import station_tz
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 from web.auth import current_station_id
 from web.db import db, settings

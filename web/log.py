@@ -9,10 +9,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from broadcast import asrun
+from broadcast.asrun import chain as asrun
 from broadcast.models import Campaign, LogStatus
-from broadcast.panel_queries import LogFilter, log_query
-from broadcast.stations import station_tz
+from broadcast.playout.status import LogFilter, log_query
+from broadcast.stations.lookup import station_tz
 from web.auth import ANY, requires
 from web.db import db
 from web.helpers import parse_date, station, today

@@ -7,14 +7,14 @@ from io import BytesIO
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from broadcast.campaigns import get_campaign
+from broadcast.campaigns.manage import get_campaign
 from broadcast.errors import InvalidInput, NotFound, operator_errors
 from broadcast.models import Campaign
-from broadcast.panel_queries import campaign_airtime, daily_target_s
+from broadcast.playout.status import campaign_airtime, daily_target_s
 from broadcast.reports import FORMATS, MEDIA_TYPES, build_report, render
 from broadcast.reports.notes import MAX_NOTE_CHARS, get_note_text, save_note
 from broadcast.reports.tables import CSV_TABLES
-from broadcast.stations import station_tz
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
 from web.auth import ANY, REVIEW, requires
 from web.db import db

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast.oneoff import schedule_message
 from broadcast.models import Broadcast, BroadcastStatus, Campaign, ContentStatus, Script, Slot
-from broadcast.programmes import add_script, reorder_items
-from broadcast.stations import station_tz
+from broadcast.planning.oneoff import schedule_message
+from broadcast.planning.programmes import add_script, reorder_items
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
 from web.db import db, settings

@@ -13,10 +13,10 @@ from werkzeug.utils import secure_filename
 
 from broadcast.errors import InvalidInput
 
+from broadcast.content.recordings import add_recording, script_recordings
+from broadcast.content.rendering import current_render, render_script
+from broadcast.content.scripts import create_script, get_script, import_files, spoken_form, update_script
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Script, User
-from broadcast.recordings import add_recording, script_recordings
-from broadcast.rendering import current_render, render_script
-from broadcast.scripts import create_script, get_script, import_files, spoken_form, update_script
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
 from web.helpers import attempt, parse_date, station, user_row

@@ -1,4 +1,4 @@
-"""Buổi phát (admin): create, edit and delete the station's recurring slots through broadcast.slots."""
+"""Buổi phát (admin): create, edit and delete the station's recurring slots through broadcast.planning.slots."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from broadcast.errors import InvalidInput
 from broadcast.models import ProgrammeTemplate, Slot
-from broadcast.slots import create_slot, delete_slot, get_slot, list_slots, update_slot
+from broadcast.planning.slots import create_slot, delete_slot, get_slot, list_slots, update_slot
 from broadcast.timeutil import SystemClock
 from web.auth import ADMIN, requires
 from web.db import db

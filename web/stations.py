@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from broadcast.station_overview import station_overview
+from broadcast.province.overview import station_overview
+from broadcast.stations.users import ROLE_LABELS
 from broadcast.timeutil import SystemClock
-from broadcast.users import ROLE_LABELS
 from web.auth import STATION_KEY
 from web.db import db, settings
 

@@ -7,8 +7,8 @@ import io
 import json
 from typing import Any, Sequence
 
-from broadcast.bulletin_models import Bulletin
-from broadcast.bulletins import PRIORITY_LABELS, CommuneStatus
+from broadcast.models.bulletins import Bulletin
+from broadcast.province.bulletins import PRIORITY_LABELS, CommuneStatus
 from broadcast.timeutil import VN_TZ, iso_local
 
 FIELDS = ["station", "station_name", "zones", "placement", "broadcast_id", "planned_at", "aired_at", "seconds", "state", "state_label", "note"]

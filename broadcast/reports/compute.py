@@ -10,13 +10,13 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast import asrun
-from broadcast.campaigns import daily_target_seconds, get_campaign
+from broadcast.asrun import chain as asrun
+from broadcast.campaigns.manage import daily_target_seconds, get_campaign
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
-from broadcast.stations import station_tz
+from broadcast.planning.windows import load_windows, on_day, weekdays_on
+from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_at
-from broadcast.windows import load_windows, on_day, weekdays_on
 
 # Statuses whose seconds went out on air (interrupted counts the seconds it aired).
 AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
@@ -290,7 +290,7 @@ def default_letterhead(station: Station, signer: User | None) -> Letterhead:
 
 def _pool_seconds(session: Session, campaign: Campaign, full_seconds: dict[int, float]) -> dict[int, float]:
     """Length of each pool script: the longest full airing in the log, else its current audio."""
-    from broadcast.rendering import script_audio
+    from broadcast.content.rendering import script_audio
 
     lengths = {}
     for entry in campaign.pool:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import Campaign, ReportNote, Role, User
+from broadcast.stations.users import role_at
 from broadcast.timeutil import Clock, SystemClock
-from broadcast.users import role_at
 from scripts_vi.clean import clean_text
 
 MAX_NOTE_CHARS = 10_000

@@ -15,9 +15,9 @@ from broadcast.config import Settings
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Zone
 from broadcast.models import LogStatus
-from broadcast.playout import Airing, finish, log_cut, log_rest, log_through
-from broadcast.programmes import plan_days
-from broadcast.stations import get_station
+from broadcast.planning.programmes import plan_days
+from broadcast.playout.rules import Airing, finish, log_cut, log_rest, log_through
+from broadcast.stations.lookup import get_station
 from tests.conftest import _restore_env, clone_settings, discard, drop_database
 
 FIRST, LAST = date(2024, 11, 15), date(2024, 12, 15)

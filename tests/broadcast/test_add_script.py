@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import ContentStatus, ItemType, ProgrammeTemplate, Script
-from broadcast.programmes import add_script, plan_days
+from broadcast.planning.programmes import add_script, plan_days
 from tests.broadcast.test_plan_demo import broadcasts, run
 
 NOW = datetime(2024, 11, 1, tzinfo=timezone.utc)
@@ -63,7 +63,7 @@ def test_refusals_change_nothing(demo_factory, demo_settings):
 
 @pytest.mark.parametrize("room, expected_bed", [(200.0, 120.0), (30.0, 30.0), (0.5, None)])
 def test_the_music_bed_shrinks_to_make_room_and_never_grows(demo_factory, demo_settings, room, expected_bed):
-    from broadcast.rendering import script_audio
+    from broadcast.content.rendering import script_audio
 
     def go(session, station):
         template = session.scalar(select(ProgrammeTemplate))

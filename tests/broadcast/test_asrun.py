@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, text
 
-from broadcast import asrun
+from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, LogStatus, Station
 from broadcast.timeutil import VN_TZ

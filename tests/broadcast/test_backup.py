@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from broadcast import asrun
-from broadcast.backup import backup, restore
-from broadcast.cli import main
+from broadcast.asrun import chain as asrun
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import AsRunEntry, LogStatus, Render, Script
-from broadcast.stations import get_station
+from broadcast.ops.backup import backup, restore
+from broadcast.stations.lookup import get_station
+from loaxa.cli import main
 from tests.conftest import make_settings
 
 T0 = datetime(2024, 11, 15, 22, 30, tzinfo=timezone.utc)

@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from broadcast.campaigns import approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, set_pool, update_campaign
+from broadcast.campaigns.manage import approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, set_pool, update_campaign
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput, PermissionDenied
 from broadcast.models import Campaign, ContentStatus, Script
-from broadcast.stations import get_station
-from broadcast.users import get_user
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import get_user
 
 
 def run(factory, fn):

@@ -7,16 +7,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from broadcast.campaign_slots import add_extra_slot, list_extra_slots, remove_extra_slot
-from broadcast.campaigns import approve_campaign, copy_to_year, get_campaign, set_windows, update_campaign
-from broadcast.cli import main
+from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+from broadcast.campaigns.manage import approve_campaign, copy_to_year, get_campaign, set_windows, update_campaign
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import ContentStatus, Slot
-from broadcast.programmes import plan_days
-from broadcast.stations import get_station
+from broadcast.planning.programmes import plan_days
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import get_user
 from broadcast.timeutil import UTC
-from broadcast.users import get_user
+from loaxa.cli import main
 
 DAY = date(2024, 11, 20)
 

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from audio.ffmpeg import probe
-from broadcast.cli import main
 from broadcast.db import make_engine, make_session_factory
 from broadcast.models import Script, User
+from loaxa.cli import main
 
 
 def run(args: list[str], data_dir: Path, input: str | None = None, env: dict | None = None):
@@ -122,11 +122,11 @@ def test_scripts_import_good_and_bad(demo_settings, tmp_path: Path):
 def test_check_speech_flags_a_render_that_says_something_else(demo_settings):
     from sqlalchemy import update
 
+    from broadcast.content.rendering import render_script
+    from broadcast.content.scripts import approve_script, create_script
     from broadcast.db import transaction
     from broadcast.models import ContentStatus, Render
-    from broadcast.rendering import render_script
-    from broadcast.scripts import approve_script, create_script
-    from broadcast.stations import get_station
+    from broadcast.stations.lookup import get_station
 
     factory = make_session_factory(make_engine(demo_settings.db_url))
     with transaction(factory) as session:

@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from broadcast import lexicon, recordings, station_settings
+from broadcast.content import lexicon, recordings
+
+from broadcast.content.scripts import spoken_form
 from broadcast.errors import Conflict, InvalidInput, PermissionDenied
-from broadcast.oneoff import schedule_message
 from broadcast.models import ContentStatus, Role, Script, User
-from broadcast.panel_queries import LogFilter, log_query, warnings
-from broadcast.scripts import spoken_form
-from broadcast.stations import get_station
+from broadcast.planning.oneoff import schedule_message
+from broadcast.playout.status import LogFilter, log_query, warnings
+from broadcast.stations import settings as station_settings
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import create_user, set_active, set_role, station_users
 from broadcast.timeutil import UTC, SystemClock
-from broadcast.users import create_user, set_active, set_role, station_users
 
 
 def _users(session):
@@ -122,7 +124,7 @@ def test_one_off_validation(demo_factory, demo_settings):
 
 
 def test_warnings_count_waiting_content_and_log_filter_by_zone(demo_factory, demo_settings):
-    from broadcast import asrun
+    from broadcast.asrun import chain as asrun
     from broadcast.models import AsRunEntry, LogStatus
 
     with demo_factory() as session:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from click.testing import CliRunner
 
-from broadcast.cli import main
+from loaxa.cli import main
 
 
 def invoke(settings, *args):

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from broadcast.content.scripts import update_script
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastStatus, Campaign, ProgrammeTemplate, Script, Slot
-from broadcast.programmes import add_one_off, assemble_broadcast, plan_days, preview_days, reorder_items
-from broadcast.scripts import update_script
-from broadcast.slots import create_slot
-from broadcast.stations import get_station
+from broadcast.planning.programmes import add_one_off, assemble_broadcast, plan_days, preview_days, reorder_items
+from broadcast.planning.slots import create_slot
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import VN_TZ
 
 UTC = timezone.utc

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from broadcast.planning import (
+from broadcast.planning.planner import (
     AssetClip,
     Assets,
     CampaignRule,

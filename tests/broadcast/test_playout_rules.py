@@ -7,14 +7,16 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from broadcast import asrun, playout
+from broadcast.asrun import chain as asrun
+
 from broadcast.db import transaction
-from broadcast.emergency import start_emergency
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import (
     AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ItemType, LogStatus, Membership, Role, Station, User,
 )
-from broadcast.playout import Airing
+from broadcast.playout import rules as playout
+from broadcast.playout.emergency import start_emergency
+from broadcast.playout.rules import Airing
 from broadcast.timeutil import UTC
 from scheduler.clock import SimulatedClock, SimulatedScheduler
 from scheduler.sinks import expired_aircheck_days, purge_airchecks

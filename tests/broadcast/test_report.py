@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
-from broadcast.cli import main
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign
 from broadcast.reports import build_report, render, write_report
 from broadcast.reports.notes import get_note_text, save_note
-from broadcast.stations import get_station
-from broadcast.users import get_user
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import get_user
+from loaxa.cli import main
 from tests.broadcast.report_data import month, month_dir  # noqa: F401 - fixtures
 
 AIRED = {"played", "late", "interrupted"}

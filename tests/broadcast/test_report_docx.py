@@ -16,8 +16,8 @@ from broadcast.db import transaction
 from broadcast.models import Campaign
 from broadcast.reports import build_report, write_report
 from broadcast.reports.notes import save_note
-from broadcast.stations import get_station
-from broadcast.users import get_user
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import get_user
 from tests.broadcast.report_data import month, month_dir  # noqa: F401 - fixtures
 
 NOTE = (

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastStatus, Slot, Station, Zone
-from broadcast.programmes import plan_days
-from broadcast.slots import create_slot, create_template, delete_slot, update_slot, validate_template_items
+from broadcast.planning.programmes import plan_days
+from broadcast.planning.slots import create_slot, create_template, delete_slot, update_slot, validate_template_items
 
 
 @pytest.fixture

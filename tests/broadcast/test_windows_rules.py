@@ -7,9 +7,9 @@ from datetime import date, time
 import pytest
 
 from broadcast.errors import InvalidInput
-from broadcast.planning import SlotRule, campaign_problems, plan_range
+from broadcast.planning.planner import SlotRule, campaign_problems, plan_range
+from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, validate_windows
 from broadcast.timeutil import VN_TZ
-from broadcast.windows import TimeWindow, parse_weekdays, parse_window, validate_windows
 from tests.broadcast.test_plan_rules import ASSETS, EVENING, MORNING, campaign, inputs, pool
 
 NOON = SlotRule(3, time(11, 0), 1800, name="Buổi trưa")

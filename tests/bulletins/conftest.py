@@ -8,10 +8,10 @@ from datetime import datetime, time
 import pytest
 
 from broadcast.db import transaction
-from broadcast.station_admin import create_station, numbered_zones
 from broadcast.models import Membership, Role, Slot, Station
+from broadcast.province.setup import create_station, numbered_zones
+from broadcast.stations.users import create_user
 from broadcast.timeutil import VN_TZ
-from broadcast.users import create_user
 
 # Outside the demo campaign's month, so the planner's replay is short; 04:00 local, before the 05:30 broadcast.
 NOW = datetime(2027, 1, 12, 4, 0, tzinfo=VN_TZ)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from broadcast.bulletin_models import Bulletin
 from broadcast.db import transaction
+from broadcast.models.bulletins import Bulletin
 from tests.web.conftest import Client
 from web import create_app
 

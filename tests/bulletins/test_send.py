@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from broadcast.bulletin_models import Bulletin, BulletinTarget
-from broadcast.bulletins import TargetSpec, bulletin_status, send_bulletin
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, ContentStatus, ItemType, Script, Slot, Station, User, Zone
-from broadcast.programmes import plan_days
+from broadcast.models.bulletins import Bulletin, BulletinTarget
+from broadcast.planning.programmes import plan_days
+from broadcast.province.bulletins import TargetSpec, bulletin_status, send_bulletin
 from broadcast.timeutil import VN_TZ
 from tests.bulletins.conftest import NOW, FixedClock
 

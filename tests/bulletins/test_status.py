@@ -8,11 +8,11 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from broadcast.bulletins import TargetSpec, bulletin_status, send_bulletin
-from broadcast.cli import main
 from broadcast.db import transaction
 from broadcast.models import Render, Script, User
+from broadcast.province.bulletins import TargetSpec, bulletin_status, send_bulletin
 from broadcast.reports.bulletins import FIELDS, render_csv, to_dict
+from loaxa.cli import main
 from scheduler.simulate import simulate
 from scripts_vi.encodings import encode_tcvn3
 from tests.bulletins.conftest import NOW, FixedClock

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from broadcast import asrun, edge_central
+from broadcast.asrun import chain as asrun
+
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, LogStatus
-from broadcast.oneoff import create_message_broadcast
-from broadcast.stations import get_station
+from broadcast.planning.oneoff import create_message_broadcast
+from broadcast.province import central as edge_central
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from web import create_app
 

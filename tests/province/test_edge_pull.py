@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from broadcast import edge, edge_central
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.errors import InvalidInput
 from broadcast.models import Broadcast, BroadcastStatus
-from broadcast.oneoff import create_message_broadcast
-from broadcast.stations import get_station
+from broadcast.planning.oneoff import create_message_broadcast
+from broadcast.province import edge, central as edge_central
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from tests.conftest import drop_database, make_settings
 from tests.processes import free_port, panel_process

@@ -12,14 +12,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from broadcast import asrun, edge, edge_central
-from broadcast.cli import main
+from broadcast.asrun import chain as asrun
+
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.errors import LoaxaError
 from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus
-from broadcast.oneoff import create_message_broadcast
-from broadcast.stations import get_station
+from broadcast.planning.oneoff import create_message_broadcast
+from broadcast.province import edge, central as edge_central
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
+from loaxa.cli import main
 from tests.conftest import drop_database, make_settings, subprocess_env
 from tests.processes import free_port, panel_process
 
@@ -74,7 +76,7 @@ def test_commune_airs_from_its_copy_while_the_province_is_down(demo_settings, de
     # `loaxa play` on the commune airs the short broadcast from its local copy.
     env = subprocess_env(commune, LOAXA_STATION="cam-tan", LOAXA_SYNC_INTERVAL_S="1", LOAXA_PRELOAD_S="2")
     player_log = tmp_path / "player.log"
-    player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], env=env, stdout=subprocess.DEVNULL, stderr=player_log.open("ab"))
+    player = subprocess.Popen([sys.executable, "-m", "loaxa", "play"], env=env, stdout=subprocess.DEVNULL, stderr=player_log.open("ab"))
     try:
         deadline = time.monotonic() + LEAD_S + 30
         status = None

@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from audio.sinks import NullSink
-from broadcast import asrun
+from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, BroadcastStatus, LogStatus
-from broadcast.stations import get_station, station_tz
+from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at
 from scheduler import context, jobs, runner
 from scheduler.clock import SimulatedClock, SimulatedScheduler

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from broadcast import asrun
+from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
-from broadcast.oneoff import create_message_broadcast
 from broadcast.models import BroadcastStatus, LogStatus, Script
-from broadcast.stations import get_station
+from broadcast.planning.oneoff import create_message_broadcast
+from broadcast.stations.lookup import get_station
 from scheduler import jobs
 from tests.conftest import subprocess_env
 from tests.scheduler.conftest import get_broadcast, make_broadcast, now, rows_of, sim_context, with_filler  # noqa: F401 (fixture)
@@ -177,7 +177,7 @@ def test_read_only_audio_dir_still_airs_and_new_audio_fails_cleanly(demo_setting
 
 
 def _cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "broadcast", *args], cwd=ROOT, env=subprocess_env(settings, **env),
+    return subprocess.run([sys.executable, "-m", "loaxa", *args], cwd=ROOT, env=subprocess_env(settings, **env),
                           capture_output=True, text=True, timeout=120)
 
 

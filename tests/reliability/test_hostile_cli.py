@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import MetaData, func, select
 
-from broadcast.cli import main
 from broadcast.db import make_engine
+from loaxa.cli import main
 from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
 
 

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
-from broadcast import edge_central
 from broadcast.db import transaction
 from broadcast.models import Broadcast, Campaign, LexiconEntry, Script, ScriptVersion, Station, User, Zone
-from broadcast.stations import get_station
+from broadcast.province import central as edge_central
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
 from tests.web.conftest import Client

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broadcast.cli import main
 from broadcast.models import BroadcastStatus, LogStatus
 from broadcast.timeutil import SystemClock
+from loaxa.cli import main
 from tests.conftest import cli_args, subprocess_env
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
@@ -28,7 +28,7 @@ FINAL = {LogStatus.PLAYED, LogStatus.LATE, LogStatus.MISSED, LogStatus.SKIPPED, 
 
 def _play(settings, log_path: Path) -> subprocess.Popen:
     env = subprocess_env(settings, LOAXA_LOG_LEVEL="INFO", LOAXA_SYNC_INTERVAL_S="1", PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "loaxa", "play"], cwd=ROOT, env=env,
                             stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
 
 

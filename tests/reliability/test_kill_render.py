@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 
 from audio.ffmpeg import probe
 from audio.format import is_canonical_wav
+from broadcast.content.rendering import script_audio
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Render, Script, Station
-from broadcast.rendering import script_audio
 from tests.conftest import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def test_kill_render_midway_leaves_only_whole_renders(demo_settings, record):
         session.execute(update(Station).values(loudness_lufs=-18.0))
     kills = 0
     for delay in (1.5, 4.0):
-        proc = subprocess.Popen([sys.executable, "-m", "broadcast", "render", "--all"], cwd=ROOT, env=subprocess_env(demo_settings),
+        proc = subprocess.Popen([sys.executable, "-m", "loaxa", "render", "--all"], cwd=ROOT, env=subprocess_env(demo_settings),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)

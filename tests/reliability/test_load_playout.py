@@ -44,7 +44,7 @@ def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, re
                              slot_s=SPACING_S - 0.5, title=f"Tải {i}") for i in range(PER_PHASE)]
     env = subprocess_env(demo_settings, LOAXA_SYNC_INTERVAL_S="2", PYTHONPATH=str(ROOT))
     log = (tmp_path / "procs.log").open("ab")
-    player = subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    player = subprocess.Popen([sys.executable, "-m", "loaxa", "play"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     web, base = start_panel(demo_settings, LOAXA_LOGIN_RATE_LIMIT="1000 per minute", LOAXA_SYNC_INTERVAL_S="2")
     latencies: list[float] = []
     failures = [0]

@@ -7,11 +7,11 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
+from broadcast.content.scripts import MAX_BODY_CHARS, MAX_TITLE, create_script
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
 from broadcast.models import Script, ScriptVersion
-from broadcast.scripts import MAX_BODY_CHARS, MAX_TITLE, create_script
-from broadcast.stations import get_station
+from broadcast.stations.lookup import get_station
 from scripts_vi.clean import clean_text
 
 VIETNAMESE = st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ .,;:!?0123456789\n"))
@@ -54,5 +54,5 @@ def test_create_script_stores_clean_nfc_text_or_nothing(demo_settings, demo_fact
 
     check()
     assert seen["stored"] > 10 and seen["refused"] > 10, seen
-    record("hypothesis_create_script", seen["stored"] + seen["refused"], f"generated titles/bodies through broadcast.scripts.create_script: "
+    record("hypothesis_create_script", seen["stored"] + seen["refused"], f"generated titles/bodies through broadcast.content.scripts.create_script: "
            f"{seen['stored']} stored cleaned and NFC with one version, {seen['refused']} refused with InvalidInput naming the field and nothing stored")

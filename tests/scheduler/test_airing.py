@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from broadcast import asrun
+from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.models import Asset, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, ItemType, LogStatus
-from broadcast.programmes import plan_hash
-from broadcast.stations import get_station
+from broadcast.planning.programmes import plan_hash
+from broadcast.stations.lookup import get_station
 from scheduler import jobs, runner
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of, sim_context, with_filler
 

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 from click.testing import CliRunner
 
-from broadcast.cli import main
 from broadcast.models import BroadcastStatus, LogStatus
-from broadcast.playout import LATE_AFTER_S
+from broadcast.playout.rules import LATE_AFTER_S
+from loaxa.cli import main
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _play(settings, log_path: Path) -> subprocess.Popen:
     env = {**os.environ, "LOAXA_DATA_DIR": str(settings.data_dir), "LOAXA_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "broadcast", "play"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "loaxa", "play"], cwd=ROOT, env=env,
                             stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
 
 
@@ -76,7 +76,7 @@ def test_sigkill_mid_broadcast_then_restart_logs_interrupted_then_the_rest(demo_
         try:
             # Only once the restarted player holds the station (its heartbeat shows its pid) may a third try.
             _wait_for(lambda: _heartbeat_pid(demo_factory) == restarted.pid, 60, "the restarted player to take the station")
-            second = subprocess.run([sys.executable, "-m", "broadcast", "--data-dir", str(demo_settings.data_dir), "play"],
+            second = subprocess.run([sys.executable, "-m", "loaxa", "--data-dir", str(demo_settings.data_dir), "play"],
                                     cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
             assert second.returncode != 0
             assert "đang chạy ở một tiến trình khác" in second.stderr and "Traceback" not in second.stderr

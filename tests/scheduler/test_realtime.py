@@ -11,9 +11,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from broadcast.db import transaction
-from broadcast.emergency import start_emergency
 from broadcast.models import BroadcastStatus, LogStatus, Zone
-from broadcast.stations import get_station
+from broadcast.playout.emergency import start_emergency
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler import context, jobs, runner
 from tests.icecast_server import icecast

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from broadcast import asrun
-from broadcast.cli import main
+from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, LogStatus
-from broadcast.stations import get_station
+from broadcast.stations.lookup import get_station
 from broadcast.timeutil import UTC
+from loaxa.cli import main
 
 
 def test_campaign_month_simulates_to_a_complete_verified_log(demo_settings, demo_factory):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from broadcast import asrun
-from broadcast.campaigns import create_campaign
+from broadcast.asrun import chain as asrun
+from broadcast.campaigns.manage import create_campaign
 from broadcast.models import AsRunEntry, ContentStatus, Broadcast, BroadcastStatus, LogStatus, PlayerHeartbeat, Station
-from broadcast.station_admin import create_station, numbered_zones
+from broadcast.province.setup import create_station, numbered_zones
 from broadcast.timeutil import UTC, VN_TZ, local_at
 
 # Wednesday 20/11/2024, 10:00 in Vietnam: day 6 of the campaign 15/11–15/12.

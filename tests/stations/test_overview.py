@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from broadcast.db import transaction
-from broadcast.station_overview import station_overview
+from broadcast.province.overview import station_overview
 from tests.stations.seed import NOW, seed_station
 
 

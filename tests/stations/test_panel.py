@@ -7,13 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from broadcast.campaigns import create_campaign
+from broadcast.campaigns.manage import create_campaign
+from broadcast.content.scripts import create_script
 from broadcast.db import transaction
 from broadcast.models import Broadcast, BroadcastStatus, Role, Script, Slot, Station, User
-from broadcast.scripts import create_script
-from broadcast.station_admin import create_station, grant, numbered_zones, revoke
+from broadcast.province.setup import create_station, grant, numbered_zones, revoke
+from broadcast.stations.users import create_user
 from broadcast.timeutil import SystemClock
-from broadcast.users import create_user
 from tests.stations.test_overview import counting
 from tests.web.conftest import PASSWORD, Client
 from web import create_app

@@ -8,13 +8,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from broadcast.cli import main
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Asset, Membership, ProgrammeTemplate, Role, Slot, Station, Zone
-from broadcast.station_admin import create_station, grant, list_stations, numbered_zones, revoke
-from broadcast.stations import get_station
-from broadcast.users import check_can_manage, create_user, get_user
+from broadcast.province.setup import create_station, grant, list_stations, numbered_zones, revoke
+from broadcast.stations.lookup import get_station
+from broadcast.stations.users import check_can_manage, create_user, get_user
+from loaxa.cli import main
 from tests.conftest import cli_args
 
 

@@ -54,9 +54,9 @@ def populate(settings) -> None:
     from datetime import date, datetime, timedelta
 
     from broadcast.db import make_engine, make_session_factory, transaction
-    from broadcast.playout import Airing, finish, log_through
-    from broadcast.programmes import plan_days
-    from broadcast.stations import get_station
+    from broadcast.planning.programmes import plan_days
+    from broadcast.playout.rules import Airing, finish, log_through
+    from broadcast.stations.lookup import get_station
     from broadcast.timeutil import UTC, SystemClock
 
     engine = make_engine(settings.db_url)

@@ -189,7 +189,7 @@ def test_every_page_renders_without_console_errors(browser, base_url):
     admin.close(), phone.close()
 
 
-@pytest.mark.xfail(importlib.util.find_spec("broadcast.emergency") is None, strict=False, reason="needs playout branch")
+@pytest.mark.xfail(importlib.util.find_spec("broadcast.playout.emergency") is None, strict=False, reason="needs playout branch")
 def test_emergency_from_the_panel(browser, base_url):
     editor = Session(browser, base_url, "bientap")
     editor.page.set_default_timeout(3000)
@@ -438,7 +438,7 @@ def test_province_user_sends_a_bulletin_and_switches_station(browser, panel):
     """An admin of two communes sends a bulletin to one zone of the other, sees both on the province page, then switches."""
     from broadcast.db import make_engine, make_session_factory, transaction
     from broadcast.models import Role
-    from broadcast.station_admin import create_station, grant
+    from broadcast.province.setup import create_station, grant
 
     engine = make_engine(panel.settings.db_url)
     with transaction(make_session_factory(engine)) as session:

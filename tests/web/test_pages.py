@@ -140,7 +140,7 @@ def test_upload_over_the_size_limit_is_refused_in_vietnamese(demo_settings):
 def test_verify_reports_an_altered_log_row(login, app):
     from sqlalchemy import update
 
-    from broadcast import asrun
+    from broadcast.asrun import chain as asrun
     from broadcast.models import AsRunEntry, LogStatus
     from broadcast.timeutil import SystemClock
 

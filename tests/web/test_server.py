@@ -9,7 +9,7 @@ import psutil
 
 from broadcast.db import transaction
 from broadcast.models import Role, Station
-from broadcast.users import create_user
+from broadcast.stations.users import create_user
 from tests.conftest import subprocess_env
 from tests.processes import login, start_panel, stop
 
@@ -36,7 +36,7 @@ def test_two_workers_share_the_login_and_stop_together(settings, factory):
 
 
 def test_a_bad_worker_count_is_one_sentence(settings):
-    done = subprocess.run([sys.executable, "-m", "broadcast", "web"], env=subprocess_env(settings, LOAXA_WEB_WORKERS="0"),
+    done = subprocess.run([sys.executable, "-m", "loaxa", "web"], env=subprocess_env(settings, LOAXA_WEB_WORKERS="0"),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "web_workers" in done.stderr and "1–64" in done.stderr

@@ -1,0 +1,1 @@
+"""The as-run log: its hash chain and queries."""

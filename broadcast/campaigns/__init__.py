@@ -1,0 +1,1 @@
+"""Campaigns: create, edit, pool, windows, approve, copy, extra slots."""

@@ -1,0 +1,1 @@
+"""What the station says: scripts, recordings, lexicon, voice chain and rendering."""

@@ -1,0 +1,138 @@
+"""Turning scripts into broadcast-ready audio with the station's voice chain, and remembering it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audio.batch import RenderJob, render_many
+from audio.loudness import LoudnessTarget
+from audio.render import RenderResult, render_speech
+from audio.tts.base import VoiceSpec
+from broadcast.config import Settings
+from broadcast.content.scripts import spoken_form
+from broadcast.models import ContentStatus, Recording, Render, Script, Station
+from scripts_vi.segment import split_for_speech
+
+
+@dataclass(frozen=True)
+class ScriptAudio:
+    """The audio a programme uses for a script: an approved recording first, else a render."""
+
+    path: Path
+    voice: str
+    duration_s: float
+    render_id: int | None = None
+    recording_id: int | None = None
+
+
+def voice_chain(station: Station, settings: Settings) -> list[VoiceSpec]:
+    """The station's chain of voices as audio specs (gTTS always gets the configured timeout)."""
+    chain = []
+    for entry in station.voice_chain or [{"engine": "espeak", "voice": "vi"}]:
+        options: dict[str, Any] = dict(entry.get("options") or {})
+        if entry["engine"] == "gtts":
+            options.setdefault("timeout", settings.gtts_timeout_s)
+        chain.append(VoiceSpec(engine=entry["engine"], voice=entry.get("voice", ""), options=tuple(sorted(options.items()))))
+    if all(spec.engine != "espeak" for spec in chain):
+        chain.append(VoiceSpec(engine="espeak", voice="vi"))  # the offline voice that always works
+    return chain
+
+
+def loudness_target(station: Station) -> LoudnessTarget:
+    """The station's loudness target."""
+    return LoudnessTarget(i=station.loudness_lufs, tp=station.true_peak_db)
+
+
+def approved_recording(session: Session, script: Script) -> Recording | None:
+    """The newest approved recording of the script's current version."""
+    return session.scalar(
+        select(Recording)
+        .where(Recording.script_id == script.id, Recording.script_version == script.version, Recording.status == ContentStatus.APPROVED)
+        .order_by(Recording.id.desc())
+        .limit(1)
+    )
+
+
+def current_render(session: Session, script: Script) -> Render | None:
+    """The newest render of the script's current version."""
+    return session.scalar(
+        select(Render).where(Render.script_id == script.id, Render.script_version == script.version).order_by(Render.id.desc()).limit(1)
+    )
+
+
+def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
+    """The render job of a script's current version, and its spoken text."""
+    spoken = spoken_form(session, script).spoken
+    segments = tuple((seg.text, seg.pause_ms) for seg in split_for_speech(spoken))
+    job = RenderJob(str(script.id), segments, tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
+    return job, spoken
+
+
+def _store(session: Session, script: Script, spoken: str, result: RenderResult) -> Render:
+    """Record a render of the script's current version (one row per cache key)."""
+    render = session.scalar(select(Render).where(Render.script_id == script.id, Render.script_version == script.version, Render.cache_key == result.cache_key))
+    if render is None:
+        render = Render(station_id=script.station_id, script_id=script.id, script_version=script.version, cache_key=result.cache_key)
+        session.add(render)
+    render.path = str(result.path)
+    render.engine = result.engine
+    render.voice = result.voice
+    render.fallback_reasons = list(result.fallback_reasons)
+    render.spoken_text = spoken
+    render.duration_s = result.duration_s
+    render.lufs = result.lufs
+    render.true_peak_db = result.true_peak
+    session.flush()
+    return render
+
+
+def render_script(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None = None) -> tuple[Render, bool]:
+    """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
+    job, spoken = _job(session, settings, script, station, chain)
+    result = render_speech(job.text, job.chain, job.cache_dir, job.target)
+    return _store(session, script, spoken, result), result.cached
+
+
+@dataclass
+class BatchReport:
+    """Outcome of rendering many scripts: counts and the failures with their reasons."""
+
+    rendered: int = 0
+    reused: int = 0
+    failed: list[tuple[Script, str]] = field(default_factory=list)
+
+
+def render_scripts(
+    session: Session, settings: Settings, station: Station, scripts: Sequence[Script],
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchReport:
+    """Render scripts in parallel across the cores; one failure never stops the others or replaces a good render."""
+    prepared = [(_job(session, settings, script, station, None), script) for script in scripts]
+    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress)
+    report = BatchReport()
+    for ((_, spoken), script), outcome in zip(prepared, outcomes):
+        if outcome.result is None:
+            report.failed.append((script, outcome.error or ""))
+            continue
+        _store(session, script, spoken, outcome.result)
+        if outcome.result.cached:
+            report.reused += 1
+        else:
+            report.rendered += 1
+    return report
+
+
+def script_audio(session: Session, script: Script) -> ScriptAudio | None:
+    """What a programme plays for this script now, or None when nothing is ready."""
+    recording = approved_recording(session, script)
+    if recording is not None and Path(recording.path).exists():
+        return ScriptAudio(Path(recording.path), "recording", recording.duration_s, recording_id=recording.id)
+    render = current_render(session, script)
+    if render is not None and Path(render.path).exists():
+        return ScriptAudio(Path(render.path), f"{render.engine}:{render.voice}" if render.voice else render.engine, render.duration_s, render_id=render.id)
+    return None

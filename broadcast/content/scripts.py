@@ -1,0 +1,142 @@
+"""Use cases for scripts: write, edit (with versions), approve or return, import, speak."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcast.errors import InvalidInput, NotFound, PermissionDenied
+from broadcast.models import ContentStatus, LexiconEntry, Priority, Role, Script, ScriptVersion, Station, User
+from broadcast.stations.users import role_at
+from broadcast.timeutil import SystemClock
+from scripts_vi.clean import clean_text
+from scripts_vi.normalize import Normalized, normalize
+
+MAX_TITLE = 300
+MAX_BODY_CHARS = 20_000  # about 50 minutes read aloud: anything longer fits no slot
+
+
+def validated_text(title: str, body: str, body_field: str = "body") -> tuple[str, str]:
+    """Cleaned title and body of anything to be read on air, or InvalidInput naming the field."""
+    title = clean_text(title or "").strip()
+    body = clean_text(body or "").strip()
+    if not title:
+        raise InvalidInput("Tiêu đề đang để trống: hãy nhập tiêu đề bài.", field="title")
+    if len(title) > MAX_TITLE:
+        raise InvalidInput(f"Tiêu đề dài quá {MAX_TITLE} ký tự: hãy rút gọn.", field="title")
+    if not body:
+        raise InvalidInput("Nội dung đang để trống: hãy nhập nội dung cần phát.", field=body_field)
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(f"Nội dung dài quá {MAX_BODY_CHARS} ký tự, không vừa buổi phát nào: hãy chia thành nhiều phần.", field=body_field)
+    return title, body
+
+
+def create_script(
+    session: Session,
+    station: Station,
+    title: str,
+    body: str,
+    author: User | None = None,
+    category: str = "",
+    priority: Priority = Priority.NORMAL,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    notes: str = "",
+    source: str = "",
+) -> Script:
+    """A new draft script with its first version."""
+    title, body = validated_text(title, body)
+    if valid_from and valid_to and valid_to < valid_from:
+        raise InvalidInput("Ngày kết thúc hiệu lực đứng trước ngày bắt đầu: hãy sửa lại thứ tự ngày.", field="valid_to")
+    script = Script(
+        station_id=station.id, title=title, body=body, category=category, priority=priority,
+        valid_from=valid_from, valid_to=valid_to, notes=notes, source=source,
+        created_by_id=author.id if author else None, version=1, status=ContentStatus.DRAFT,
+    )
+    script.versions.append(ScriptVersion(station_id=station.id, version=1, title=title, body=body, created_by_id=script.created_by_id))
+    session.add(script)
+    session.flush()
+    return script
+
+
+def update_script(session: Session, script: Script, title: str, body: str, editor: User | None = None) -> Script:
+    """Edit a script; any change makes a new version and sends approved content back to draft."""
+    title, body = validated_text(title, body)
+    if title == script.title and body == script.body:
+        return script
+    script.version += 1
+    script.title, script.body = title, body
+    script.status = ContentStatus.DRAFT
+    script.approved_by_id = None
+    script.approved_at = None
+    script.updated_at = SystemClock().now()
+    script.versions.append(ScriptVersion(station_id=script.station_id, version=script.version, title=title, body=body, created_by_id=editor.id if editor else None))
+    session.flush()
+    return script
+
+
+def _require_approver(user: User, station_id: int) -> None:
+    if role_at(user, station_id) not in (Role.APPROVER, Role.ADMIN):
+        raise PermissionDenied("Chỉ người có vai trò phê duyệt mới được duyệt bài.")
+
+
+def approve_script(session: Session, script: Script, approver: User) -> Script:
+    """Mark a script approved for air by a user with the approver role."""
+    _require_approver(approver, script.station_id)
+    script.status = ContentStatus.APPROVED
+    script.approved_by_id = approver.id
+    script.approved_at = SystemClock().now()
+    script.review_comment = ""
+    session.flush()
+    return script
+
+
+def return_script(session: Session, script: Script, approver: User, comment: str) -> Script:
+    """Send a script back to its author with a comment."""
+    _require_approver(approver, script.station_id)
+    comment = clean_text(comment or "").strip()
+    if not comment:
+        raise InvalidInput("Hãy ghi lý do trả lại bài để người viết biết cần sửa gì.", field="comment")
+    script.status = ContentStatus.RETURNED
+    script.review_comment = comment
+    session.flush()
+    return script
+
+
+def get_script(session: Session, station: Station, script_id: int) -> Script:
+    """A script of this station, or NotFound."""
+    script = session.get(Script, script_id)
+    if script is None or script.station_id != station.id:
+        raise NotFound(f"Không có bài số {script_id} ở đài này.")
+    return script
+
+
+def station_lexicon(session: Session, station_id: int) -> dict[str, str]:
+    """The station's own abbreviations and pronunciations, to extend the default lexicon."""
+    rows = session.scalars(select(LexiconEntry).where(LexiconEntry.station_id == station_id))
+    return {row.term: row.spoken for row in rows}
+
+
+def spoken_form(session: Session, script: Script) -> Normalized:
+    """The normalizer's reading of a script, with the station's lexicon."""
+    return normalize(script.title + ".\n" + script.body, station_lexicon(session, script.station_id))
+
+
+def import_files(session: Session, station: Station, paths: Iterable[Path], author: User | None = None) -> tuple[list[Script], list[tuple[Path, str]]]:
+    """Import .txt/.md/.docx files as draft scripts; a bad file never stops the others."""
+    from scripts_vi.importers import import_paths
+
+    report = import_paths(list(paths))
+    created: list[Script] = []
+    failed = list(report.failed)
+    for item in report.imported:
+        try:
+            with session.begin_nested():
+                created.append(create_script(session, station, item.title, item.body, author, source=str(item.source_path)))
+        except InvalidInput as exc:
+            failed.append((Path(item.source_path), str(exc)))
+    return created, failed

@@ -1,0 +1,75 @@
+"""The enumerations stored in the tables: roles, priorities, statuses, kinds."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(str, enum.Enum):
+    """What a user may do at a station."""
+
+    ADMIN = "admin"  # quản trị
+    EDITOR = "editor"  # biên tập
+    APPROVER = "approver"  # phê duyệt
+    VIEWER = "viewer"  # xem
+
+
+class Priority(str, enum.Enum):
+    """The national three bulletin levels."""
+
+    NORMAL = "normal"  # thông thường
+    PRIORITY = "priority"  # ưu tiên
+    EMERGENCY = "emergency"  # khẩn cấp
+
+
+class ContentStatus(str, enum.Enum):
+    """Approval state of scripts, recordings and campaigns."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    ARCHIVED = "archived"
+
+
+class BroadcastKind(str, enum.Enum):
+    """Why a broadcast exists."""
+
+    REGULAR = "regular"
+    EXTRA = "extra"
+    ONE_OFF = "oneoff"
+    EMERGENCY = "emergency"
+    TEST = "test"
+
+
+class BroadcastStatus(str, enum.Enum):
+    """Life of a broadcast from plan to air."""
+
+    PLANNED = "planned"
+    READY = "ready"
+    PLAYING = "playing"
+    DONE = "done"
+    MISSED = "missed"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ItemType(str, enum.Enum):
+    """What one programme item is."""
+
+    JINGLE = "jingle"
+    SCRIPT = "script"
+    RELAY = "relay"
+    FILLER = "filler"
+    EMERGENCY = "emergency"
+
+
+class LogStatus(str, enum.Enum):
+    """As-run status of one aired (or not aired) item."""
+
+    PLAYED = "played"
+    LATE = "late"
+    INTERRUPTED = "interrupted"
+    MISSED = "missed"
+    FAILED = "failed"
+    SKIPPED = "skipped"

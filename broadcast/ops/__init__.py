@@ -1,0 +1,1 @@
+"""Station operations: backup and restore, demo data."""

@@ -1,0 +1,1 @@
+"""From slots and campaigns to planned broadcasts: pure rules, the loader and the writer."""

@@ -1,0 +1,1 @@
+"""What goes on air: claim and log rules, emergency, on-air status."""

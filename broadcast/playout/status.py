@@ -1,0 +1,136 @@
+"""Read models for the panel's pages: warnings, what is on air, campaign airtime per day, log filters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from broadcast.models import (
+    AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render, Script, Station,
+)
+from broadcast.planning.planner import days
+from broadcast.planning.windows import load_windows, on_day
+from broadcast.timeutil import local_day_bounds
+
+AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
+# A campaign is behind when under this share of its target up to yesterday (home page and province page).
+BEHIND_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class PanelWarning:
+    """One thing on the home page the operator should look at."""
+
+    level: str  # bad | warn | info
+    text: str
+    link: str = ""  # endpoint name
+
+
+def on_air(session: Session, station: Station, now: datetime) -> Broadcast | None:
+    """The broadcast playing now, if any."""
+    return session.scalar(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.status == BroadcastStatus.PLAYING).order_by(Broadcast.started_at.desc()).limit(1))
+
+
+def upcoming(session: Session, station: Station, now: datetime, limit: int = 5) -> Sequence[Broadcast]:
+    """The next broadcasts not yet aired."""
+    return session.scalars(
+        select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.planned_start >= now,
+                                Broadcast.status.in_((BroadcastStatus.PLANNED, BroadcastStatus.READY))).order_by(Broadcast.planned_start).limit(limit)
+    ).all()
+
+
+def campaign_airtime(session: Session, station: Station, campaign: Campaign, tz: ZoneInfo) -> dict[date, float]:
+    """Seconds of the campaign's content aired per local day, from the as-run log."""
+    start, _ = local_day_bounds(campaign.start_date, tz)
+    _, end = local_day_bounds(campaign.end_date, tz)
+    rows = session.execute(
+        select(AsRunEntry.actual_start, AsRunEntry.planned_start, AsRunEntry.seconds).where(
+            AsRunEntry.station_id == station.id, AsRunEntry.campaign == campaign.slug, AsRunEntry.status.in_(AIRED),
+            AsRunEntry.planned_start >= start, AsRunEntry.planned_start < end)
+    ).all()
+    per_day: dict[date, float] = defaultdict(float)
+    for actual, planned, seconds in rows:
+        per_day[(actual or planned).astimezone(tz).date()] += seconds or 0.0
+    return {day: per_day.get(day, 0.0) for day in days(campaign.start_date, campaign.end_date)}
+
+
+def daily_target_s(campaign: Campaign) -> float | None:
+    """The campaign's target in seconds a day when the office stated it in minutes a day."""
+    return campaign.target_value * 60.0 if campaign.target_kind == "minutes_per_day" and campaign.target_value > 0 else None
+
+
+def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) -> list[PanelWarning]:
+    """Missed or failed airings of the last day, missing renders, content waiting, campaigns behind target."""
+    found: list[PanelWarning] = []
+    since = now - timedelta(days=1)
+    bad = session.scalar(select(func.count()).select_from(AsRunEntry).where(
+        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_((LogStatus.MISSED, LogStatus.FAILED))))
+    if bad:
+        found.append(PanelWarning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
+    failed_broadcasts = session.scalar(select(func.count()).select_from(Broadcast).where(
+        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED))))
+    if failed_broadcasts:
+        found.append(PanelWarning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
+    rendered = select(Render.script_id).where(Render.script_id == Script.id, Render.script_version == Script.version)
+    recorded = select(Recording.script_id).where(Recording.script_id == Script.id, Recording.script_version == Script.version, Recording.status == ContentStatus.APPROVED)
+    no_audio = session.scalar(select(func.count()).select_from(Script).where(
+        Script.station_id == station.id, Script.status == ContentStatus.APPROVED, ~rendered.exists(), ~recorded.exists()))
+    if no_audio:
+        found.append(PanelWarning("warn", f"{no_audio} bài đã duyệt chưa có âm thanh (chưa tạo giọng đọc hoặc tạo giọng bị lỗi).", "scripts.index"))
+    waiting = session.scalar(select(func.count()).select_from(Script).where(Script.station_id == station.id, Script.status == ContentStatus.DRAFT))
+    waiting_rec = session.scalar(select(func.count()).select_from(Recording).where(Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT))
+    if waiting or waiting_rec:
+        found.append(PanelWarning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
+    today = now.astimezone(tz).date()
+    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
+                                                          Campaign.start_date < today, Campaign.end_date >= today)):
+        target = daily_target_s(campaign)
+        if target is None:
+            continue
+        aired = campaign_airtime(session, station, campaign, tz)
+        # Days before the station went on air cannot be behind: it did not exist yet.
+        first_day = station.created_at.astimezone(tz).date()
+        windows = load_windows(campaign.windows)  # weekdays without a window owe nothing
+        past = [s for day, s in aired.items() if first_day <= day < today and on_day(windows, day)]
+        if past and sum(past) < BEHIND_SHARE * target * len(past):
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
+    return found
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the log page shows: a local date range and optional zone, campaign and status."""
+
+    first: date
+    last: date
+    zone: str = ""
+    campaign: str = ""
+    status: str = ""
+
+
+def log_query(station: Station, flt: LogFilter, tz: ZoneInfo) -> Select:
+    """The SELECT of log rows matching a filter, in log order."""
+    start, _ = local_day_bounds(flt.first, tz)
+    _, end = local_day_bounds(flt.last, tz)
+    stmt = select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start, AsRunEntry.planned_start < end)
+    if flt.zone:
+        stmt = stmt.where(or_(AsRunEntry.zones == "all", AsRunEntry.zones == flt.zone, AsRunEntry.zones.like(f"{flt.zone},%"),
+                              AsRunEntry.zones.like(f"%,{flt.zone}"), AsRunEntry.zones.like(f"%,{flt.zone},%")))
+    if flt.campaign:
+        stmt = stmt.where(AsRunEntry.campaign == flt.campaign)
+    if flt.status:
+        stmt = stmt.where(AsRunEntry.status == LogStatus(flt.status))
+    return stmt.order_by(AsRunEntry.seq)
+
+
+def latest_log(session: Session, station: Station, start: datetime, end: datetime, limit: int = 50) -> list[AsRunEntry]:
+    """The newest `limit` log rows planned in [start, end), in log order."""
+    rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start,
+                                                   AsRunEntry.planned_start < end).order_by(AsRunEntry.seq.desc()).limit(limit)).all()
+    return list(reversed(rows))

@@ -1,0 +1,1 @@
+"""Many stations: setup, bulletins, overview, central and commune edge."""

@@ -1,0 +1,1 @@
+"""Who the station is: lookup, users and roles, settings."""

@@ -1,0 +1,5 @@
+"""python -m broadcast runs the loaxa CLI."""
+
+from loaxa.cli import main
+
+main()

@@ -1,0 +1,149 @@
+"""`loaxa normalize|scripts import|tts|render`: text in, audio out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from broadcast.db import transaction
+from broadcast.models import ContentStatus, Script
+from broadcast.stations.lookup import get_station
+from loaxa.cli import Runtime, pass_runtime, require_tools
+
+
+@click.command("normalize")
+@pass_runtime
+def normalize_cmd(rt: Runtime) -> None:
+    """Đọc văn bản từ đầu vào chuẩn, in ra dạng đọc (mỗi dòng vào một dòng ra)."""
+    from scripts_vi.normalize import normalize
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from scripts_vi.encodings import decode_bytes
+
+        text = decode_bytes(data).text
+    result = normalize(text)
+    out = result.spoken
+    sys.stdout.buffer.write(out.encode("utf-8"))
+    if text.endswith("\n") and not out.endswith("\n"):
+        sys.stdout.buffer.write(b"\n")
+    for warning in result.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@click.group("scripts")
+def scripts() -> None:
+    """Bài phát thanh."""
+
+
+@scripts.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_runtime
+def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
+    """Nhập bài từ tệp .txt, .md, .docx hoặc cả thư mục (kể cả mã TCVN3, VNI)."""
+    from broadcast.content.scripts import import_files
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        created, failed = import_files(session, station, paths)
+    for script in created:
+        click.echo(f"Đã nhập: {script.title} (bản nháp số {script.id})")
+    for path, reason in failed:
+        click.echo(f"Không nhập được {path}: {reason}", err=True)
+    click.echo(f"{len(created)} bài đã nhập, {len(failed)} tệp lỗi.")
+    if failed and not created:
+        sys.exit(1)
+
+
+@click.command("tts")
+@click.option("--engine", default=None, help="espeak | gtts | piper")
+@click.option("--voice", default=None, help="Giọng của bộ đọc (ví dụ vi, hoặc đường dẫn tệp .onnx của Piper).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp ra .wav hoặc .mp3.")
+@click.argument("text", required=False)
+@pass_runtime
+def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: str | None) -> None:
+    """Đọc một đoạn văn bản thành tệp âm thanh (chuẩn hóa, lọc im lặng, cân bằng âm lượng)."""
+    require_tools("ffmpeg", "ffprobe")
+    from audio.loudness import LoudnessTarget
+    from audio.render import render_to_file
+    from audio.tts.base import VoiceSpec
+    from scripts_vi.normalize import normalize
+    from scripts_vi.segment import split_for_speech
+
+    if text is None:
+        text = sys.stdin.read()
+    if output.suffix.lower() not in (".wav", ".mp3"):
+        raise click.ClickException(f"Tệp ra {output.name} phải có đuôi .wav hoặc .mp3.")
+    spoken = normalize(text).spoken
+    segments = [(s.text, s.pause_ms) for s in split_for_speech(spoken)]
+    chain = [VoiceSpec(engine=engine or "espeak", voice=voice if voice is not None else ("vi" if (engine or "espeak") in ("espeak", "gtts") else ""),
+                       options=(("timeout", rt.settings.gtts_timeout_s),) if engine == "gtts" else ())]
+    result = render_to_file(segments, chain, output, rt.settings.audio_dir / "renders", LoudnessTarget())
+    click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
+
+
+@click.command("render")
+@click.option("--all", "render_all", is_flag=True, help="Tạo lại (hoặc lấy lại từ bộ nhớ đệm) âm thanh cho mọi bài đã duyệt.")
+@click.option("--changed", is_flag=True, help="Chỉ những bài chưa có âm thanh cho phiên bản hiện tại (mặc định).")
+@pass_runtime
+def render(rt: Runtime, render_all: bool, changed: bool) -> None:
+    """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
+    require_tools("ffmpeg", "ffprobe")
+    from rich.progress import Progress
+
+    from audio.atomic import sweep_stale
+    from broadcast.content.rendering import current_render, render_scripts
+
+    sweep_stale(rt.settings.audio_dir)  # leftovers of a render killed mid-way
+
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        scripts = list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)))
+
+        def needs_render(script: Script) -> bool:
+            render = current_render(session, script)
+            return render is None or not Path(render.path).exists()
+
+        todo = scripts if render_all else [s for s in scripts if needs_render(s)]
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Đang tạo âm thanh", total=len(todo))
+            report = render_scripts(session, rt.settings, station, todo, lambda done, total: progress.update(task, completed=done))
+    click.echo(f"{report.rendered} bài tạo mới, {report.reused} bài dùng lại từ bộ nhớ đệm, {len(scripts) - len(todo)} bài đã sẵn sàng, {len(report.failed)} bài lỗi.")
+    for script, reason in report.failed:
+        click.echo(f"Lỗi: {script.title}: {reason}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command("check-speech")
+@click.option("--threshold", default=0.65, show_default=True, type=click.FloatRange(0, 1), help="Tỷ lệ lỗi ký tự (CER) trên mức này thì báo bài khó nghe.")
+@pass_runtime
+def check_speech(rt: Runtime, threshold: float) -> None:
+    """Nghe thử tự động (viet-asr): báo bài có âm thanh người nghe dễ nghe nhầm và các từ sai."""
+    from audio import speech_check
+    from broadcast.content.rendering import current_render
+
+    flagged = 0
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))
+        for script in scripts:
+            render = current_render(session, script)
+            if render is None or not Path(render.path).exists():
+                click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
+                continue
+            result = speech_check.check(Path(render.path), render.spoken_text, threshold)
+            mark = "KHÓ NGHE" if result.flagged else "ổn"
+            click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
+            if result.flagged:
+                flagged += 1
+                click.echo("    từ dễ nghe nhầm: " + ", ".join(list(dict.fromkeys(result.misheard))[:20]))
+    click.echo(f"{flagged} bài vượt ngưỡng {threshold:.2f}.")
+
+
+COMMANDS = [normalize_cmd, scripts, tts, render, check_speech]

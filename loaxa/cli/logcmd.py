@@ -1,0 +1,55 @@
+"""`loaxa log` and `loaxa log verify`: export the as-run log and check its hash chain."""
+
+from __future__ import annotations
+
+import sys
+from datetime import time, timedelta
+
+import click
+
+from broadcast.asrun import chain as asrun
+from broadcast.db import transaction
+from broadcast.stations.lookup import get_station, station_tz
+from broadcast.timeutil import local_at
+from loaxa.cli import Runtime
+from loaxa.cli.schedule import parse_day
+
+
+
+@click.group("log", invoke_without_command=True)
+@click.option("--from", "first", default=None, help="Ngày đầu (theo giờ Việt Nam).")
+@click.option("--to", "last", default=None, help="Ngày cuối (tính cả ngày đó).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.pass_context
+def log(ctx: click.Context, first: str | None, last: str | None, fmt: str) -> None:
+    """Xuất nhật ký phát sóng (CSV hoặc JSON)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rt: Runtime = ctx.obj
+    d0, d1 = parse_day(first, "bắt đầu"), parse_day(last, "kết thúc")
+    if d0 and d1 and d1 < d0:
+        raise click.ClickException("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.")
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        tz = station_tz(station)
+        start = local_at(d0, time(0), tz) if d0 else None
+        end = local_at(d1 + timedelta(days=1), time(0), tz) if d1 else None
+        rows = [asrun.export_row(r, station, tz) for r in asrun.query_rows(session, station.id, start, end)]
+    sys.stdout.write(asrun.to_csv(rows) if fmt == "csv" else asrun.to_json(rows) + "\n")
+
+
+@log.command("verify")
+@click.pass_obj
+def verify(rt: Runtime) -> None:
+    """Kiểm tra chuỗi băm của nhật ký: báo dòng đầu tiên bị sửa hoặc xóa."""
+    with transaction(rt.factory()) as session:
+        station = get_station(session, rt.settings.station)
+        result = asrun.verify(session, station.id)
+    if result.ok:
+        click.echo(f"Nhật ký toàn vẹn: {result.rows} dòng, chuỗi băm khớp.")
+        return
+    click.echo(f"Nhật ký đã bị thay đổi: {result.reason}.", err=True)
+    sys.exit(1)
+
+
+COMMANDS = [log]
