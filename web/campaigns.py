@@ -12,7 +12,7 @@ from broadcast.campaigns.manage import (
 )
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus, Script
-from broadcast.planning.planner import TARGET_KINDS
+from broadcast.planning.targets import TARGET_KINDS
 from broadcast.planning.windows import TimeWindow, on_day
 from broadcast.playout.status import campaign_airtime, daily_target_s
 from broadcast.stations.lookup import station_tz

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User
-from broadcast.planning.planner import TARGET_KINDS, CampaignRule, campaign_problems
+from broadcast.planning.planner import CampaignRule, campaign_problems
+from broadcast.planning.targets import TARGET_KINDS
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock

@@ -23,14 +23,19 @@ class CampaignTarget:
     windows: tuple[TimeWindow, ...] = ()
 
 
+def validate_kind(kind: str) -> None:
+    """Refuse a target kind the station does not know, naming the ones it does."""
+    if kind not in TARGET_KINDS:
+        raise InvalidInput(f"Kiểu chỉ tiêu {kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.", field="target_kind")
+
+
 def daily_need_s(target: CampaignTarget, day: date, slot_seconds: float = 0.0, script_seconds: Sequence[float] = ()) -> float:
     """Seconds of campaign airtime a local day of the campaign needs.
 
     slot_seconds: the seconds of that day's slots that carry the campaign (share targets);
     script_seconds: the length of each pool script (weekly play targets).
     """
-    if target.kind not in TARGET_KINDS:
-        raise InvalidInput(f"Kiểu chỉ tiêu {target.kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.", field="target_kind")
+    validate_kind(target.kind)
     if not on_day(target.windows, day):
         return 0.0  # no window on this weekday: the campaign is off today by design
     if target.kind == "minutes_per_day":
