@@ -176,11 +176,6 @@ class CampaignRule:
         """The campaign's target, as the daily need rule reads it."""
         return CampaignTarget(self.target_kind, self.target_value, self.windows)
 
-    @property
-    def script_seconds(self) -> list[float]:
-        """The length of each pool script."""
-        return [e.clip.duration_s for e in self.pool]
-
 
 @dataclass(frozen=True)
 class AssetClip:
@@ -578,13 +573,10 @@ def _quota(campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrenc
 
 
 def plays_due(campaign: CampaignRule, day: date) -> int:
-    """Plays the campaign owes from its first day through this one: the days' need in plays of the pool's mean length."""
-    lengths = campaign.script_seconds
-    if not lengths or sum(lengths) <= 0:
-        return 0
-    owed_s = sum(daily_need_s(campaign.target, d, script_seconds=lengths) for d in days(campaign.start, day))
-    # Whole plays, rounded up so that a week ends with every script aired its number of times.
-    return math.ceil(owed_s * len(lengths) / sum(lengths) - EPS)
+    """Plays the campaign owes from its first day through this one, rounded up to whole plays."""
+    # The need is linear in the scripts' lengths: with every pool script one unit long it counts plays.
+    units = [1.0] * len(campaign.pool)
+    return math.ceil(sum(daily_need_s(campaign.target, d, script_seconds=units) for d in days(campaign.start, day)) - EPS)
 
 
 def _window_note(campaign: CampaignRule, rule: SlotRule, day: date) -> str:
