@@ -13,7 +13,7 @@ from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User
 from broadcast.campaigns.needs import campaign_rule, pool_seconds
 from broadcast.planning.planner import campaign_problems
-from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS, validate_kind
+from broadcast.planning.targets import TARGET_LABELS, validate_kind
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
@@ -237,17 +237,6 @@ def copy_to_year(session: Session, campaign: Campaign, year: int, slug: str | No
     session.add(copy)
     session.flush()
     return copy
-
-
-def daily_target_seconds(campaign: Campaign, slot_seconds_today: float, pool_seconds: Sequence[float] = ()) -> float:
-    """The campaign airtime a day should carry, whatever way the office stated the target."""
-    if campaign.target_kind == "minutes_per_day":
-        return campaign.target_value * 60.0
-    if campaign.target_kind == "share_of_slot":
-        return slot_seconds_today * campaign.target_value / 100.0
-    if campaign.target_kind == "plays_per_script_week":
-        return campaign.target_value * sum(pool_seconds) / 7
-    raise InvalidInput(f"Kiểu chỉ tiêu {campaign.target_kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.")
 
 
 def describe_target(campaign: Campaign) -> str:

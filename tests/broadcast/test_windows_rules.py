@@ -144,7 +144,7 @@ def test_weekday_window_days_off_are_not_problems():
 
 def test_report_targets_owe_nothing_on_weekdays_without_a_window():
     from broadcast.models import Campaign
-    from broadcast.reports.compute import daily_targets
+    from broadcast.reports.compute import daily_targets, target_plays
 
     week = [date(2024, 11, 18 + n) for n in range(7)]  # Monday to Sunday
     minutes = Campaign(target_kind="minutes_per_day", target_value=10, windows=[{"start": "05:00", "end": "07:00", "weekdays": "12345"}])
@@ -153,3 +153,5 @@ def test_report_targets_owe_nothing_on_weekdays_without_a_window():
     weekly = Campaign(target_kind="plays_per_script_week", target_value=1, windows=minutes.windows)
     targets, note = daily_targets(weekly, week, {}, [100.0] * 5)
     assert sum(targets.values()) == 500.0 and targets[week[5]] == 0.0 and "÷ 5" in note
+    # Once a week each: once over the five weekdays on, never over the weekend off.
+    assert (target_plays(weekly, week), target_plays(weekly, week[:5]), target_plays(weekly, week[5:])) == (1.0, 1.0, 0.0)
