@@ -12,7 +12,7 @@ from broadcast.campaigns.manage import (
 )
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus, Script
-from broadcast.planning.targets import TARGET_KINDS
+from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS
 from broadcast.planning.windows import TimeWindow, on_day
 from broadcast.playout.status import campaign_airtime, daily_target_s
 from broadcast.stations.lookup import station_tz
@@ -23,7 +23,6 @@ from web.forms import form_date, form_number, form_time
 from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
-TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% thời lượng buổi phát"}
 TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
 WEEKDAY_LABELS = (("1", "T2"), ("2", "T3"), ("3", "T4"), ("4", "T5"), ("5", "T6"), ("6", "T7"), ("7", "CN"))
 EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
