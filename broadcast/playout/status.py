@@ -60,11 +60,6 @@ def campaign_airtime(session: Session, station: Station, campaign: Campaign, tz:
     return {day: per_day.get(day, 0.0) for day in days(campaign.start_date, campaign.end_date)}
 
 
-def daily_target_s(campaign: Campaign) -> float | None:
-    """The campaign's target in seconds a day when the office stated it in minutes a day."""
-    return campaign.target_value * 60.0 if campaign.target_kind == "minutes_per_day" and campaign.target_value > 0 else None
-
-
 @dataclass(frozen=True)
 class CampaignDays:
     """A campaign's seconds aired and seconds needed on each of its local days."""
