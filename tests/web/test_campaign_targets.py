@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -81,6 +82,15 @@ def test_a_campaign_behind_is_flagged_on_the_province_page(behind, app, kind, va
     total = ALL_DAYS * per_day(behind(kind, value))
     cell = _province_cell(Client(app, "admin").get("/toan-tinh").get_data(as_text=True))
     assert cell.startswith(f"1 / {total / 60:.0f} phút ({100 * AIRED_S / total:.0f}%)") and "chậm" in cell, cell
+
+
+@pytest.mark.parametrize("kind, value, per_day", TARGETS)
+def test_the_campaign_chart_draws_the_need_of_every_day(behind, app, kind, value, per_day):
+    per_day_min = round(per_day(behind(kind, value)) / 60, 1)
+    page = Client(app, "admin").get("/chien-dich/cd-cham").get_data(as_text=True)
+    chart = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S).group(1))
+    assert chart["labels"][0] == "08/03" and len(chart["labels"]) == ALL_DAYS
+    assert chart["target"] == [per_day_min] * ALL_DAYS and chart["aired"][3] == 1.0
 
 
 def test_a_campaign_on_target_is_not_flagged(behind, app, demo_factory):
