@@ -42,15 +42,14 @@ def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_value
     session, st = db(), station()
     windows = campaign_windows(campaign)
     progress = campaign_days(session, st, campaign, station_tz(st))
-    target_total = sum(progress.needed.values())
     chart = {
         "labels": [d.strftime("%d/%m") for d in progress.aired],
         "aired": [round(s / 60, 1) for s in progress.aired.values()],
-        "target": [round(s / 60, 1) for s in progress.needed.values()] if target_total else [],
+        "target": [round(s / 60, 1) for s in progress.needed.values()] if progress.needed_s else [],
     }
     warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
-    return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=sum(progress.aired.values()) / 60,
-                           target_total_min=target_total / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
+    return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=progress.aired_s / 60,
+                           target_total_min=progress.needed_s / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
                            copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)},
                            windows=windows, extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
                            window_errors=window_errors or {}, window_values=window_values or {"w_weekdays": "1234567"},

@@ -35,8 +35,7 @@ def index():
     summaries = []
     for campaign in session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())):
         days = campaign_days(session, st, campaign, tz)
-        aired = days.aired
-        summaries.append((campaign, sum(aired.values()) / 60, sum(days.needed.values()) / 60, sum(1 for s in aired.values() if s > 0), len(aired)))
+        summaries.append((campaign, days.aired_s / 60, days.needed_s / 60, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
     return render_template("reports.html", summaries=summaries)
 
 

@@ -67,6 +67,16 @@ class CampaignDays:
     aired: dict[date, float]
     needed: dict[date, float]
 
+    @property
+    def aired_s(self) -> float:
+        """Seconds aired over the whole campaign so far."""
+        return sum(self.aired.values())
+
+    @property
+    def needed_s(self) -> float:
+        """Seconds the whole campaign needs."""
+        return sum(self.needed.values())
+
 
 def campaign_days(session: Session, station: Station, campaign: Campaign, tz: ZoneInfo) -> CampaignDays:
     """Seconds aired (from the as-run log) and needed (the daily need rule) on each day of the campaign."""
