@@ -1,4 +1,4 @@
-"""Audio benchmarks: espeak-ng real-time factor, and assembling a 30-minute broadcast."""
+"""Audio benchmarks: espeak-ng real-time factor (engine vs bare at the same settings), and assembling a 30-minute broadcast."""
 # Run: python -m bench.audio_bench [--scale 0.0333] (scale 1 = 30 minutes; --quick = 1 minute).
 # Each assembly method runs in its own child interpreter so its peak memory is measured alone:
 # `*_rss_mb` is the peak resident memory of the whole process tree (child + its ffmpeg), sampled
@@ -41,8 +41,17 @@ def _mb(kib_or_bytes: float, unit: str) -> float:
     return round(kib_or_bytes / 1024 if unit == "kib" else kib_or_bytes / 1048576, 1)
 
 
+def bare_espeak_args(voice: str = "vi") -> list[str]:
+    """espeak-ng options that make the same speech as the engine's defaults (rate, word gap, pitch, amplitude)."""
+    from audio.tts.espeak import DEFAULTS
+
+    # Like for like: espeak-ng's own default is 175 wpm without a word gap, i.e. less audio for the same text.
+    return ["-v", voice, "-s", str(DEFAULTS["speed"]), "-g", str(DEFAULTS["word_gap"]), "-p", str(DEFAULTS["pitch"]),
+            "-a", str(DEFAULTS["amplitude"])]
+
+
 def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, float]:
-    """Real-time factors (processing s / audio s, best of repeats): loaxa engine, bare espeak-ng, full render."""
+    """Real-time factors (processing s / audio s, best of repeats): loaxa engine, bare espeak-ng at the same settings, full render."""
     from audio.render import render_speech
     from audio.tts.base import VoiceSpec
     from audio.tts.espeak import EspeakEngine
@@ -52,7 +61,7 @@ def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, 
     engine.voices()  # warm the voice table once, as a running station would have
 
     def bare(text: str, out: Path) -> None:
-        subprocess.run([exe, "-v", "vi", "-w", str(out), text], check=True, capture_output=True)
+        subprocess.run([exe, *bare_espeak_args(), "-w", str(out), text], check=True, capture_output=True)
 
     def ours(text: str, out: Path) -> None:
         engine.synthesize(text, "vi", {}, out)

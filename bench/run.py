@@ -40,7 +40,8 @@ ANALYSIS = BENCH / "analysis.md"
 
 FIGURES = [
     Figure("normalize_chars_per_s", "normalizer throughput on the seed plan, repeated", lower_is_better=False, unit="chars/s"),
-    Figure("tts_rtf_espeak", "espeak-ng render s / audio s, demo pool spoken form", "tts_rtf_espeak_bare", unit="×"),
+    Figure("tts_rtf_espeak", "espeak-ng engine s / audio s, demo pool spoken form; baseline: bare espeak-ng at the engine's rate, gap, pitch and amplitude",
+           "tts_rtf_espeak_bare", unit="×"),
     Figure("tts_rtf_piper", "Piper render s / audio s (English voice shipped on PyPI)", unit="×"),
     Figure("render_peak_rss_mb", "peak memory of rendering one script (Python or child)", unit="MB"),
     Figure("loudnorm_peak_rss_mb", "peak memory of loudness-normalizing 30 minutes", unit="MB"),
