@@ -1,11 +1,59 @@
 """The benchmark runner still runs end to end on tiny sizes (no timing is asserted)."""
 
 import json
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench import sink_probe
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _header(*chunks: tuple[bytes, bytes]) -> bytes:
+    """RIFF/WAVE bytes from (id, body) chunks, each padded to an even size as RIFF wants."""
+    body = b"".join(cid + struct.pack("<I", len(data)) + data + b"\0" * (len(data) % 2) for cid, data in chunks)
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+
+
+FMT = (b"fmt ", struct.pack("<HHIIHH", 1, 1, 48000, 96000, 2, 16))
+
+
+@pytest.mark.parametrize(("head", "offset"), [
+    (_header(FMT, (b"data", b"")), 44),  # the plain 44-byte header
+    (_header(FMT, (b"LIST", b"x" * 25), (b"data", b"")), 78),  # 12 + 24 + (8 + 25 + 1 pad) + 8
+    (_header(FMT, (b"data", b""))[:40], None),  # the data chunk's header has not arrived yet
+    (b"RIFF", None),
+])
+def test_sink_probe_finds_the_samples_after_any_chunks(head: bytes, offset: int | None):
+    assert sink_probe.data_offset(head) == offset
+
+
+def test_sink_probe_rejects_what_is_not_a_wav():
+    with pytest.raises(ValueError):
+        sink_probe.data_offset(b"ID3\x04" + b"\0" * 20)
+
+
+@pytest.mark.parametrize(("samples", "index"), [
+    ([0, 10, -400, 500], 2),  # |-400| reaches the 328 threshold first
+    ([0, 327, -327, 0], None),  # just under 1 % of full scale everywhere
+    ([328], 0),
+    ([], None),
+])
+def test_sink_probe_first_loud_sample(samples: list[int], index: int | None):
+    assert sink_probe.first_loud(struct.pack(f"<{len(samples)}h", *samples), 328) == index
+
+
+def test_sink_probe_follows_a_file_arriving_byte_by_byte():
+    wav = _header(FMT, (b"LIST", b"abc"), (b"data", b"")) + struct.pack("<5h", 0, 3, -2, 1000, 0)
+    follower = sink_probe.WavFollower(328)
+    seen = [follower.feed(wav[n:n + 1]) for n in range(len(wav))]
+    completes = len(wav) - 3  # the second byte of sample 3 (1000); sample 4 takes the last two bytes
+    assert seen[:completes] == [None] * completes
+    assert seen[completes] == 3
 
 
 def test_bench_quick_produces_every_available_figure(tmp_path: Path):
@@ -17,6 +65,13 @@ def test_bench_quick_produces_every_available_figure(tmp_path: Path):
     for key in ("normalize_chars_per_s", "tts_rtf_espeak", "tts_rtf_espeak_bare", "render_pool_cold_s", "render_pool_warm_s",
                 "assemble_30min_s", "assemble_30min_rss_mb", "pydub_s", "pydub_rss_mb"):
         assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+    # Playout, first audio at the sink for every broadcast of each kind; released on the instant (raw) it cannot be early.
+    assert figures["playout_planned_per_kind"] >= 3
+    for kind in ("raw", "compensated", "baseline"):
+        assert figures[f"playout_{kind}_seen"] == figures["playout_planned_per_kind"], kind
+    assert 0 < figures["playout_raw_ms_min"] <= figures["playout_raw_ms_p50"] <= figures["playout_raw_ms_max"] < 2000
+    assert 0 < figures["apscheduler_ffmpeg_ms_min"] <= figures["apscheduler_ffmpeg_ms_max"] < 5000
+    assert -500 < figures["playout_offset_ms_min"] <= figures["playout_offset_ms_p50"] <= figures["playout_offset_ms_max"] < 2000
     # Like for like: bare espeak-ng speaks at the engine's settings, so the same texts give the same audio.
     assert abs(figures["tts_rtf_espeak_audio_s"] - figures["tts_rtf_espeak_bare_audio_s"]) <= 0.01 * figures["tts_rtf_espeak_audio_s"]
     assert not any(str(v).startswith("failed") for v in figures["_notes"].values()), figures["_notes"]
