@@ -89,6 +89,10 @@ def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, 
             spent += time.perf_counter() - t
             audio += result.duration_s
         figures["tts_rtf_espeak_render"] = round(spent / audio, 4)  # synthesis + loudness finishing
+    from audio.tts.espeak import DEFAULTS
+
+    figures["tts_espeak_wpm"] = int(DEFAULTS["speed"])  # type: ignore[call-overload]
+    figures["tts_espeak_word_gap_ms"] = 10 * int(DEFAULTS["word_gap"])  # type: ignore[call-overload]  # espeak-ng counts 10 ms units
     return figures
 
 

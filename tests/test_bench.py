@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
-from bench import sink_probe
+from bench import analysis, sink_probe
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +57,44 @@ def test_sink_probe_follows_a_file_arriving_byte_by_byte():
     assert seen[completes] == 3
 
 
+# Figures of a made-up run; the expected sentences below are worked out by hand from them.
+RUN = {
+    "machine_load_start": 4.4, "machine_load_end": 12.0, "cpu_count": 2, "playout_planned_per_kind": 50,
+    "playout_raw_ms_p50": 20.0, "playout_raw_ms_p95": 45.0, "playout_offset_ms_p50": -3.5, "playout_offset_ms_min": -15.0,
+    "playout_offset_ms_max": 12.0, "playout_offset_abs_ms_p95": 24.0, "apscheduler_ffmpeg_ms_p50": 400.0,
+    "apscheduler_ffmpeg_ms_p95": 520.0, "playout_lead_ms_p50": 21.0, "playout_logged_offset_ms_p50": -3.0,
+    "tts_rtf_espeak": 0.0105, "tts_rtf_espeak_bare": 0.01, "tts_rtf_espeak_audio_s": 1621.0, "tts_rtf_espeak_bare_audio_s": 1621.0,
+    "tts_espeak_wpm": 145, "tts_espeak_word_gap_ms": 10,
+    "assemble_30min_s": 0.5, "pydub_s": 3.0, "assemble_30min_rss_mb": 66.0, "pydub_rss_mb": 350.0, "minutes": 30.0,
+}
+
+
+def test_analysis_is_written_from_the_run_figures():
+    text = analysis.render(RUN, {"playout_offset_abs_ms_p95": 20.0}, ["playout_offset_abs_ms_p95"])
+    assert "the load average was 4.4 when it started and 12 when it ended, on\n2 CPUs" in text
+    assert "Figures that miss their aim in this run: `playout_offset_abs_ms_p95` (24 against 20)." in text
+    assert "p50 20 ms, p95\n  45 ms" in text and "p50 400 ms, p95 520 ms, 20 times the" in text  # 400 / 20
+    assert "ffmpeg's own start-up" in text  # 400 ms is more than twice 20 ms
+    assert "median 21 ms" in text and "p50 -3.5 ms, from -15 ms to 12 ms" in text and "missing its aim of 20 ms" in text
+    assert "the as-run log stored -3 ms" in text
+    assert "(145 words per minute, 10 ms between" in text and "1.05 times, within 10 %" in text  # 0.0105 / 0.01
+    # 30 min x 60 s x 48000 x 2 bytes = 164.8 MiB decoded; 350 MB is 2.124 times that; 0.5 s / 3 s = 0.167.
+    assert "Stream copy is faster (0.167 times pydub's time)" in text and "uses 0.189 times its memory" in text
+    assert "2.124 times the decoded\nprogramme (164.8 MiB): the parts, and their join beside them" in text
+    assert "### Panel pages" not in text  # no web figures in this run: the section is left out
+    assert "{{" not in text and "{%" not in text
+
+
+def test_analysis_leaves_out_what_a_run_did_not_measure():
+    text = analysis.render({}, {}, [])
+    assert text.startswith("## What the figures say") and "###" not in text and "load average" not in text
+
+
+def test_analysis_refuses_a_figure_the_run_did_not_measure():
+    with pytest.raises(jinja2.UndefinedError):
+        analysis.render({}, {}, [], template="{{ v.playout_raw_ms_p50 }}")
+
+
 # A minute of 48 kHz 16-bit mono is 5.76 MB: 30 minutes decoded into memory is at least 172.8 MB = 164.8 MiB.
 PROGRAMME_30MIN_MIB = 30 * 60 * 48000 * 2 / 2**20
 
@@ -93,3 +132,8 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert -500 < figures["playout_offset_ms_min"] <= figures["playout_offset_ms_p50"] <= figures["playout_offset_ms_max"] < 2000
     page = out.read_text(encoding="utf-8")
     assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page and "| `playout_raw_ms_p50` |" in page
+    # The analysis quotes this run's own figures.
+    fmt = analysis.fmt
+    assert f"no lead): p50 {fmt(figures['playout_raw_ms_p50'])} ms" in page
+    assert f"same kind of file: p50 {fmt(figures['apscheduler_ffmpeg_ms_p50'])} ms" in page
+    assert f"assembles 30 minutes in {fmt(figures['assemble_30min_s'])} s" in page
