@@ -21,6 +21,7 @@ from broadcast.config import Settings
 from broadcast.content.rendering import ScriptAudio, loudness_target, script_audio
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
+    UNSTARTED,
     Asset,
     Broadcast,
     BroadcastItem,
@@ -59,7 +60,6 @@ from broadcast.planning.windows import load_windows
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 
-UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
 BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)

@@ -12,13 +12,13 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from broadcast.models import (
-    AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render, Script, Station,
+    AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render,
+    Script, Station,
 )
 from broadcast.planning.planner import days
 from broadcast.planning.windows import load_windows, on_day
 from broadcast.timeutil import local_day_bounds
 
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
 BEHIND_SHARE = 0.9
 
@@ -41,7 +41,7 @@ def upcoming(session: Session, station: Station, now: datetime, limit: int = 5) 
     """The next broadcasts not yet aired."""
     return session.scalars(
         select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.planned_start >= now,
-                                Broadcast.status.in_((BroadcastStatus.PLANNED, BroadcastStatus.READY))).order_by(Broadcast.planned_start).limit(limit)
+                                Broadcast.status.in_(UNSTARTED)).order_by(Broadcast.planned_start).limit(limit)
     ).all()
 
 
@@ -70,11 +70,11 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     found: list[PanelWarning] = []
     since = now - timedelta(days=1)
     bad = session.scalar(select(func.count()).select_from(AsRunEntry).where(
-        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_((LogStatus.MISSED, LogStatus.FAILED))))
+        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_(LOG_FAULTS)))
     if bad:
         found.append(PanelWarning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
     failed_broadcasts = session.scalar(select(func.count()).select_from(Broadcast).where(
-        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED))))
+        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_(NOT_AIRED)))
     if failed_broadcasts:
         found.append(PanelWarning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
     rendered = select(Render.script_id).where(Render.script_id == Script.id, Render.script_version == Script.version)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from broadcast.asrun import chain as asrun
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import (
-    Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
+    AIRED_IN_FULL, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
 )
 from broadcast.models.edge import EdgeAudio, EdgeToken
 from broadcast.timeutil import to_utc
@@ -272,13 +272,13 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
 def _mark_aired(session: Session, station: Station, broadcast_ids: set[int]) -> None:
     """Give the central copy of broadcasts a commune aired the status its log rows show (for status pages)."""
     for broadcast in session.scalars(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.id.in_(broadcast_ids))):
-        if broadcast.status not in (BroadcastStatus.PLANNED, BroadcastStatus.READY):
+        if broadcast.status not in UNSTARTED:
             continue
         rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.broadcast_id == broadcast.id)).all()
         if len(rows) < len(broadcast.items):
             continue  # the rest of its rows come in a later request
         statuses = {r.status for r in rows}
-        if statuses <= {LogStatus.PLAYED, LogStatus.LATE}:
+        if statuses <= AIRED_IN_FULL:
             broadcast.status = BroadcastStatus.DONE
         elif statuses == {LogStatus.MISSED}:
             broadcast.status = BroadcastStatus.MISSED
