@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from broadcast.models import UNSTARTED, Broadcast, Campaign, ContentStatus, Script, Slot
+from broadcast.models import Broadcast, Campaign, ContentStatus, Script, Slot, is_unstarted
 from broadcast.planning.oneoff import schedule_message
 from broadcast.planning.programmes import add_script, reorder_items
 from broadcast.stations.lookup import station_tz
@@ -61,7 +61,7 @@ def _day_page(the_day: date, values: dict | None = None, errors: dict | None = N
     start, end = local_day_bounds(the_day, station_tz(st))
     broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)).all()
     now = SystemClock().now()
-    editable = {b.id for b in broadcasts if b.status in UNSTARTED and b.planned_start > now}
+    editable = {b.id for b in broadcasts if is_unstarted(b.status, b.planned_start, now)}
     approved = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)).all() if editable else []
     return render_template("schedule/day.html", day=the_day, broadcasts=broadcasts, zones=st.zones, values=values or {}, errors=errors or {},
                            chosen=chosen or [], editable=editable, approved=approved,

@@ -10,7 +10,7 @@ from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
 from broadcast.models.content import Asset, LexiconEntry, Recording, Render, Script, ScriptVersion
 from broadcast.models.edge import EdgeAudio, EdgeToken
 from broadcast.models.enums import (
-    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED,
+    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
@@ -56,5 +56,6 @@ __all__ = [
     "User",
     "Zone",
     "_enum",
+    "is_unstarted",
     "utcnow",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 
 class Role(str, enum.Enum):
@@ -77,6 +78,13 @@ class LogStatus(str, enum.Enum):
 
 # A broadcast that has not gone on air yet: playout may still claim it, an editor may still change it.
 UNSTARTED = frozenset({BroadcastStatus.PLANNED, BroadcastStatus.READY})
+
+
+def is_unstarted(status: BroadcastStatus, planned_start: datetime, now: datetime) -> bool:
+    """Whether a broadcast may still change: not on air, not over, not cancelled, and its start still ahead."""
+    return status in UNSTARTED and planned_start > now
+
+
 # Log statuses whose seconds went out on air (an interrupted item counts the seconds it aired).
 AIRED = frozenset({LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED})
 # Log statuses of an item that aired to its end.

@@ -38,6 +38,7 @@ from broadcast.models import (
     Slot,
     Station,
     User,
+    is_unstarted,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -271,7 +272,7 @@ def _audio_of(session: Session, scripts: Sequence[Script]) -> dict[int, ScriptAu
 
 def _started(broadcast: Broadcast, now: datetime) -> bool:
     """Whether a broadcast is beyond re-planning: on air, done, or its start has passed."""
-    return broadcast.status not in UNSTARTED or broadcast.planned_start <= now
+    return not is_unstarted(broadcast.status, broadcast.planned_start, now)
 
 
 def _drop_unapproved(session: Session, broadcast: Broadcast, approved: dict[int, Script]) -> None:

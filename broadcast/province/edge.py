@@ -20,7 +20,7 @@ from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import Conflict, InvalidInput, LoaxaError
 from broadcast.models import (
     UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, ItemType,
-    Priority, Script, Station, Zone,
+    Priority, Script, Station, Zone, is_unstarted,
 )
 from broadcast.province.central import entry_to_json, parse_iso
 
@@ -182,7 +182,7 @@ def _write_plan(session: Session, settings: Settings, plan: dict[str, Any], now:
         existing = session.get(Broadcast, b["id"])
         if existing is not None and existing.station_id != st["id"]:
             raise Conflict(f"Buổi phát số {b['id']} ở xã thuộc đài khác: trình phát đồng bộ cần một cơ sở dữ liệu riêng.")
-        if existing is not None and (existing.status not in UNSTARTED or existing.started_at is not None or existing.planned_start <= now):
+        if existing is not None and (not is_unstarted(existing.status, existing.planned_start, now) or existing.started_at is not None):
             report.kept_started += 1
             continue
         refresh.append((existing, b))

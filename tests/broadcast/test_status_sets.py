@@ -1,9 +1,11 @@
-"""The shared status sets, one table per enum: every member is listed, so a new status must be placed on purpose."""
+"""The shared status sets, one table per enum (every member listed, so a new status is placed on purpose), and is_unstarted."""
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from broadcast.models import (
-    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, BroadcastStatus, LogStatus,
+    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, BroadcastStatus, LogStatus, is_unstarted,
 )
 
 
@@ -41,3 +43,20 @@ def test_log_status_sets(status, aired, in_full, fault):
 
 def test_log_table_covers_every_status():
     assert {s.value for s in LogStatus} == {"played", "late", "interrupted", "missed", "failed", "skipped"}
+
+
+NOW = datetime(2024, 11, 20, 5, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("status, start, unstarted", [
+    ("planned", NOW + timedelta(seconds=1), True),
+    ("ready", NOW + timedelta(hours=3), True),
+    ("planned", NOW, False),  # its start has come: playout owns it now
+    ("ready", NOW - timedelta(minutes=5), False),
+    ("playing", NOW + timedelta(hours=1), False),
+    ("done", NOW + timedelta(hours=1), False),
+    ("cancelled", NOW + timedelta(hours=1), False),
+    ("missed", NOW - timedelta(hours=1), False),
+])
+def test_is_unstarted(status, start, unstarted):
+    assert is_unstarted(BroadcastStatus(status), start, NOW) is unstarted
