@@ -5,9 +5,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
 
-from broadcast.campaigns.manage import get_campaign
+from broadcast.campaigns.manage import get_campaign, list_campaigns
 from broadcast.errors import InvalidInput, NotFound, operator_errors
 from broadcast.models import Campaign
 from broadcast.playout.status import campaign_airtime, daily_target_s
@@ -33,7 +32,7 @@ def index():
     session, st = db(), station()
     tz = station_tz(st)
     summaries = []
-    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())):
+    for campaign in list_campaigns(session, st):
         aired = campaign_airtime(session, st, campaign, tz)
         target = daily_target_s(campaign)
         summaries.append((campaign, sum(aired.values()) / 60, (target or 0) * len(aired) / 60, sum(1 for s in aired.values() if s > 0), len(aired)))

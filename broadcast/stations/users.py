@@ -135,6 +135,11 @@ def station_users(session: Session, station: Station) -> list[tuple[User, Role]]
     return [(user, role) for user, role in rows]
 
 
+def author_names(session: Session) -> dict[int, str]:
+    """Every user's display name (full name, else username) by id, for "written by" columns."""
+    return {u.id: u.full_name or u.username for u in session.scalars(select(User))}
+
+
 def _admins_left(session: Session, station: Station, without: User) -> int:
     return sum(1 for user, role in station_users(session, station) if role == Role.ADMIN and user.is_active and user.id != without.id)
 
