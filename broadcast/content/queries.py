@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,9 +22,9 @@ class ScriptFilter:
     campaign: str = ""  # a campaign slug
 
 
-def approved_scripts(session: Session, station: Station) -> list[Script]:
-    """The station's approved scripts by title."""
-    return list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)))
+def approved_scripts(session: Session, station: Station, order: Any = Script.title) -> list[Script]:
+    """The station's approved scripts, by title unless another column is given."""
+    return list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(order)))
 
 
 def unarchived_scripts(session: Session, station: Station) -> list[Script]:

@@ -273,6 +273,11 @@ def list_bulletins(session: Session, station_ids: Sequence[int], limit: int = 20
     return list(session.scalars(select(Bulletin).where(Bulletin.id.in_(ids)).order_by(Bulletin.created_at.desc(), Bulletin.id.desc()).limit(limit)))
 
 
+def latest_bulletins(session: Session, limit: int = 50) -> list[Bulletin]:
+    """The latest bulletins to any station, newest number first."""
+    return list(session.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(limit)))
+
+
 def get_bulletin(session: Session, bulletin_id: int) -> Bulletin:
     """A bulletin by number, or NotFound."""
     from broadcast.errors import NotFound

@@ -59,6 +59,13 @@ def station_is_edge(session: Session, station_id: int) -> bool:
     return session.scalar(select(EdgeToken.id).where(EdgeToken.station_id == station_id, EdgeToken.is_active.is_(True)).limit(1)) is not None
 
 
+def check_central_playout(session: Session, station: Station) -> None:
+    """Refuse to air a station from the province server once it airs from its own player: each broadcast would be logged twice."""
+    if station_is_edge(session, station.id):
+        raise Conflict(f"Đài {station.slug} phát bằng trình phát riêng tại xã (đã cấp mã đồng bộ): máy chủ tỉnh không phát thay, "
+                       "nếu không một buổi sẽ được ghi hai lần.")
+
+
 def station_for_token(session: Session, token: str, now: datetime) -> Station:
     """The station an active token belongs to, or PermissionDenied."""
     row = session.scalar(select(EdgeToken).where(EdgeToken.token_hash == hash_token(token or ""), EdgeToken.is_active.is_(True)))

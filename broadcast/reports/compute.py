@@ -16,7 +16,7 @@ from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
 from broadcast.planning.windows import load_windows, on_day, weekdays_on
 from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order, local_at
 
 
 OUTCOME_LABELS = {
@@ -218,8 +218,7 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
                 field=name,
             )
     start, end = first or campaign.start_date, last or campaign.end_date
-    if end < start:
-        raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field="end")
+    check_day_order(start, end, field="end")
     return start, end
 
 
