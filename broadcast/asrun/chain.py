@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from broadcast.models import AsRunEntry, LogStatus, Station
-from broadcast.timeutil import iso_local, to_utc
+from broadcast.stations.lookup import station_tz
+from broadcast.timeutil import check_day_order, iso_local, local_day_bounds, to_utc
 
 GENESIS = "0" * 64
 
@@ -145,6 +146,13 @@ def query_rows(session: Session, station_id: int, start: datetime | None = None,
     if end is not None:
         stmt = stmt.where(AsRunEntry.planned_start < end)
     return session.execute(stmt.order_by(AsRunEntry.seq)).scalars().all()
+
+
+def rows_on_days(session: Session, station: Station, first: date | None = None, last: date | None = None) -> Sequence[AsRunEntry]:
+    """Rows of a station planned on its local days first..last (an open end takes the whole log that way), in log order."""
+    check_day_order(first, last)
+    tz = station_tz(station)
+    return query_rows(session, station.id, local_day_bounds(first, tz)[0] if first else None, local_day_bounds(last, tz)[1] if last else None)
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:

@@ -90,8 +90,9 @@ def occurrences(rules: Sequence[SlotRule], first: date, last: date, tz: ZoneInfo
     return sorted(found, key=lambda o: (o.start, o.slot_id))
 
 
-def zones_meet(a: frozenset[int], b: frozenset[int]) -> bool:
-    """Whether two zone sets share a speaker cluster (empty means all zones)."""
+def zones_meet(a: Iterable[int], b: Iterable[int]) -> bool:
+    """Whether two zone lists share a speaker cluster (an empty list means every zone)."""
+    a, b = frozenset(a), frozenset(b)
     return not a or not b or bool(a & b)
 
 

@@ -21,6 +21,7 @@ from broadcast.config import Settings
 from broadcast.content.rendering import ScriptAudio, current_audio, loudness_target, script_audio
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
+    UNSTARTED,
     Asset,
     Broadcast,
     BroadcastItem,
@@ -35,6 +36,7 @@ from broadcast.models import (
     Slot,
     Station,
     User,
+    is_unstarted,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -57,7 +59,6 @@ from broadcast.planning.windows import load_windows
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 
-UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
 BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
@@ -244,7 +245,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
 
 def _started(broadcast: Broadcast, now: datetime) -> bool:
     """Whether a broadcast is beyond re-planning: on air, done, or its start has passed."""
-    return broadcast.status not in UNSTARTED or broadcast.planned_start <= now
+    return not is_unstarted(broadcast.status, broadcast.planned_start, now)
 
 
 def _drop_unapproved(session: Session, broadcast: Broadcast, approved: dict[int, Script]) -> None:

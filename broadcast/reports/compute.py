@@ -14,15 +14,12 @@ from broadcast.asrun import chain as asrun
 from broadcast.campaigns.manage import get_campaign
 from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
-from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
+from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
 from broadcast.planning.targets import daily_need_s
 from broadcast.planning.windows import weekdays_on
 from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order, local_at
 
-# Statuses whose seconds went out on air (interrupted counts the seconds it aired).
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
-FULL = (LogStatus.PLAYED, LogStatus.LATE)
 
 OUTCOME_LABELS = {
     "missed": "không phát được",
@@ -197,7 +194,7 @@ def _outcome(rows: Sequence[AsRunEntry]) -> tuple[bool, bool, bool]:
     aired = [r for r in rows if r.status in AIRED and r.seconds > 0]
     if not aired:
         return True, False, False
-    cut = any(r.status in (LogStatus.INTERRUPTED, LogStatus.FAILED, LogStatus.SKIPPED, LogStatus.MISSED) for r in rows)
+    cut = any(r.status not in AIRED_IN_FULL for r in rows)
     late = any(r.status == LogStatus.LATE for r in rows)
     return False, cut, late
 
@@ -223,8 +220,7 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
                 field=name,
             )
     start, end = first or campaign.start_date, last or campaign.end_date
-    if end < start:
-        raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field="end")
+    check_day_order(start, end, field="end")
     return start, end
 
 
@@ -342,7 +338,7 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
     full_seconds: dict[int, float] = {}
     for r in ours:
         sid = _script_id(r.item_ref)
-        if sid is not None and r.status in FULL:
+        if sid is not None and r.status in AIRED_IN_FULL:
             full_seconds[sid] = max(full_seconds.get(sid, 0.0), r.seconds)
     pool = _pool_seconds(session, campaign, full_seconds)
     targets, target_note = daily_targets(campaign, day_list, slot_seconds, list(pool.values()))
@@ -387,7 +383,7 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         sid = _script_id(r.item_ref)
         row = scripts.setdefault(sid, ScriptRow(sid, r.title))
         row.title = r.title or row.title
-        if r.status in FULL:
+        if r.status in AIRED_IN_FULL:
             row.plays += 1
         else:
             row.interrupted += 1
