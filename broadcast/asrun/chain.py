@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.models import AsRunEntry, LogStatus, Station
@@ -109,11 +109,6 @@ def verify(session: Session, station_id: int) -> VerifyResult:
         prev = entry.row_hash
         expected_seq += 1
     return VerifyResult(True, count)
-
-
-def count_rows(session: Session, station_id: int) -> int:
-    """Number of log rows of a station."""
-    return session.scalar(select(func.count()).select_from(AsRunEntry).where(AsRunEntry.station_id == station_id)) or 0
 
 
 def export_row(entry: AsRunEntry, station: Station, tz: ZoneInfo) -> dict[str, Any]:

@@ -119,11 +119,6 @@ class PlanReport:
     problems: list[str] = field(default_factory=list)
     cancelled: list[Broadcast] = field(default_factory=list)
 
-    @property
-    def left_out(self) -> list[str]:
-        """Older name of problems."""
-        return self.problems
-
 
 # ---------------------------------------------------------------- reading inputs
 

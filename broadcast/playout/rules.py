@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from broadcast.asrun import chain as asrun
@@ -304,11 +304,6 @@ def pending_emergencies(session: Session, station: Station, now: datetime) -> Se
             Broadcast.status.in_(UNSTARTED), Broadcast.planned_start <= now, Broadcast.slot_end > now,
         ).order_by(Broadcast.planned_start, Broadcast.id)
     ).all()
-
-
-def logged_rows(session: Session, broadcast_id: int) -> int:
-    """Number of log rows of a broadcast."""
-    return session.scalar(select(func.count()).select_from(AsRunEntry).where(AsRunEntry.broadcast_id == broadcast_id)) or 0
 
 
 def filler_asset(session: Session, station: Station) -> Asset | None:

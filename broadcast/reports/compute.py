@@ -234,14 +234,14 @@ def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[d
     value = target.value
     if target.kind == "plays_per_script_week":
         per_day = max(targets.values(), default=0.0)  # the same on every day on
-        note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
-                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
-                f"= {_num(per_day / 60, 1)} phút")
+        note = (f"{vn_number(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
+                f"= {vn_number(value)} × tổng thời lượng các bài ({vn_number(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
+                f"= {vn_number(per_day / 60, 1)} phút")
     elif target.kind == "share_of_slot":
-        note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
+        note = (f"{vn_number(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
                 "ngày không có nhật ký tính theo ngày phát thông thường)")
     else:
-        note = f"{_num(value)} phút nội dung chiến dịch mỗi ngày"
+        note = f"{vn_number(value)} phút nội dung chiến dịch mỗi ngày"
     return targets, note
 
 
@@ -251,7 +251,7 @@ def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
     return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
 
 
-def _num(value: float, decimals: int = 0) -> str:
+def vn_number(value: float, decimals: int = 0) -> str:
     """A number in Vietnamese notation (comma for decimals)."""
     text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -491,12 +491,7 @@ def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]
 
 def minutes(seconds: float, decimals: int = 1) -> str:
     """Seconds as Vietnamese-notation minutes for documents."""
-    return _num(seconds / 60.0, decimals)
-
-
-def vn_number(value: float, decimals: int = 0) -> str:
-    """Public alias of the Vietnamese number format."""
-    return _num(value, decimals)
+    return vn_number(seconds / 60.0, decimals)
 
 
 def iter_problem_rows(report: CampaignReport) -> Iterable[list[str]]:
