@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User
-from broadcast.planning.planner import TARGET_KINDS, CampaignRule, campaign_problems
+from broadcast.campaigns.needs import campaign_rule, pool_seconds
+from broadcast.planning.planner import campaign_problems
+from broadcast.planning.targets import TARGET_LABELS, validate_kind
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
@@ -19,7 +21,6 @@ from broadcast.timeutil import SystemClock
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_WEIGHT = 10.0
 MAX_EXTEND_S = 3600
-TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% mỗi buổi phát"}
 EDITABLE = ("name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_slot_s", "min_separation_h", "priority")
 
 
@@ -50,8 +51,7 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
     if (values["end_date"] - values["start_date"]).days > 366:
         raise InvalidInput("Chiến dịch dài hơn một năm: hãy chia thành nhiều chiến dịch.", field="end_date")
     kind, value = values["target_kind"], float(values["target_value"])
-    if kind not in TARGET_KINDS:
-        raise InvalidInput(f"Kiểu chỉ tiêu {kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.", field="target_kind")
+    validate_kind(kind)
     limits = {"minutes_per_day": 24 * 60, "plays_per_script_week": 7 * 24, "share_of_slot": 100}
     if not 0 <= value <= limits[kind]:
         raise InvalidInput(f"Chỉ tiêu {value:g} {TARGET_LABELS[kind]} không hợp lệ: hãy nhập số từ 0 đến {limits[kind]}.", field="target_value")
@@ -59,12 +59,6 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
         raise InvalidInput(f"Thời gian kéo dài mỗi buổi phát phải từ 0 đến {MAX_EXTEND_S // 60} phút.", field="extend_slot_s")
     if not 0 <= float(values["min_separation_h"]) <= 24 * 7:
         raise InvalidInput("Khoảng cách tối thiểu giữa hai lần phát một bài phải từ 0 đến 168 giờ.", field="min_separation_h")
-
-
-def _rule(campaign: Campaign, pool_seconds: Sequence[float] = ()) -> CampaignRule:
-    return CampaignRule(campaign.id or 0, campaign.slug, campaign.start_date, campaign.end_date, campaign.target_kind,
-                        float(campaign.target_value), int(campaign.extend_slot_s or 0), float(campaign.min_separation_h or 0.0),
-                        windows=load_windows(campaign.windows))
 
 
 def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
@@ -76,27 +70,13 @@ def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
     slots = [s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))]
     templates = {s.id: list(s.template.items) for s in slots if s.template and s.template.items}
     assets, _ = _assets(session, station)
-    pool_seconds, approved = _pool_audio(session, campaign)
+    lengths = pool_seconds(session, [campaign])[campaign.id]
     from zoneinfo import ZoneInfo
 
-    problems = campaign_problems(_rule(campaign), [slot_rule(s) for s in slots], templates, assets, ZoneInfo(station.timezone), pool_seconds)
-    if not approved:
+    problems = campaign_problems(campaign_rule(campaign), [slot_rule(s) for s in slots], templates, assets, ZoneInfo(station.timezone), lengths)
+    if not any(entry.script.status == ContentStatus.APPROVED for entry in campaign.pool):
         problems.append(f"Chiến dịch {campaign.slug} chưa có bài nào đã duyệt trong danh sách bài: hãy thêm bài và nhờ người phê duyệt duyệt bài.")
     return problems
-
-
-def _pool_audio(session: Session, campaign: Campaign) -> tuple[list[float], list[Script]]:
-    """Durations of the pool's approved scripts that have audio, and the approved scripts."""
-    from broadcast.content.rendering import script_audio
-
-    seconds, approved = [], []
-    for entry in campaign.pool:
-        if entry.script.status == ContentStatus.APPROVED:
-            approved.append(entry.script)
-            audio = script_audio(session, entry.script)
-            if audio is not None:
-                seconds.append(audio.duration_s)
-    return seconds, approved
 
 
 def _refuse_if_infeasible(session: Session, campaign: Campaign, field: str | None = None) -> None:
@@ -257,17 +237,6 @@ def copy_to_year(session: Session, campaign: Campaign, year: int, slug: str | No
     session.add(copy)
     session.flush()
     return copy
-
-
-def daily_target_seconds(campaign: Campaign, slot_seconds_today: float, pool_seconds: Sequence[float] = ()) -> float:
-    """The campaign airtime a day should carry, whatever way the office stated the target."""
-    if campaign.target_kind == "minutes_per_day":
-        return campaign.target_value * 60.0
-    if campaign.target_kind == "share_of_slot":
-        return slot_seconds_today * campaign.target_value / 100.0
-    if campaign.target_kind == "plays_per_script_week":
-        return campaign.target_value * sum(pool_seconds) / 7
-    raise InvalidInput(f"Kiểu chỉ tiêu {campaign.target_kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.")
 
 
 def describe_target(campaign: Campaign) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from audio.batch import RenderJob, render_many
@@ -136,3 +136,28 @@ def script_audio(session: Session, script: Script) -> ScriptAudio | None:
     if render is not None and Path(render.path).exists():
         return ScriptAudio(Path(render.path), f"{render.engine}:{render.voice}" if render.voice else render.engine, render.duration_s, render_id=render.id)
     return None
+
+
+def current_audio(session: Session, scripts: Sequence[Script]) -> dict[int, ScriptAudio]:
+    """What each script plays now, as `script_audio` decides, in two queries instead of two per script."""
+    if not scripts:
+        return {}
+    ids = [s.id for s in scripts]
+    recordings: dict[int, Recording] = {}
+    current_rec = and_(Script.id == Recording.script_id, Script.version == Recording.script_version)
+    for row in session.scalars(select(Recording).join(Script, current_rec)
+                               .where(Recording.script_id.in_(ids), Recording.status == ContentStatus.APPROVED).order_by(Recording.id.desc())):
+        recordings.setdefault(row.script_id, row)
+    renders: dict[int, Render] = {}
+    current_ren = and_(Script.id == Render.script_id, Script.version == Render.script_version)
+    for row in session.scalars(select(Render).join(Script, current_ren).where(Render.script_id.in_(ids)).order_by(Render.id.desc())):
+        renders.setdefault(row.script_id, row)
+    found: dict[int, ScriptAudio] = {}
+    for script_id in ids:
+        rec, ren = recordings.get(script_id), renders.get(script_id)
+        if rec is not None and Path(rec.path).exists():
+            found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
+        elif ren is not None and Path(ren.path).exists():
+            voice = f"{ren.engine}:{ren.voice}" if ren.voice else ren.engine
+            found[script_id] = ScriptAudio(Path(ren.path), voice, ren.duration_s, render_id=ren.id)
+    return found

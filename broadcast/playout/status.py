@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Sequence
+from typing import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from broadcast.models import (
     AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render, Script, Station,
 )
+from broadcast.campaigns.needs import daily_needs
 from broadcast.planning.planner import days
-from broadcast.planning.windows import load_windows, on_day
 from broadcast.timeutil import local_day_bounds
 
 AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
@@ -60,9 +60,37 @@ def campaign_airtime(session: Session, station: Station, campaign: Campaign, tz:
     return {day: per_day.get(day, 0.0) for day in days(campaign.start_date, campaign.end_date)}
 
 
-def daily_target_s(campaign: Campaign) -> float | None:
-    """The campaign's target in seconds a day when the office stated it in minutes a day."""
-    return campaign.target_value * 60.0 if campaign.target_kind == "minutes_per_day" and campaign.target_value > 0 else None
+@dataclass(frozen=True)
+class CampaignDays:
+    """A campaign's seconds aired and seconds needed on each of its local days."""
+
+    aired: dict[date, float]
+    needed: dict[date, float]
+
+    @property
+    def aired_s(self) -> float:
+        """Seconds aired over the whole campaign so far."""
+        return sum(self.aired.values())
+
+    @property
+    def needed_s(self) -> float:
+        """Seconds the whole campaign needs."""
+        return sum(self.needed.values())
+
+
+def campaign_days(session: Session, station: Station, campaign: Campaign, tz: ZoneInfo) -> CampaignDays:
+    """Seconds aired (from the as-run log) and needed (the daily need rule) on each day of the campaign."""
+    return CampaignDays(campaign_airtime(session, station, campaign, tz), daily_needs(session, [campaign])[campaign.id])
+
+
+def up_to_yesterday(per_day: Mapping[date, float], since: date, today: date) -> float:
+    """Seconds of a per-day figure from `since` (the station's first day: days before it owe nothing) up to yesterday."""
+    return sum(seconds for day, seconds in per_day.items() if since <= day < today)
+
+
+def behind(aired_s: float, needed_s: float) -> bool:
+    """Whether airtime up to yesterday is under BEHIND_SHARE of what those days needed."""
+    return needed_s > 0 and aired_s < BEHIND_SHARE * needed_s
 
 
 def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) -> list[PanelWarning]:
@@ -88,18 +116,16 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     if waiting or waiting_rec:
         found.append(PanelWarning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
     today = now.astimezone(tz).date()
-    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
-                                                          Campaign.start_date < today, Campaign.end_date >= today)):
-        target = daily_target_s(campaign)
-        if target is None:
-            continue
-        aired = campaign_airtime(session, station, campaign, tz)
-        # Days before the station went on air cannot be behind: it did not exist yet.
-        first_day = station.created_at.astimezone(tz).date()
-        windows = load_windows(campaign.windows)  # weekdays without a window owe nothing
-        past = [s for day, s in aired.items() if first_day <= day < today and on_day(windows, day)]
-        if past and sum(past) < BEHIND_SHARE * target * len(past):
-            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
+    running = list(session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
+                                                          Campaign.start_date < today, Campaign.end_date >= today)))
+    needs = daily_needs(session, running)
+    # Days before the station went on air cannot be behind: it did not exist yet.
+    first_day = station.created_at.astimezone(tz).date()
+    for campaign in running:
+        aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), first_day, today)
+        needed = up_to_yesterday(needs[campaign.id], first_day, today)
+        if behind(aired, needed):
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {aired / 60:.0f} phút, chỉ tiêu đến hôm qua là {needed / 60:.0f} phút.", "campaigns.index"))
     return found
 
 

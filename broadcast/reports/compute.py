@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.asrun import chain as asrun
-from broadcast.campaigns.manage import daily_target_seconds, get_campaign
+from broadcast.campaigns.manage import get_campaign
+from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
-from broadcast.planning.windows import load_windows, on_day, weekdays_on
+from broadcast.planning.targets import daily_need_s
+from broadcast.planning.windows import weekdays_on
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_at
 
@@ -228,26 +230,29 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
 
 def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[date, float], script_seconds: Sequence[float]) -> tuple[dict[date, float], str]:
     """Target seconds per day and one sentence saying how it was derived."""
-    kind, value = campaign.target_kind, campaign.target_value
-    windows = load_windows(campaign.windows)
-    if kind == "plays_per_script_week":
-        # A weekly play count per script becomes a daily airtime: every pool script N times over the week's on-days.
-        on = weekdays_on(windows)
-        per_day = value * sum(script_seconds) / on
-        note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
-                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {on} = {_num(per_day / 60, 1)} phút")
-        return {d: per_day if on_day(windows, d) else 0.0 for d in days}, note
+    target = campaign_target(campaign)
     # A day with nothing logged still owes its share: count it at the typical logged day's slot time.
     logged = sorted(v for v in slot_seconds.values() if v > 0)
     typical = logged[len(logged) // 2] if logged else 0.0
-    # A weekday without any window is a day off for the campaign: nothing is owed.
-    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d) or typical, len(script_seconds)) if on_day(windows, d) else 0.0 for d in days}
-    if kind == "share_of_slot":
+    targets = {d: daily_need_s(target, d, slot_seconds.get(d) or typical, script_seconds) for d in days}
+    value = target.value
+    if target.kind == "plays_per_script_week":
+        per_day = max(targets.values(), default=0.0)  # the same on every day on
+        note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
+                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
+                f"= {_num(per_day / 60, 1)} phút")
+    elif target.kind == "share_of_slot":
         note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
                 "ngày không có nhật ký tính theo ngày phát thông thường)")
     else:
         note = f"{_num(value)} phút nội dung chiến dịch mỗi ngày"
     return targets, note
+
+
+def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
+    """How many times each pool script should air over the days of a weekly play target."""
+    # The need is linear in the scripts' lengths: for one script one unit long it counts that script's plays.
+    return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
 
 
 def _num(value: float, decimals: int = 0) -> str:
@@ -327,9 +332,10 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         return value.astimezone(tz).date()
 
     day_list = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    # A share target is a share of the broadcasts that carried the campaign (the planner's rule), not of every broadcast.
     slot_seconds: dict[date, float] = defaultdict(float)
-    for key, group in by_broadcast.items():
-        windows = {(r.slot_start, r.slot_end) for r in group if r.slot_start and r.slot_end}
+    for key in campaign_keys:
+        windows = {(r.slot_start, r.slot_end) for r in by_broadcast[key] if r.slot_start and r.slot_end}
         for s0, s1 in windows:
             slot_seconds[local_day(s0)] += (s1 - s0).total_seconds()
 
@@ -403,9 +409,10 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         zone_rows[code].broadcasts = len(keys)
 
     if campaign.target_kind == "plays_per_script_week":
+        plays = target_plays(campaign, day_list)
         for sid in pool:
             if sid in scripts:
-                scripts[sid].target_plays = round(campaign.target_value * len(day_list) / 7.0, 1)
+                scripts[sid].target_plays = plays
     for day in days.values():
         day.aired_seconds = round(day.aired_seconds, 3)
     for row in scripts.values():
