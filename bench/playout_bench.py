@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from audio import ffmpeg  # noqa: E402
 from audio.format import OUTPUT_ARGS, SAMPLE_RATE  # noqa: E402
@@ -40,6 +40,7 @@ from audio.sinks import FileSink, output_args, part_path  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ItemType, Station  # noqa: E402
+from broadcast.planning.programmes import assemble_broadcast  # noqa: E402
 from broadcast.timeutil import UTC, SystemClock  # noqa: E402
 from scheduler import context, runner  # noqa: E402
 from scheduler.context import StartLead  # noqa: E402
@@ -52,7 +53,7 @@ import sink_probe  # noqa: E402
 
 CLIP_S = 0.5
 SPACING_S = 2.0  # one broadcast every 2 s: armed 0.6 s ahead, 0.5 s of audio, never two at once
-FIRST_AFTER_S = 8.0  # the scheduler's first sync claims and prepares every broadcast before the first is due
+FIRST_AFTER_S = 8.0  # the scheduler starts and its first sync gives every broadcast its job before the first is due
 KINDS = ("baseline", "raw", "compensated")
 
 
@@ -138,31 +139,34 @@ def _timeline(first: datetime, broadcasts: int) -> list[tuple[str, datetime]]:
     return [(KINDS[n % len(KINDS)], first + timedelta(seconds=n * SPACING_S)) for n in range(broadcasts * len(KINDS))]
 
 
-def _nearest(at: float, planned: list[datetime]) -> datetime | None:
-    """The planned start closest to a wall-clock instant, if within half a spacing."""
-    best = min(planned, key=lambda p: abs(p.timestamp() - at))
-    return best if abs(best.timestamp() - at) < SPACING_S / 2 else None
-
-
-def _store_broadcasts(factory, slug: str, timeline: list[tuple[str, datetime]], clip: Path) -> set[int]:  # type: ignore[no-untyped-def]
-    """One ready broadcast of the clip per loaxa turn of the timeline; returns the ids of the raw ones."""
-    raw_ids: set[int] = set()
+def _store_broadcasts(factory, settings, count: int, clip: Path) -> list[int]:  # type: ignore[no-untyped-def]
+    """`count` ready broadcasts of the clip, assembled as the player's sync does ahead of air; their times come later."""
+    ids = []
+    unset = datetime(2100, 1, 1, tzinfo=UTC)
     with transaction(factory) as session:
-        station = Station(slug=slug, name="Bench")
+        station = Station(slug=settings.station, name="Bench")
         session.add(station)
         session.flush()
-        for kind, at in timeline:
-            if kind == "baseline":
-                continue
-            b = Broadcast(station_id=station.id, title=f"bench {kind}", slot_start=at, slot_end=at + timedelta(seconds=SPACING_S - 0.1),
+        for n in range(count):
+            at = unset + timedelta(seconds=n * SPACING_S)
+            b = Broadcast(station_id=station.id, title=f"bench {n}", slot_start=at, slot_end=at + timedelta(seconds=SPACING_S - 0.1),
                           planned_start=at, audio_path=str(clip), audio_duration_s=CLIP_S, status=BroadcastStatus.READY)
             b.items.append(BroadcastItem(station_id=station.id, position=0, item_type=ItemType.JINGLE, title="clip",
                                          audio_path=str(clip), duration_s=CLIP_S))
             session.add(b)
             session.flush()
-            if kind == "raw":
-                raw_ids.add(b.id)
-    return raw_ids
+            # Done here, not in the scheduler's first sync: 100 assemblies there would make the first broadcasts late.
+            assemble_broadcast(session, settings, station, b)
+            ids.append(b.id)
+    return ids
+
+
+def _set_times(factory, planned: dict[int, datetime]) -> None:  # type: ignore[no-untyped-def]
+    """Give each broadcast its planned start (and a slot ending just before the next turn)."""
+    with transaction(factory) as session:
+        for broadcast_id, at in planned.items():
+            b = session.get(Broadcast, broadcast_id)
+            b.planned_start, b.slot_start, b.slot_end = at, at, at + timedelta(seconds=SPACING_S - 0.1)
 
 
 def _plain_player(timeline: list[tuple[str, datetime]], clip: Path, air: Path) -> tuple[BackgroundScheduler, dict[str, datetime]]:
@@ -181,6 +185,19 @@ def _plain_player(timeline: list[tuple[str, datetime]], clip: Path, air: Path) -
         plain.add_job(subprocess.run, "date", run_date=at, args=[argv], kwargs={"capture_output": True, "timeout": 30},
                       id=f"baseline-{n}", misfire_grace_time=None)
     return plain, planned
+
+
+def _match(landed: list[tuple[str, float]], started: dict[int, datetime]) -> dict[int, float]:
+    """Broadcast id -> instant its first audio landed, pairing each file with the broadcast whose start the player logged nearest."""
+    seen: dict[int, float] = {}
+    for _, at in landed:
+        candidates = [b for b in started if b not in seen]
+        if not candidates:
+            break
+        best = min(candidates, key=lambda b: abs(started[b].timestamp() - at))
+        if abs(started[best].timestamp() - at) < SPACING_S / 2:
+            seen[best] = at
+    return seen
 
 
 def _wait_all_aired(factory, plain: BackgroundScheduler, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
@@ -207,8 +224,13 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
         lead_in_s = _clip(clip)
         air = Path(work) / "air"
         air.mkdir()
+        ids = _store_broadcasts(factory, settings, 2 * broadcasts, clip)
         timeline = _timeline(SystemClock().now() + timedelta(seconds=FIRST_AFTER_S), broadcasts)
-        raw_ids = _store_broadcasts(factory, settings.station, timeline, clip)
+        loaxa_turns = [(kind, at) for kind, at in timeline if kind != "baseline"]
+        planned = {b: at for b, (_, at) in zip(ids, loaxa_turns)}
+        kind_of = {b: kind for b, (kind, _) in zip(ids, loaxa_turns)}
+        _set_times(factory, planned)
+        raw_ids = {b for b, kind in kind_of.items() if kind == "raw"}
         # Every loaxa broadcast writes the same air-check name, one at a time; the probe follows each new file.
         loaxa_sink = FileSink(air / "loaxa.wav")
         ctx = context.PlayoutContext(settings, factory, sinks_override=[loaxa_sink])
@@ -227,17 +249,21 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
             landed = probe.stop(expected=len(timeline))
         with transaction(factory) as session:
             logged = {e.broadcast_id: e.start_offset_ms for e in session.scalars(select(AsRunEntry)) if e.start_offset_ms is not None}
+            started = dict(session.execute(select(Broadcast.id, Broadcast.started_at).where(Broadcast.started_at.is_not(None))).all())
+            missed = session.scalar(select(func.count()).select_from(Broadcast).where(Broadcast.status == BroadcastStatus.MISSED))
         engine.dispose()
-    kind_of = {at: kind for kind, at in timeline}
-    loaxa_planned = [at for kind, at in timeline if kind != "baseline"]
     offsets: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for name, at in landed:
-        planned = baseline_at.get(name) or (_nearest(at, loaxa_planned) if name == part_path(loaxa_sink).name else None)
-        if planned is not None:
-            offsets[kind_of[planned]].append((at - planned.timestamp() - lead_in_s) * 1000.0)
+        if name in baseline_at:
+            offsets["baseline"].append((at - baseline_at[name].timestamp() - lead_in_s) * 1000.0)
+    loaxa_landed = [(name, at) for name, at in landed if name == part_path(loaxa_sink).name]
+    for broadcast_id, at in _match(loaxa_landed, started).items():
+        offsets[kind_of[broadcast_id]].append((at - planned[broadcast_id].timestamp() - lead_in_s) * 1000.0)
     if verbose:
         print({k: [round(v, 1) for v in vs] for k, vs in offsets.items()}, file=sys.stderr)
-    return _figures(broadcasts, offsets, [ms for bid, ms in logged.items() if bid not in raw_ids], list(lead.used.values()))
+    figures = _figures(broadcasts, offsets, [ms for bid, ms in logged.items() if bid not in raw_ids], list(lead.used.values()))
+    figures["playout_missed"] = missed or 0
+    return figures
 
 
 def _figures(planned: int, offsets: dict[str, list[float]], logged_ms: list[float], leads_s: list[float]) -> dict[str, float]:

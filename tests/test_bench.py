@@ -124,7 +124,7 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert figures["pydub_rss_mb"] > PROGRAMME_30MIN_MIB > figures["assemble_30min_rss_mb"] > 0
     assert figures["assemble_30min_s"] > 0 and figures["pydub_s"] > 0
     # Playout: first audio at the sink for every broadcast of each kind; released on the instant (raw) it cannot be early.
-    assert figures["playout_planned_per_kind"] >= 3
+    assert figures["playout_planned_per_kind"] >= 3 and figures["playout_missed"] == 0
     for kind in ("raw", "compensated", "baseline"):
         assert figures[f"playout_{kind}_seen"] == figures["playout_planned_per_kind"], kind
     assert 0 < figures["playout_raw_ms_min"] <= figures["playout_raw_ms_p50"] <= figures["playout_raw_ms_max"] < 2000
