@@ -52,7 +52,7 @@ def measure(broadcasts: int = 50) -> dict[str, float]:
         upgrade(engine)
         factory = make_session_factory(engine)
         clip = Path(work) / "clip.wav"
-        ffmpeg.run(["-f", "lavfi", "-i", f"sine=f=440:d={CLIP_S}:sample_rate=48000", *OUTPUT_ARGS, "-y", str(clip)])
+        ffmpeg.run(["-f", "lavfi", "-i", f"sine=f=440:d={CLIP_S}:sample_rate=48000", *OUTPUT_ARGS, "-y", str(clip)], tools=settings.tools)
         first = SystemClock().now() + timedelta(seconds=8)
         planned = [first + timedelta(seconds=i * SPACING_S) for i in range(broadcasts)]
         with transaction(factory) as session:

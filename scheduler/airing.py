@@ -227,7 +227,7 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
     """One ffmpeg run of a file or relay segment from a programme position; logs items as they end."""
     sinks = _sinks(ctx, prep.broadcast_id, position)
     described = sinks_mod.describe(sinks)
-    player = Player()
+    player = Player(ctx.settings.tools)
     start_in = 0.0 if segment.kind == "relay" else position - segment.offset_s
     try:
         if target is not None and ctx.realtime and segment.kind == "file" and target > ctx.clock.now():
@@ -300,7 +300,7 @@ def _play_filler(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, begin_s: fl
         log.error("broadcast %s: no filler to cover %.1f s of dead air", prep.broadcast_id, seconds)
         return False
     sinks = _sinks(ctx, prep.broadcast_id, begin_s)
-    player = Player()
+    player = Player(ctx.settings.tools)
     try:
         actual_start, _ = _start(ctx, player, prep.filler_path, sinks, 0.0, seconds, loop=True)
     except operator_errors() as exc:

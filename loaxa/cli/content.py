@@ -68,7 +68,7 @@ def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
 @pass_runtime
 def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: str | None) -> None:
     """Đọc một đoạn văn bản thành tệp âm thanh (chuẩn hóa, lọc im lặng, cân bằng âm lượng)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from audio.loudness import LoudnessTarget
     from audio.render import render_to_file
     from audio.tts.base import VoiceSpec
@@ -83,7 +83,8 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
     segments = [(s.text, s.pause_ms) for s in split_for_speech(spoken)]
     chain = [VoiceSpec(engine=engine or "espeak", voice=voice if voice is not None else ("vi" if (engine or "espeak") in ("espeak", "gtts") else ""),
                        options=(("timeout", rt.settings.gtts_timeout_s),) if engine == "gtts" else ())]
-    result = render_to_file(segments, chain, output, rt.settings.audio_dir / "renders", LoudnessTarget())
+    result = render_to_file(segments, chain, output, rt.settings.audio_dir / "renders", LoudnessTarget(),
+                            tools=rt.settings.tools)
     click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
 
 
@@ -93,7 +94,7 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
 @pass_runtime
 def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from rich.progress import Progress
 
     from audio.atomic import sweep_stale
@@ -137,7 +138,7 @@ def check_speech(rt: Runtime, threshold: float) -> None:
             if render is None or not Path(render.path).exists():
                 click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
                 continue
-            result = speech_check.check(Path(render.path), render.spoken_text, threshold)
+            result = speech_check.check(Path(render.path), render.spoken_text, threshold, tools=rt.settings.tools)
             mark = "KHÓ NGHE" if result.flagged else "ổn"
             click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
             if result.flagged:
