@@ -81,6 +81,14 @@ def heartbeat(ctx: PlayoutContext, now_playing: int | None = None, position_s: f
         beat.pid, beat.beat_at, beat.now_playing_id = os.getpid(), now, now_playing
 
 
+def idle_heartbeat(ctx: PlayoutContext) -> None:
+    """A sign of life when nothing is on air (while a broadcast airs, its playout beats with the position)."""
+    with ctx.lock:
+        playing = next(iter(ctx.on_air), None)
+    if playing is None:
+        heartbeat(ctx, None)
+
+
 def _wait_until(ctx: PlayoutContext, target: datetime, on_air: OnAir) -> None:
     """Sleep until an instant with millisecond precision (coarse sleeps, then a short spin); an emergency wakes it."""
     if ctx.sleep is not None:
