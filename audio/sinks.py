@@ -78,10 +78,13 @@ def output_args(sink: Sink) -> list[str]:
         return ["-f", "null", "-"]
     if isinstance(sink, FileSink):
         ext = Path(sink.path).suffix.lower()
+        # Written packet by packet as it airs: ffmpeg otherwise buffers a file in 256 KiB blocks (32 s of
+        # 64 kbit/s MP3), which a killed player loses and which hides when the audio went out.
+        flush = ["-flush_packets", "1"]
         if ext == ".mp3":
-            return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-f", "mp3", "-y", str(part_path(sink))]
+            return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", *flush, "-f", "mp3", "-y", str(part_path(sink))]
         if ext == ".wav":
-            return ["-c:a", "pcm_s16le", "-ac", "1", "-f", "wav", "-y", str(part_path(sink))]
+            return ["-c:a", "pcm_s16le", "-ac", "1", *flush, "-f", "wav", "-y", str(part_path(sink))]
         raise AudioError(f"Không ghi được tệp thu lại '{Path(sink.path).name}': hãy đặt đuôi .mp3 hoặc .wav.")
     if isinstance(sink, AlsaSink):
         return ["-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "alsa", sink.device]

@@ -28,7 +28,7 @@ def pool_spoken(limit: int | None = None) -> list[str]:
 
 
 def render_pool(limit: int | None = None) -> dict[str, float]:
-    """Seconds to render the pool into an empty cache, then again with the cache full."""
+    """Seconds to render the pool (or its first `limit` scripts, named so) into an empty cache, then with the cache full."""
     spoken = pool_spoken(limit)
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         jobs = [RenderJob(str(n), tuple((s.text, s.pause_ms) for s in split_for_speech(text)), CHAIN, Path(tmp), LoudnessTarget())
@@ -43,7 +43,8 @@ def render_pool(limit: int | None = None) -> dict[str, float]:
     if failures:
         raise RuntimeError(failures[0])
     audio_s = sum(o.result.duration_s for o in cold if o.result)
-    return {"render_pool_cold_s": cold_s, "render_pool_warm_s": warm_s, "render_pool_scripts": len(jobs), "render_pool_audio_s": audio_s}
+    name = "render_pool" if limit is None else f"render_{len(jobs)}_scripts"
+    return {f"{name}_cold_s": cold_s, f"{name}_warm_s": warm_s, f"{name}_scripts": len(jobs), f"{name}_audio_s": audio_s}
 
 
 _CHILD = """
@@ -75,7 +76,7 @@ def _peak_child_mb(kind: str, arg: str, out: str) -> float:
 
 
 def memory(minutes: float = 30.0) -> dict[str, float]:
-    """Peak memory of rendering one pool script, and of loudness-normalizing a long recording."""
+    """Peak memory of rendering one pool script, and of loudness-normalizing a recording (30 minutes unless named)."""
     from audio import ffmpeg
 
     with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
@@ -83,7 +84,8 @@ def memory(minutes: float = 30.0) -> dict[str, float]:
         long_wav = Path(tmp) / "long.wav"
         ffmpeg.run(["-y", "-f", "lavfi", "-i", f"sine=frequency=440:duration={minutes * 60}", "-af", "volume=0.3", "-ac", "1", "-ar", "48000", str(long_wav)], tools=TOOLS)
         loud_mb = _peak_child_mb("loudnorm", str(long_wav), str(Path(tmp) / "out.wav"))
-    return {"render_peak_rss_mb": render_mb, "loudnorm_peak_rss_mb": loud_mb, "loudnorm_minutes": minutes}
+    loud_key = "loudnorm_peak_rss_mb" if minutes == 30.0 else f"loudnorm_{minutes:g}min_peak_rss_mb"
+    return {"render_peak_rss_mb": render_mb, loud_key: loud_mb}
 
 
 def tts_rtf_piper(texts: list[str] | None = None) -> dict[str, float]:

@@ -8,6 +8,7 @@ import logging
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, LogStatus
+from broadcast.planning.planner import zones_meet
 from broadcast.playout import rules as playout
 from broadcast.stations.lookup import get_station, station_tz
 from scheduler import airing, context, sinks
@@ -57,7 +58,7 @@ def watch_emergencies() -> None:
         pending = [(b.id, list(b.zone_ids or [])) for b in playout.pending_emergencies(session, station, now)]
     for emergency_id, zones in pending:
         with ctx.lock:
-            victims = [o for o in ctx.on_air.values() if not o.emergency and playout.zones_overlap(o.zone_ids, zones)]
+            victims = [o for o in ctx.on_air.values() if not o.emergency and zones_meet(o.zone_ids, zones)]
         for victim in victims:
             victim.interrupt.set()
         for victim in victims:

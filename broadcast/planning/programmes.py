@@ -13,14 +13,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Sequence
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from audio.assemble import assemble
 from broadcast.config import Settings
-from broadcast.content.rendering import ScriptAudio, loudness_target, script_audio
+from broadcast.content.rendering import ScriptAudio, current_audio, loudness_target, script_audio
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
+    UNSTARTED,
     Asset,
     Broadcast,
     BroadcastItem,
@@ -31,12 +32,11 @@ from broadcast.models import (
     ContentStatus,
     ItemType,
     Priority,
-    Recording,
-    Render,
     Script,
     Slot,
     Station,
     User,
+    is_unstarted,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -59,7 +59,6 @@ from broadcast.planning.windows import load_windows
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 
-UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
 BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
@@ -119,11 +118,6 @@ class PlanReport:
     broadcasts: list[Broadcast] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cancelled: list[Broadcast] = field(default_factory=list)
-
-    @property
-    def left_out(self) -> list[str]:
-        """Older name of problems."""
-        return self.problems
 
 
 # ---------------------------------------------------------------- reading inputs
@@ -204,7 +198,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     scripts = {s.id: s for s in session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))}
     pooled = set(session.scalars(select(CampaignScript.script_id).where(CampaignScript.station_id == station.id)))
     problems: list[str] = []
-    audio = _audio_of(session, list(scripts.values()))
+    audio = current_audio(session, list(scripts.values()))
     for script in scripts.values():
         if script.id not in audio:
             problems.append(f"Bài «{script.title}» đã duyệt nhưng chưa có âm thanh nên chưa được xếp lịch: hãy chạy `loaxa render`.")
@@ -244,34 +238,9 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     return _Loaded(inputs, slots, scripts, audio, {c.id: c for c in campaigns}, asset_rows, existing, window_first, problems)
 
 
-def _audio_of(session: Session, scripts: Sequence[Script]) -> dict[int, ScriptAudio]:
-    """What each script plays now, as `rendering.script_audio` decides, in two queries instead of two per script."""
-    if not scripts:
-        return {}
-    ids = [s.id for s in scripts]
-    recordings: dict[int, Recording] = {}
-    current_rec = and_(Script.id == Recording.script_id, Script.version == Recording.script_version)
-    for row in session.scalars(select(Recording).join(Script, current_rec)
-                               .where(Recording.script_id.in_(ids), Recording.status == ContentStatus.APPROVED).order_by(Recording.id.desc())):
-        recordings.setdefault(row.script_id, row)
-    renders: dict[int, Render] = {}
-    current_ren = and_(Script.id == Render.script_id, Script.version == Render.script_version)
-    for row in session.scalars(select(Render).join(Script, current_ren).where(Render.script_id.in_(ids)).order_by(Render.id.desc())):
-        renders.setdefault(row.script_id, row)
-    found: dict[int, ScriptAudio] = {}
-    for script_id in ids:
-        rec, ren = recordings.get(script_id), renders.get(script_id)
-        if rec is not None and Path(rec.path).exists():
-            found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
-        elif ren is not None and Path(ren.path).exists():
-            voice = f"{ren.engine}:{ren.voice}" if ren.voice else ren.engine
-            found[script_id] = ScriptAudio(Path(ren.path), voice, ren.duration_s, render_id=ren.id)
-    return found
-
-
 def _started(broadcast: Broadcast, now: datetime) -> bool:
     """Whether a broadcast is beyond re-planning: on air, done, or its start has passed."""
-    return broadcast.status not in UNSTARTED or broadcast.planned_start <= now
+    return not is_unstarted(broadcast.status, broadcast.planned_start, now)
 
 
 def _drop_unapproved(session: Session, broadcast: Broadcast, approved: dict[int, Script]) -> None:

@@ -11,16 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.asrun import chain as asrun
-from broadcast.campaigns.manage import daily_target_seconds, get_campaign
+from broadcast.campaigns.manage import get_campaign
+from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
-from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
-from broadcast.planning.windows import load_windows, on_day, weekdays_on
+from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
+from broadcast.planning.targets import daily_need_s
+from broadcast.planning.windows import weekdays_on
 from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order, local_at
 
-# Statuses whose seconds went out on air (interrupted counts the seconds it aired).
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
-FULL = (LogStatus.PLAYED, LogStatus.LATE)
 
 OUTCOME_LABELS = {
     "missed": "không phát được",
@@ -195,7 +194,7 @@ def _outcome(rows: Sequence[AsRunEntry]) -> tuple[bool, bool, bool]:
     aired = [r for r in rows if r.status in AIRED and r.seconds > 0]
     if not aired:
         return True, False, False
-    cut = any(r.status in (LogStatus.INTERRUPTED, LogStatus.FAILED, LogStatus.SKIPPED, LogStatus.MISSED) for r in rows)
+    cut = any(r.status not in AIRED_IN_FULL for r in rows)
     late = any(r.status == LogStatus.LATE for r in rows)
     return False, cut, late
 
@@ -221,36 +220,38 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
                 field=name,
             )
     start, end = first or campaign.start_date, last or campaign.end_date
-    if end < start:
-        raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field="end")
+    check_day_order(start, end, field="end")
     return start, end
 
 
 def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[date, float], script_seconds: Sequence[float]) -> tuple[dict[date, float], str]:
     """Target seconds per day and one sentence saying how it was derived."""
-    kind, value = campaign.target_kind, campaign.target_value
-    windows = load_windows(campaign.windows)
-    if kind == "plays_per_script_week":
-        # A weekly play count per script becomes a daily airtime: every pool script N times over the week's on-days.
-        on = weekdays_on(windows)
-        per_day = value * sum(script_seconds) / on
-        note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
-                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {on} = {_num(per_day / 60, 1)} phút")
-        return {d: per_day if on_day(windows, d) else 0.0 for d in days}, note
+    target = campaign_target(campaign)
     # A day with nothing logged still owes its share: count it at the typical logged day's slot time.
     logged = sorted(v for v in slot_seconds.values() if v > 0)
     typical = logged[len(logged) // 2] if logged else 0.0
-    # A weekday without any window is a day off for the campaign: nothing is owed.
-    targets = {d: daily_target_seconds(campaign, slot_seconds.get(d) or typical, len(script_seconds)) if on_day(windows, d) else 0.0 for d in days}
-    if kind == "share_of_slot":
-        note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
+    targets = {d: daily_need_s(target, d, slot_seconds.get(d) or typical, script_seconds) for d in days}
+    value = target.value
+    if target.kind == "plays_per_script_week":
+        per_day = max(targets.values(), default=0.0)  # the same on every day on
+        note = (f"{vn_number(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
+                f"= {vn_number(value)} × tổng thời lượng các bài ({vn_number(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
+                f"= {vn_number(per_day / 60, 1)} phút")
+    elif target.kind == "share_of_slot":
+        note = (f"{vn_number(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
                 "ngày không có nhật ký tính theo ngày phát thông thường)")
     else:
-        note = f"{_num(value)} phút nội dung chiến dịch mỗi ngày"
+        note = f"{vn_number(value)} phút nội dung chiến dịch mỗi ngày"
     return targets, note
 
 
-def _num(value: float, decimals: int = 0) -> str:
+def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
+    """How many times each pool script should air over the days of a weekly play target."""
+    # The need is linear in the scripts' lengths: for one script one unit long it counts that script's plays.
+    return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
+
+
+def vn_number(value: float, decimals: int = 0) -> str:
     """A number in Vietnamese notation (comma for decimals)."""
     text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -327,16 +328,17 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         return value.astimezone(tz).date()
 
     day_list = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    # A share target is a share of the broadcasts that carried the campaign (the planner's rule), not of every broadcast.
     slot_seconds: dict[date, float] = defaultdict(float)
-    for key, group in by_broadcast.items():
-        windows = {(r.slot_start, r.slot_end) for r in group if r.slot_start and r.slot_end}
+    for key in campaign_keys:
+        windows = {(r.slot_start, r.slot_end) for r in by_broadcast[key] if r.slot_start and r.slot_end}
         for s0, s1 in windows:
             slot_seconds[local_day(s0)] += (s1 - s0).total_seconds()
 
     full_seconds: dict[int, float] = {}
     for r in ours:
         sid = _script_id(r.item_ref)
-        if sid is not None and r.status in FULL:
+        if sid is not None and r.status in AIRED_IN_FULL:
             full_seconds[sid] = max(full_seconds.get(sid, 0.0), r.seconds)
     pool = _pool_seconds(session, campaign, full_seconds)
     targets, target_note = daily_targets(campaign, day_list, slot_seconds, list(pool.values()))
@@ -381,7 +383,7 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         sid = _script_id(r.item_ref)
         row = scripts.setdefault(sid, ScriptRow(sid, r.title))
         row.title = r.title or row.title
-        if r.status in FULL:
+        if r.status in AIRED_IN_FULL:
             row.plays += 1
         else:
             row.interrupted += 1
@@ -403,9 +405,10 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         zone_rows[code].broadcasts = len(keys)
 
     if campaign.target_kind == "plays_per_script_week":
+        plays = target_plays(campaign, day_list)
         for sid in pool:
             if sid in scripts:
-                scripts[sid].target_plays = round(campaign.target_value * len(day_list) / 7.0, 1)
+                scripts[sid].target_plays = plays
     for day in days.values():
         day.aired_seconds = round(day.aired_seconds, 3)
     for row in scripts.values():
@@ -488,12 +491,7 @@ def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]
 
 def minutes(seconds: float, decimals: int = 1) -> str:
     """Seconds as Vietnamese-notation minutes for documents."""
-    return _num(seconds / 60.0, decimals)
-
-
-def vn_number(value: float, decimals: int = 0) -> str:
-    """Public alias of the Vietnamese number format."""
-    return _num(value, decimals)
+    return vn_number(seconds / 60.0, decimals)
 
 
 def iter_problem_rows(report: CampaignReport) -> Iterable[list[str]]:

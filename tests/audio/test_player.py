@@ -26,6 +26,13 @@ def test_file_sink_records_in_real_time(src: Path, tmp_path: Path) -> None:
     spawned = player.start(src, [mp3, wav])
     first = player.wait_first_audio(2.0)
     assert first is not None and first - spawned < 0.5
+    # Both files hold what has aired while the rest is still playing (not one block written at the end).
+    deadline = time.monotonic() + 5.0
+    while player.position() < 1.0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert player.running, "the 2 s programme ended before 1 s was seen: the machine is too slow for this check"
+    assert part_path(wav).stat().st_size >= 44 + 48000 * 2 * 0.8  # 0.8 s of 48 kHz 16-bit mono, at least
+    assert part_path(mp3).stat().st_size >= 8000 * 0.8  # 0.8 s of 64 kbit/s
     result = player.wait(10)
     assert result.error is None and result.returncode == 0
     assert result.seconds_played == pytest.approx(2.0, abs=0.05)

@@ -133,10 +133,6 @@ def test_hash_covers_start_offset_but_old_rows_keep_their_digest(factory):
         assert asrun.row_digest(row, row.prev_hash) != legacy  # altering the offset is detected
 
 
-def test_zones_overlap():
-    assert playout.zones_overlap([], [3]) and playout.zones_overlap([1, 2], [2]) and not playout.zones_overlap([1], [2])
-
-
 def test_aircheck_retention_deletes_only_dated_folders_past_the_limit(tmp_path):
     for name in ("2024-11-01", "2024-11-20", "notes"):
         (tmp_path / name).mkdir()
