@@ -94,7 +94,8 @@ def speak_to_file(settings: Settings, text: str, output: Path, engine: str | Non
     """Read a typed text (normalized, no station lexicon) into an audio file with one named voice, at the default loudness."""
     check_export_path(output)
     segments = [(s.text, s.pause_ms) for s in split_for_speech(normalize(text).spoken)]
-    return render_to_file(segments, [typed_voice(settings, engine, voice)], output, settings.audio_dir / "renders", LoudnessTarget())
+    return render_to_file(segments, [typed_voice(settings, engine, voice)], output, settings.audio_dir / "renders", LoudnessTarget(),
+                          tools=settings.tools)
 
 
 def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
@@ -126,7 +127,7 @@ def _store(session: Session, script: Script, spoken: str, result: RenderResult) 
 def render_script(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None = None) -> tuple[Render, bool]:
     """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
     job, spoken = _job(session, settings, script, station, chain)
-    result = render_speech(job.text, job.chain, job.cache_dir, job.target)
+    result = render_speech(job.text, job.chain, job.cache_dir, job.target, tools=settings.tools)
     return _store(session, script, spoken, result), result.cached
 
 
@@ -145,7 +146,7 @@ def render_scripts(
 ) -> BatchReport:
     """Render scripts in parallel across the cores; one failure never stops the others or replaces a good render."""
     prepared = [(_job(session, settings, script, station, None), script) for script in scripts]
-    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress)
+    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress, tools=settings.tools)
     report = BatchReport()
     for ((_, spoken), script), outcome in zip(prepared, outcomes):
         if outcome.result is None:

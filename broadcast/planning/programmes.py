@@ -156,7 +156,7 @@ def ensure_filler(session: Session, settings: Settings, station: Station) -> Ass
 
     path = settings.audio_dir / "assets" / station.slug / "filler.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station))
+    generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
     seconds = _wav_seconds(path)
     if asset is None:
         asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền", path=str(path), duration_s=seconds)
@@ -662,7 +662,7 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         offset, parts = runs[segment["run"]]
         target = broadcast_file(settings, station, broadcast, None if single else segment["run"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        seconds = assemble(parts, target)
+        seconds = assemble(parts, target, tools=settings.tools)
         made.append({"kind": "file", "path": str(target), "offset_s": offset, "duration_s": seconds})
     _remove_stale(settings, station, broadcast)
     broadcast.segments = made

@@ -327,8 +327,8 @@ def ensure_filler(session: Session, settings, station: Station) -> Asset:
         return asset
     path = settings.audio_dir / "assets" / station.slug / "filler.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station))
-    duration = probe(path).duration_s
+    generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
+    duration = probe(path, tools=settings.tools).duration_s
     if asset is None:
         asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền dự phòng", path=str(path), duration_s=duration)
         session.add(asset)

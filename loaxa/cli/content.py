@@ -67,7 +67,7 @@ def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
 @pass_runtime
 def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: str | None) -> None:
     """Đọc một đoạn văn bản thành tệp âm thanh (chuẩn hóa, lọc im lặng, cân bằng âm lượng)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from broadcast.content.rendering import speak_to_file
 
     if text is None:
@@ -82,7 +82,7 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
 @pass_runtime
 def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from rich.progress import Progress
 
     from audio.atomic import sweep_stale
@@ -120,7 +120,7 @@ def check_speech(rt: Runtime, threshold: float) -> None:
             if render is None:
                 click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
                 continue
-            result = speech_check.check(Path(render.path), render.spoken_text, threshold)
+            result = speech_check.check(Path(render.path), render.spoken_text, threshold, tools=rt.settings.tools)
             mark = "KHÓ NGHE" if result.flagged else "ổn"
             click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
             if result.flagged:

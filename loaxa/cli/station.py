@@ -22,7 +22,7 @@ from loaxa.cli import Runtime, pass_runtime, require_tools
 @pass_runtime
 def demo(rt: Runtime) -> None:
     """Nạp đài mẫu xã Cẩm Tân và chiến dịch 2024 (chạy lại không thay đổi gì)."""
-    require_tools("ffmpeg", "ffprobe", "espeak-ng")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
     with transaction(rt.factory()) as session:
         today = SystemClock().now().astimezone(rt.settings.tz).date()
         report = load_demo(session, rt.settings, today)
@@ -50,7 +50,7 @@ def db_upgrade(rt: Runtime) -> None:
 @pass_runtime
 def play(rt: Runtime) -> None:
     """Chạy trình phát: phát các buổi đúng giờ và ghi nhật ký."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from scheduler.context import PlayoutContext
     from scheduler.runner import run, single_instance_lock
 
@@ -76,7 +76,7 @@ def play(rt: Runtime) -> None:
 @pass_runtime
 def simulate(rt: Runtime, first: str, last: str, sink: str, into: str | None) -> None:
     """Mô phỏng trình phát trên đồng hồ giả cho cả khoảng ngày, ghi nhật ký như khi phát thật."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from audio.sinks import NullSink
     from loaxa.cli.schedule import parse_day
     from scheduler.runner import single_instance_lock
@@ -141,7 +141,7 @@ def _serve_web(rt: Runtime) -> None:
 @pass_runtime
 def serve(rt: Runtime) -> None:
     """Chạy cùng lúc trang quản trị và trình phát (kèm một buổi phát thử)."""
-    require_tools("ffmpeg", "ffprobe", "espeak-ng")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
     from broadcast.planning.oneoff import create_test_broadcast
 
     settings = rt.settings

@@ -13,10 +13,13 @@ from sqlalchemy import select, update
 
 from audio.ffmpeg import probe
 from audio.format import is_canonical_wav
+from audio.tools import Tools
 from broadcast.content.rendering import script_audio
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Render, Script, Station
 from tests.conftest import subprocess_env
+
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +49,7 @@ def test_kill_render_midway_leaves_only_whole_renders(demo_settings, record):
         assert rows == before_rows  # rows are written in one transaction at the end: none half-written
         assert audio == before_audio  # every script still plays its last good render
         for script_id, item in audio.items():
-            assert item is not None and item.path.is_file() and probe(item.path).duration_s > 1, script_id
+            assert item is not None and item.path.is_file() and probe(item.path, tools=TOOLS).duration_s > 1, script_id
         for wav in (demo_settings.audio_dir / "renders").rglob("*.wav"):
             if not wav.name.startswith("."):
                 assert is_canonical_wav(wav), f"visible render {wav} is not whole"
