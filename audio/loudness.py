@@ -5,11 +5,11 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio import ffmpeg
+from audio.atomic import scratch_dir
 from audio.errors import AudioError, BadAudio, ToolFailed
 from audio.format import ENCODE_ARGS, FILTER_INPUT, FILTER_OUTPUT, SAMPLE_RATE
 from audio.tools import Tools
@@ -231,8 +231,8 @@ def _process(src: Path, dst: Path, target: LoudnessTarget, *, trim: bool, fades:
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     # Attempts live in a hidden folder beside dst so the winner is moved in by os.replace.
-    with tempfile.TemporaryDirectory(prefix=f".{dst.name}.", dir=dst.parent) as work:
-        chosen, m = _reach_target(src, Path(work), start, end, loud, target, fades, timeout, tools)
+    with scratch_dir(dst.parent, dst.name) as work:
+        chosen, m = _reach_target(src, work, start, end, loud, target, fades, timeout, tools)
         os.replace(chosen, dst)
     return Measured(duration, m.i, m.tp, "linear" if chosen.name == "linear.wav" else "limited")
 

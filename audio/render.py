@@ -15,12 +15,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audio.atomic import write_text
+from audio.atomic import scratch_dir, write_text
 from audio.errors import (
     AllEnginesFailed, AudioError, BadAudio, BadVoiceOption, EmptyText, EngineUnavailable, SynthesisFailed,
     ToolFailed, ToolMissing, TooLong, VoiceNotFound,
@@ -119,8 +118,7 @@ def _synthesize(engine: TtsEngine, spec: VoiceSpec, voice: str, segments: list[t
     """Speak every segment with one engine, join, finish into the cache and write the sidecar."""
     engine.check(tools=tools)
     wav, _ = cache_paths(cache_dir, key)
-    with tempfile.TemporaryDirectory(prefix="loaxa-tts-") as work_dir:
-        work = Path(work_dir)
+    with scratch_dir(cache_dir, "tts") as work:
         parts: list[tuple[Path, int]] = []
         for n, (text, pause_ms) in enumerate(segments):
             raw = work / f"segment{n:04d}"
