@@ -21,20 +21,9 @@ from urllib.parse import urlsplit
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import wav_duration, wav_info
+from audio.lifetime import die_with_parent
 from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, is_url, part_path, redact
 from audio.tools import Tools
-
-try:  # Linux: a playout ffmpeg must never outlive its player (a killed player would leave it on air)
-    import ctypes
-
-    _LIBC = ctypes.CDLL(None, use_errno=True)
-    _PR_SET_PDEATHSIG, _SIGKILL = 1, 9
-
-    def _die_with_parent() -> None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, _SIGKILL)
-except (OSError, AttributeError):  # pragma: no cover - not Linux
-    _die_with_parent = None  # type: ignore[assignment]
-
 
 @dataclass(frozen=True)
 class PlayResult:
@@ -136,8 +125,9 @@ class Player:
         if duration_s is not None and self._expected is not None:
             self._expected = min(self._expected, duration_s)
         self._spawned_at = time.monotonic()
+        # A playout ffmpeg must never outlive its player: a killed player would leave it on air.
         self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  preexec_fn=_die_with_parent)
+                                  preexec_fn=die_with_parent())
         self._threads = [
             threading.Thread(target=self._read_progress, name="playout-progress", daemon=True),
             threading.Thread(target=self._read_stderr, name="playout-stderr", daemon=True),
@@ -172,7 +162,7 @@ class Player:
         self._spawned_at = time.monotonic()
         try:
             self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      pass_fds=(read_fd,), preexec_fn=_die_with_parent)
+                                      pass_fds=(read_fd,), preexec_fn=die_with_parent())
         finally:
             os.close(read_fd)
         self._threads = [

@@ -9,9 +9,9 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
-from broadcast.errors import Conflict
+from broadcast.stations.instance import hold_exclusive
 from broadcast.timeutil import UTC
 from scheduler import context, jobs
 
@@ -44,20 +44,17 @@ def build_scheduler(ctx: context.PlayoutContext, scheduler_class: type[BaseSched
 
 def single_instance_lock(data_dir: Path, station: str) -> FileLock:
     """Hold the station's playout lock, or refuse with a clear sentence if another player has it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(data_dir / f"play-{station}.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise Conflict(f"Trình phát của đài {station} đang chạy ở một tiến trình khác: không chạy hai trình phát cho một đài.") from None
-    return lock
+    return hold_exclusive(data_dir, f"play-{station}",
+                          f"Trình phát của đài {station} đang chạy ở một tiến trình khác: không chạy hai trình phát cho một đài.")
 
 
 def run(ctx: context.PlayoutContext, lock: FileLock | None = None) -> None:
     """Run playout until interrupted, holding the station's single-instance lock (taken here unless given)."""
     logging.basicConfig(level=ctx.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The emergency watch runs 4 times a second and is skipped while it airs one: not worth a warning each time.
+    # The emergency watch runs 4 times a second and is skipped while it airs one: not worth a warning each time,
+    # nor two INFO lines each run (they buried the panel's address `loaxa serve` prints under 8 lines a second).
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     held = lock or single_instance_lock(ctx.settings.data_dir, ctx.settings.station)
     try:
         build_scheduler(ctx).start()

@@ -1,4 +1,5 @@
-"""Test helpers for real processes on loopback: free ports, waiting for a listener, a `loaxa web` process, logging in."""
+"""Test helpers for real processes on loopback: free ports, waiting for a listener or a condition, a `loaxa web` process,
+logging in, and finding every process started for a data dir."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
+import psutil
 import requests
 
 from broadcast.config import Settings
@@ -21,6 +23,33 @@ STARTUP_S = 90.0  # a panel process up and answering, on a loaded machine
 # A stopping gunicorn master gives its workers GRACEFUL_TIMEOUT_S before killing them: waiting no longer than that
 # killed masters that were about to exit cleanly (exit -9 instead of 0 on a busy machine).
 STOP_S = GRACEFUL_TIMEOUT_S + 20.0
+
+
+T = TypeVar("T")
+
+
+def wait_for(predicate: Callable[[], T], timeout: float, what: str, poll_s: float = 0.1) -> T:
+    """Poll until predicate() is truthy and return its value; fail naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(poll_s)
+
+
+def processes_for(data_dir: Path) -> list[psutil.Process]:
+    """Live processes (zombies excluded) whose environment names this data dir: a `loaxa` command and all it started."""
+    wanted, found = str(data_dir), []
+    for proc in psutil.process_iter():
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE and proc.environ().get("LOAXA_DATA_DIR") == wanted:
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
 
 
 def free_port() -> int:

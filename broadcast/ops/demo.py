@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,8 +54,8 @@ class DemoReport:
     failed: list[str] = field(default_factory=list)
 
 
-def load_demo(session: Session, settings: Settings, today: date) -> DemoReport:
-    """Create whatever part of the demo is missing; running it twice changes nothing."""
+def load_demo(session: Session, settings: Settings, today: date, progress: Callable[[int, int], None] | None = None) -> DemoReport:
+    """Create whatever part of the demo is missing (reporting renders done to progress); running it twice changes nothing."""
     report = DemoReport()
     station = session.scalar(select(Station).where(Station.slug == STATION_SLUG))
     if station is None:
@@ -79,7 +80,7 @@ def load_demo(session: Session, settings: Settings, today: date) -> DemoReport:
         copy = copy_to_year(session, campaign, year)
         approve_campaign(session, copy, users["pheduyet"])
         report.created.append(f"bản sao chiến dịch cho năm {year}")
-    _render_all(session, settings, station, report)
+    _render_all(session, settings, station, report, progress)
     return report
 
 
@@ -108,8 +109,9 @@ def _load_campaign(session: Session, station: Station, users: dict[str, User], r
     return campaign
 
 
-def _render_all(session: Session, settings: Settings, station: Station, report: DemoReport) -> None:
+def _render_all(session: Session, settings: Settings, station: Station, report: DemoReport,
+                progress: Callable[[int, int], None] | None) -> None:
     scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)).all()
-    batch = render_scripts(session, settings, station, scripts)
+    batch = render_scripts(session, settings, station, scripts, progress)
     report.rendered, report.reused = batch.rendered, batch.reused
     report.failed = [f"{script.title}: {reason}" for script, reason in batch.failed]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
@@ -76,6 +78,16 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
     click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
 
 
+@contextmanager
+def render_progress(total: int | None = None) -> Iterator[Callable[[int, int], None]]:
+    """The bar shown while scripts are rendered; yields the callback render_scripts reports (done, total) to."""
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Đang tạo âm thanh", total=total)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
 @click.command("render")
 @click.option("--all", "render_all", is_flag=True, help="Tạo lại (hoặc lấy lại từ bộ nhớ đệm) âm thanh cho mọi bài đã duyệt.")
 @click.option("--changed", is_flag=True, help="Chỉ những bài chưa có âm thanh cho phiên bản hiện tại (mặc định).")
@@ -83,8 +95,6 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
 def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
     require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
-    from rich.progress import Progress
-
     from audio.atomic import sweep_stale
     from broadcast.content.rendering import render_scripts, scripts_to_render
 
@@ -93,9 +103,8 @@ def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         scripts, todo = scripts_to_render(session, station, everything=render_all)
-        with Progress(transient=True) as progress:
-            task = progress.add_task("Đang tạo âm thanh", total=len(todo))
-            report = render_scripts(session, rt.settings, station, todo, lambda done, total: progress.update(task, completed=done))
+        with render_progress(len(todo)) as progress:
+            report = render_scripts(session, rt.settings, station, todo, progress)
     click.echo(f"{report.rendered} bài tạo mới, {report.reused} bài dùng lại từ bộ nhớ đệm, {len(scripts) - len(todo)} bài đã sẵn sàng, {len(report.failed)} bài lỗi.")
     for script, reason in report.failed:
         click.echo(f"Lỗi: {script.title}: {reason}", err=True)

@@ -13,6 +13,7 @@ import click
 from broadcast.db import transaction, upgrade
 from broadcast.ops.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from broadcast.province.central import check_central_playout
+from broadcast.stations.instance import hold_exclusive
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock
 from loaxa.cli import Runtime, pass_runtime, require_tools
@@ -23,9 +24,13 @@ from loaxa.cli import Runtime, pass_runtime, require_tools
 def demo(rt: Runtime) -> None:
     """Nạp đài mẫu xã Cẩm Tân và chiến dịch 2024 (chạy lại không thay đổi gì)."""
     require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
-    with transaction(rt.factory()) as session:
+    from loaxa.cli.content import render_progress
+
+    # The first run renders every script (minutes on a small machine): say so before the bar appears.
+    click.echo("Đang nạp đài mẫu xã Cẩm Tân (lần đầu phải tạo âm thanh cho các bài, mất vài phút)...")
+    with transaction(rt.factory()) as session, render_progress() as progress:
         today = SystemClock().now().astimezone(rt.settings.tz).date()
-        report = load_demo(session, rt.settings, today)
+        report = load_demo(session, rt.settings, today, progress)
     if report.created:
         click.echo("Đã tạo: " + "; ".join(report.created) + ".")
     else:
@@ -141,7 +146,20 @@ def _serve_web(rt: Runtime) -> None:
 @pass_runtime
 def serve(rt: Runtime) -> None:
     """Chạy cùng lúc trang quản trị và trình phát (kèm một buổi phát thử)."""
+    settings = rt.settings
+    # Refused before anything changes: a second serve would add a second test broadcast and a player that cannot run.
+    lock = hold_exclusive(settings.data_dir, f"serve-{settings.station}",
+                          f"loaxa serve của đài {settings.station} đang chạy ở một tiến trình khác trên thư mục dữ liệu {settings.data_dir}: "
+                          "hãy dùng trang quản trị đang chạy, hoặc dừng nó (Ctrl+C) rồi chạy lại.")
+    try:
+        _serve(rt)
+    finally:
+        lock.release()
+
+
+def _serve(rt: Runtime) -> None:
     require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
+    from audio.lifetime import die_with_parent
     from broadcast.planning.oneoff import create_test_broadcast
 
     settings = rt.settings
@@ -152,8 +170,9 @@ def serve(rt: Runtime) -> None:
             start = SystemClock().now() + timedelta(seconds=settings.test_broadcast_delay_s)
             create_test_broadcast(session, settings, station, start)
             click.echo(f"Buổi phát thử lúc {start.astimezone(station_tz(station)):%H:%M:%S}.")
-    player = subprocess.Popen([sys.executable, "-m", "loaxa", *_global_args(rt), "play"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # The player dies with serve even on SIGKILL (the kernel signals it), so no orphan goes on airing the schedule.
+    player = subprocess.Popen([sys.executable, "-m", "loaxa", *_global_args(rt), "play"], preexec_fn=die_with_parent())
     url = f"http://{settings.host}:{settings.port}"
     click.echo(f"Trang quản trị: {url}  (đăng nhập: " + ", ".join(u for u, _, _ in DEMO_USERS) + f"; mật khẩu mẫu: {DEMO_PASSWORD})")
     try:
