@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from broadcast.content.assets import ensure_filler
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import PlayerHeartbeat
@@ -96,7 +97,7 @@ def _ensure_filler(ctx: PlayoutContext) -> None:
     """Make sure the station has a filler to cover dead air."""
     try:
         with transaction(ctx.factory) as session:
-            playout.ensure_filler(session, ctx.settings, get_station(session, ctx.settings.station))
+            ensure_filler(session, ctx.settings, get_station(session, ctx.settings.station))
         ctx.filler_ready = True
     except operator_errors() as exc:
         log.error("no station filler: dead air cannot be covered (%s)", exc)

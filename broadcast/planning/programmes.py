@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import wave
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Sequence
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from audio.assemble import assemble
 from broadcast.config import Settings
-from broadcast.content.rendering import ScriptAudio, loudness_target, script_audio
+from broadcast.content.assets import ASSET_KINDS, FILLER_NAME, FILLER_SECONDS, ensure_filler, station_assets, usable_assets
+from broadcast.content.rendering import ScriptAudio, script_audio
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
     Asset,
@@ -66,11 +67,12 @@ PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
 MAX_PLAN_DAYS = 366
 # Rotation is replayed from the start of the oldest running campaign, at most this far back.
 MAX_LOOKBACK_DAYS = 400
-FILLER_SECONDS = 180.0
 FILLER_FADE_S = 2.0
+# The id a preview gives the filler the station does not have yet (never written: saving generates the real one first).
+UNMADE_FILLER = 0
 __all__ = [
     "DEFAULT_TEMPLATE", "PlanReport", "ProgrammeView", "ItemView", "plan_days", "preview_days", "assemble_broadcast",
-    "reorder_items", "add_one_off", "check_no_collision", "plan_hash", "ensure_filler", "slot_rule",
+    "reorder_items", "add_one_off", "check_no_collision", "plan_hash", "slot_rule",
 ]
 
 
@@ -140,37 +142,15 @@ def slot_rule(slot: Slot) -> SlotRule:
 
 
 def _assets(session: Session, station: Station) -> tuple[Assets, dict[int, Asset]]:
-    rows = list(session.scalars(select(Asset).where(Asset.station_id == station.id).order_by(Asset.id)))
-    first: dict[str, AssetClip] = {}
-    for row in rows:
-        if row.kind not in first and Path(row.path).exists():
-            first[row.kind] = AssetClip(row.id, row.name, row.duration_s)
-    return Assets(**{k: first.get(k) for k in ("jingle_open", "jingle_close", "separator", "filler")}), {r.id: r for r in rows}
+    rows = station_assets(session, station)
+    usable = usable_assets(rows)
+    clips = {kind: AssetClip(row.id, row.name, row.duration_s) for kind, row in usable.items()}
+    return Assets(**{k: clips.get(k) for k in ASSET_KINDS}), {r.id: r for r in rows}
 
 
 def _clip(script: Script, duration_s: float) -> Clip:
     return Clip(script.id, script.title, duration_s, script.priority in (Priority.PRIORITY, Priority.EMERGENCY), script.id,
                 script.valid_from, script.valid_to)
-
-
-def ensure_filler(session: Session, settings: Settings, station: Station) -> Asset:
-    """The station's filler asset; a soft music bed is generated once when the station has none."""
-    asset = session.scalar(select(Asset).where(Asset.station_id == station.id, Asset.kind == "filler").order_by(Asset.id).limit(1))
-    if asset is not None and Path(asset.path).exists():
-        return asset
-    from audio.jingles import generate_filler
-
-    path = settings.audio_dir / "assets" / station.slug / "filler.wav"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station))
-    seconds = _wav_seconds(path)
-    if asset is None:
-        asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền", path=str(path), duration_s=seconds)
-        session.add(asset)
-    else:
-        asset.path, asset.duration_s = str(path), seconds
-    session.flush()
-    return asset
 
 
 @dataclass
@@ -191,7 +171,8 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     tz = station_tz(station)
     slots = {s.id: s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))}
     templates = {sid: [dict(p) for p in (s.template.items if s.template and s.template.items else [])] for sid, s in slots.items()}
-    if any(p.get("kind") == "filler" for t in templates.values() for p in t):  # previews too: same plan either way
+    wants_filler = any(p.get("kind") == "filler" for t in templates.values() for p in t)
+    if wants_filler and save:
         ensure_filler(session, settings, station)
     campaigns = list(session.scalars(
         select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
@@ -223,6 +204,9 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
                                   campaign.target_value, campaign.extend_slot_s or 0, campaign.min_separation_h or 0.0, pool,
                                   campaign.priority != Priority.NORMAL, load_windows(campaign.windows)))
     assets, asset_rows = _assets(session, station)
+    if wants_filler and assets.filler is None:
+        # A preview writes no audio: it plans with the bed that saving would generate, so both show the same plan.
+        assets = replace(assets, filler=AssetClip(UNMADE_FILLER, FILLER_NAME, FILLER_SECONDS))
     start_utc, _ = local_day_bounds(window_first, tz)
     _, end_utc = local_day_bounds(last, tz)
     existing: dict[tuple[int, datetime], Broadcast] = {}

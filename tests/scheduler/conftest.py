@@ -64,7 +64,7 @@ def sim_context(settings, factory, start: datetime, sinks=None):
 
 def with_filler(settings, factory) -> str:
     """Make sure the demo station has its filler; returns its path."""
-    from broadcast.playout.rules import ensure_filler
+    from broadcast.content.assets import ensure_filler
 
     with transaction(factory) as session:
         return ensure_filler(session, settings, get_station(session, settings.station)).path
