@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, selectinload
 from audio.assemble import assemble
 from broadcast.config import Settings
 from broadcast.content.assets import ASSET_KINDS, FILLER_NAME, FILLER_SECONDS, ensure_filler, station_assets, usable_assets
-from broadcast.content.rendering import ScriptAudio, script_audio
-from broadcast.errors import Conflict, InvalidInput, NotFound
+from broadcast.content.rendering import ScriptAudio, playable_script, script_audio, voice_label
+from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import (
     Asset,
     Broadcast,
@@ -37,7 +37,6 @@ from broadcast.models import (
     Script,
     Slot,
     Station,
-    User,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -72,7 +71,7 @@ FILLER_FADE_S = 2.0
 UNMADE_FILLER = 0
 __all__ = [
     "DEFAULT_TEMPLATE", "PlanReport", "ProgrammeView", "ItemView", "plan_days", "preview_days", "assemble_broadcast",
-    "reorder_items", "add_one_off", "check_no_collision", "plan_hash", "slot_rule",
+    "reorder_items", "check_no_collision", "plan_hash", "slot_rule",
 ]
 
 
@@ -248,8 +247,7 @@ def _audio_of(session: Session, scripts: Sequence[Script]) -> dict[int, ScriptAu
         if rec is not None and Path(rec.path).exists():
             found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
         elif ren is not None and Path(ren.path).exists():
-            voice = f"{ren.engine}:{ren.voice}" if ren.voice else ren.engine
-            found[script_id] = ScriptAudio(Path(ren.path), voice, ren.duration_s, render_id=ren.id)
+            found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
     return found
 
 
@@ -265,7 +263,7 @@ def _drop_unapproved(session: Session, broadcast: Broadcast, approved: dict[int,
         return
     for item in gone:
         broadcast.items.remove(item)
-    _renumber(broadcast)
+    renumber(broadcast)
     session.flush()
 
 
@@ -437,7 +435,7 @@ def _view_of_plan(plan: BroadcastPlan, slot: Slot, tz: Any, campaigns: dict[int,
 # ---------------------------------------------------------------- editing by hand
 
 
-def _renumber(broadcast: Broadcast) -> None:
+def renumber(broadcast: Broadcast) -> None:
     """Positions and offsets follow the item order; the audio must be assembled again."""
     offset = 0.0
     for position, item in enumerate(broadcast.items):
@@ -469,7 +467,7 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
         raise InvalidInput(f"Chương trình dài {_minutes(total)} phút, quá thời lượng buổi phát {_minutes(capacity)} phút: hãy bỏ bớt một mục.", field="items")
     broadcast.items = [by_id[i] for i in item_ids]  # same members: nothing is deleted, only the order changes
     broadcast.manual = True
-    _renumber(broadcast)
+    renumber(broadcast)
     session.flush()
     return broadcast
 
@@ -477,16 +475,11 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
 def add_script(session: Session, broadcast: Broadcast, script_id: int, now: datetime) -> BroadcastItem:
     """Add an approved script to an unstarted broadcast, before its closing jingle; refused when it would overrun the slot."""
     _require_unstarted(broadcast, now)
-    script = session.get(Script, script_id)
-    if script is None or script.station_id != broadcast.station_id:
-        raise NotFound(f"Không có bài số {script_id} ở đài này.")
-    if script.status != ContentStatus.APPROVED:
-        raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt.", field="script")
+    station = session.get(Station, broadcast.station_id)
+    assert station is not None
+    script, audio = playable_script(session, station, script_id, field="script")
     if any(i.script_id == script.id for i in broadcast.items):
         raise Conflict(f"Bài «{script.title}» đã có trong buổi phát này.")
-    audio = script_audio(session, script)
-    if audio is None:
-        raise InvalidInput(f"Bài «{script.title}» chưa có âm thanh: hãy tạo âm thanh trước.", field="script")
     fillers = [i for i in broadcast.items if i.item_type == ItemType.FILLER]
     # The music bed only fills the gap to the slot's end, so it shrinks (or goes) to make room.
     fixed = sum(i.duration_s for i in broadcast.items if i.item_type != ItemType.FILLER) + audio.duration_s
@@ -511,7 +504,7 @@ def add_script(session: Session, broadcast: Broadcast, script_id: int, now: date
         place = len(broadcast.items) - 1 if len(broadcast.items) >= 2 else len(broadcast.items)
     broadcast.items.insert(place, row)
     broadcast.manual = True
-    _renumber(broadcast)
+    renumber(broadcast)
     session.flush()
     return row
 
@@ -528,57 +521,6 @@ def check_no_collision(session: Session, station: Station, start: datetime, end:
         if zones_meet(zones, frozenset(other.zone_ids or [])):
             raise Conflict(f"Giờ này trùng với buổi «{other.title}» lúc {other.slot_start.astimezone(tz):%d/%m/%Y %H:%M} trên cùng thôn: "
                            "hãy chọn giờ khác hoặc thôn khác.")
-
-
-def add_one_off(
-    session: Session, station: Station, title: str, start: datetime, script_ids: Sequence[int], now: datetime,
-    zone_ids: Sequence[int] = (), priority: Priority = Priority.NORMAL, with_jingles: bool = True, author: User | None = None,
-) -> Broadcast:
-    """A one-off broadcast of approved scripts at a future instant, refused if it collides with another broadcast on a shared zone."""
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput("Tên buổi phát đang để trống: hãy đặt tên.", field="title")
-    if start.tzinfo is None:
-        raise InvalidInput("Giờ phát thiếu múi giờ.", field="start")
-    if start <= now:
-        raise InvalidInput("Giờ phát đã qua: hãy chọn một thời điểm sau bây giờ.", field="start")
-    if not script_ids:
-        raise InvalidInput("Chưa chọn bài nào: hãy chọn ít nhất một bài đã duyệt.", field="scripts")
-    assets, asset_rows = _assets(session, station)
-    rows: list[BroadcastItem] = []
-
-    def jingle(kind: str) -> None:
-        clip = getattr(assets, kind)
-        if with_jingles and clip:
-            asset = asset_rows[clip.ref]
-            rows.append(BroadcastItem(station_id=station.id, item_type=ItemType.JINGLE, asset_id=asset.id, title=asset.name,
-                                      audio_path=asset.path, duration_s=asset.duration_s, reason="nhạc hiệu"))
-
-    jingle("jingle_open")
-    for script_id in script_ids:
-        script = session.get(Script, script_id)
-        if script is None or script.station_id != station.id:
-            raise NotFound(f"Không có bài số {script_id} ở đài này.")
-        if script.status != ContentStatus.APPROVED:
-            raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt.", field="scripts")
-        audio = script_audio(session, script)
-        if audio is None:
-            raise InvalidInput(f"Bài «{script.title}» chưa có âm thanh: hãy tạo âm thanh trước.", field="scripts")
-        rows.append(BroadcastItem(station_id=station.id, item_type=ItemType.SCRIPT, script_id=script.id, render_id=audio.render_id,
-                                  recording_id=audio.recording_id, title=script.title, voice=audio.voice, audio_path=str(audio.path),
-                                  duration_s=audio.duration_s, reason="phát một lần theo yêu cầu"))
-    jingle("jingle_close")
-    end = start + timedelta(seconds=sum(r.duration_s for r in rows))
-    zones = frozenset(zone_ids)
-    check_no_collision(session, station, start, end, zones)
-    broadcast = Broadcast(station_id=station.id, kind=BroadcastKind.ONE_OFF, title=title, priority=priority, slot_start=start,
-                          slot_end=end, planned_start=start, zone_ids=sorted(zones), created_by_id=author.id if author else None)
-    broadcast.items.extend(rows)
-    session.add(broadcast)
-    _renumber(broadcast)
-    broadcast.manual = True
-    session.flush()
-    return broadcast
 
 
 # ---------------------------------------------------------------- assembly
