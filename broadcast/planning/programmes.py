@@ -41,6 +41,7 @@ from broadcast.models import (
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
     DEFAULT_TEMPLATE,
+    NO_AUDIO,
     AssetClip,
     Assets,
     BroadcastPlan,
@@ -51,6 +52,7 @@ from broadcast.planning.planner import (
     PlannedItem,
     Played,
     PoolEntry,
+    Problem,
     SlotRule,
     plan_range,
     zones_meet,
@@ -114,15 +116,15 @@ class ProgrammeView:
 
 @dataclass
 class PlanReport:
-    """What planning did: the programmes of the range and every problem, one sentence each."""
+    """What planning did: the programmes of the range and every problem (with its day and a sentence for people)."""
 
     programmes: list[ProgrammeView] = field(default_factory=list)
     broadcasts: list[Broadcast] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     cancelled: list[Broadcast] = field(default_factory=list)
 
     @property
-    def left_out(self) -> list[str]:
+    def left_out(self) -> list[Problem]:
         """Older name of problems."""
         return self.problems
 
@@ -162,7 +164,7 @@ class _Loaded:
     assets: dict[int, Asset]
     existing: dict[tuple[int, datetime], Broadcast]
     window_first: date
-    problems: list[str]
+    problems: list[Problem]
 
 
 def _load(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime, save: bool = True) -> _Loaded:
@@ -183,11 +185,11 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
     campaigns = [c for c in campaigns if c.end_date >= window_first]
     scripts = {s.id: s for s in session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))}
     pooled = set(session.scalars(select(CampaignScript.script_id).where(CampaignScript.station_id == station.id)))
-    problems: list[str] = []
+    problems: list[Problem] = []
     audio = _audio_of(session, list(scripts.values()))
     for script in scripts.values():
         if script.id not in audio:
-            problems.append(f"Bài «{script.title}» đã duyệt nhưng chưa có âm thanh nên chưa được xếp lịch: hãy chạy `loaxa render`.")
+            problems.append(Problem(None, NO_AUDIO, f"Bài «{script.title}» đã duyệt nhưng chưa có âm thanh nên chưa được xếp lịch: hãy chạy `loaxa render`."))
     clips = [_clip(s, audio[s.id].duration_s) for s in scripts.values() if s.id in audio and s.id not in pooled and s.source != BULLETIN_SOURCE]
     pinned: dict[tuple[int, datetime], list[Clip]] = {}
     for target in session.scalars(select(BulletinTarget).where(
@@ -286,9 +288,8 @@ def plan_days(session: Session, settings: Settings, station: Station, first: dat
     tz = loaded.inputs.tz
     ranged = plan_range(loaded.inputs, loaded.window_first, last)
     report = PlanReport(problems=list(loaded.problems))
-    for problem in ranged.problems:
-        if _problem_day(problem) is None or _problem_day(problem) >= first:
-            report.problems.append(problem)
+    # Days before the range were only replayed for the rotation: their problems are not this range's.
+    report.problems += [p for p in ranged.problems if p.day is None or p.day >= first]
     seen: set[tuple[int, datetime]] = set()
     for plan in ranged.plans:
         occ = plan.occurrence
@@ -359,16 +360,6 @@ def find_room(session: Session, settings: Settings, station: Station, script: Sc
 def preview_days(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime) -> PlanReport:
     """The same plan as plan_days without saving anything."""
     return plan_days(session, settings, station, first, last, now, save=False)
-
-
-def _problem_day(problem: str) -> date | None:
-    """The date a planner problem is about (they start with 'Ngày DD/MM/YYYY')."""
-    if problem.startswith("Ngày "):
-        try:
-            return datetime.strptime(problem[5:15], "%d/%m/%Y").date()
-        except ValueError:
-            return None
-    return None
 
 
 def _item_row(station: Station, item: PlannedItem, position: int, loaded: _Loaded) -> BroadcastItem:
