@@ -16,8 +16,8 @@ from broadcast.content.assets import filler_asset
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, LogStatus, PlayerHeartbeat
-from broadcast.planning.programmes import assemble_broadcast
 from broadcast.playout import rules as playout
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.playout.rules import Airing, Segment
 from broadcast.stations.lookup import get_station
 from scheduler import sinks as sinks_mod

@@ -9,8 +9,9 @@ from broadcast.content.assets import ensure_filler
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import PlayerHeartbeat
-from broadcast.planning.programmes import assemble_broadcast, plan_days
+from broadcast.planning.programmes import plan_days
 from broadcast.playout import rules as playout
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station, station_tz
 from scheduler import jobs
 from scheduler.context import PlayoutContext

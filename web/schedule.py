@@ -11,8 +11,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from sqlalchemy import select
 
 from broadcast.models import Broadcast, BroadcastStatus, Campaign, ContentStatus, Script, Slot
+from broadcast.planning.edits import add_script, reorder_items
 from broadcast.planning.oneoff import schedule_message
-from broadcast.planning.programmes import add_script, reorder_items
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires

@@ -15,7 +15,8 @@ from broadcast.content.rendering import ScriptAudio, message_audio, playable_scr
 from broadcast.content.scripts import validated_text
 from broadcast.errors import InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastKind, ItemType, Priority, Station, User, Zone
-from broadcast.planning.programmes import check_no_collision, renumber
+from broadcast.planning.edits import check_no_collision
+from broadcast.planning.writer import renumber
 
 TEST_TITLE = "Phát thử"
 TEST_MESSAGE = "Đây là buổi phát thử của {name}. Hệ thống phát thanh tự động loaxa đang hoạt động bình thường."

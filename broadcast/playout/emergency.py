@@ -10,7 +10,7 @@ from broadcast.config import Settings
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import Broadcast, BroadcastKind, Priority, Role, Station, User
 from broadcast.planning.oneoff import build_one_off, script_part, station_zones, typed_part
-from broadcast.planning.programmes import assemble_broadcast
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.users import role_at
 from broadcast.timeutil import Clock, SystemClock
 

@@ -13,9 +13,11 @@ from broadcast.content.scripts import update_script
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastStatus, Campaign, ProgrammeTemplate, Script, Slot
+from broadcast.planning.edits import reorder_items
 from broadcast.planning.oneoff import add_one_off
-from broadcast.planning.programmes import assemble_broadcast, plan_days, preview_days, reorder_items
+from broadcast.planning.programmes import plan_days, preview_days
 from broadcast.planning.slots import create_slot
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import VN_TZ
 

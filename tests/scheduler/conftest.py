@@ -10,7 +10,7 @@ from sqlalchemy import select
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, Broadcast, BroadcastKind
 from broadcast.planning.oneoff import create_message_broadcast
-from broadcast.planning.programmes import assemble_broadcast
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 
