@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import array
-import os
-import sys
-import wave
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from audio.assemble import assemble
+from audio.assemble import assemble, cut_faded
+from audio.format import wav_duration
 from broadcast.config import Settings
 from broadcast.errors import InvalidInput
 from broadcast.models import Broadcast, BroadcastStatus, ItemType, Station
 from broadcast.planning.writer import plan_hash
 from broadcast.stations.lookup import station_tz
 
+# A cut music bed fades out over its last seconds instead of stopping dead.
 FILLER_FADE_S = 2.0
 
 
@@ -28,35 +26,10 @@ def broadcast_file(settings: Settings, station: Station, broadcast: Broadcast, r
     return settings.broadcasts_dir / station.slug / day / f"{broadcast.id}-{broadcast.plan_hash[:12]}{suffix}.wav"
 
 
-def _wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
-
-
 def _cut_filler(src: Path, seconds: float, out: Path) -> Path:
-    """The first `seconds` of a canonical filler with a short fade-out, written atomically (pure PCM copy)."""
-    if out.exists():
-        return out
-    with wave.open(str(src), "rb") as w:
-        params = w.getparams()
-        frames = min(w.getnframes(), round(seconds * w.getframerate()))
-        data = array.array("h", w.readframes(frames))
-    if sys.byteorder == "big":
-        data.byteswap()
-    fade = min(int(FILLER_FADE_S * params.framerate), len(data) // 3)
-    for n in range(fade):
-        index = len(data) - fade + n
-        data[index] = int(data[index] * (fade - n) / fade)
-    if sys.byteorder == "big":
-        data.byteswap()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    with wave.open(str(tmp), "wb") as w:
-        w.setnchannels(params.nchannels)
-        w.setsampwidth(params.sampwidth)
-        w.setframerate(params.framerate)
-        w.writeframes(data.tobytes())
-    os.replace(tmp, out)
+    """The first `seconds` of the station's filler fading out, made once per length (the name says which file and length)."""
+    if not out.exists():
+        cut_faded(src, seconds, out, FILLER_FADE_S)
     return out
 
 
@@ -97,7 +70,7 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         path = Path(item.audio_path) if item.audio_path else None
         if path is None or not path.exists():
             raise InvalidInput(f"Mục «{item.title}» của buổi phát «{broadcast.title}» không có tệp âm thanh: hãy tạo lại âm thanh rồi lập lịch lại.")
-        if item.item_type == ItemType.FILLER and item.duration_s < _wav_seconds(path) - 0.01:
+        if item.item_type == ItemType.FILLER and item.duration_s < (wav_duration(path) or 0.0) - 0.01:
             stat = path.stat()  # a replaced filler file must not reuse cuts of the old one
             name = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-{round(item.duration_s * 1000)}.wav"
             path = _cut_filler(path, item.duration_s, settings.audio_dir / "assets" / station.slug / "cuts" / name)
