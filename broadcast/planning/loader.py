@@ -65,6 +65,7 @@ def slot_rule(slot: Slot) -> SlotRule:
 
 
 def planner_assets(session: Session, station: Station) -> tuple[Assets, dict[int, Asset]]:
+    """The station's usable jingles, separator and filler as the planner sees them, and every asset row by id."""
     rows = station_assets(session, station)
     usable = usable_assets(rows)
     clips = {kind: AssetClip(row.id, row.name, row.duration_s) for kind, row in usable.items()}
@@ -72,12 +73,15 @@ def planner_assets(session: Session, station: Station) -> tuple[Assets, dict[int
 
 
 def clip_of(script: Script, duration_s: float) -> Clip:
+    """A script as the planner sees it, with the length of the audio it plays."""
     return Clip(script.id, script.title, duration_s, script.priority in (Priority.PRIORITY, Priority.EMERGENCY), script.id,
                 script.valid_from, script.valid_to)
 
 
 @dataclass
 class Loaded:
+    """The planner's inputs for a range and the rows they came from (to write plans back and show them)."""
+
     inputs: PlanInputs
     slots: dict[int, Slot]
     scripts: dict[int, Script]
@@ -90,6 +94,7 @@ class Loaded:
 
 
 def _active_slots(session: Session, station: Station) -> dict[int, Slot]:
+    """The station's active slots by id."""
     return {s.id: s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))}
 
 
@@ -99,6 +104,7 @@ def _templates(slots: dict[int, Slot]) -> dict[int, list[dict]]:
 
 
 def _asks_filler(templates: dict[int, list[dict]]) -> bool:
+    """Whether any clock has a music-bed part."""
     return any(p.get("kind") == "filler" for t in templates.values() for p in t)
 
 
