@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import SAMPLE_RATE
+from audio.tools import Tools
 
 # How often ffmpeg reports progress; it bounds how late "first audio out" is noticed.
 STATS_PERIOD_S = 0.01
@@ -77,10 +78,13 @@ def output_args(sink: Sink) -> list[str]:
         return ["-f", "null", "-"]
     if isinstance(sink, FileSink):
         ext = Path(sink.path).suffix.lower()
+        # Written packet by packet as it airs: ffmpeg otherwise buffers a file in 256 KiB blocks (32 s of
+        # 64 kbit/s MP3), which a killed player loses and which hides when the audio went out.
+        flush = ["-flush_packets", "1"]
         if ext == ".mp3":
-            return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-f", "mp3", "-y", str(part_path(sink))]
+            return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", *flush, "-f", "mp3", "-y", str(part_path(sink))]
         if ext == ".wav":
-            return ["-c:a", "pcm_s16le", "-ac", "1", "-f", "wav", "-y", str(part_path(sink))]
+            return ["-c:a", "pcm_s16le", "-ac", "1", *flush, "-f", "wav", "-y", str(part_path(sink))]
         raise AudioError(f"Không ghi được tệp thu lại '{Path(sink.path).name}': hãy đặt đuôi .mp3 hoặc .wav.")
     if isinstance(sink, AlsaSink):
         return ["-c:a", "pcm_s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-f", "alsa", sink.device]
@@ -103,8 +107,9 @@ def is_url(src: Path | str) -> bool:
 
 
 def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0,
-                          realtime: bool = True, duration_s: float | None = None, loop: bool = False) -> list[str]:
-    """One ffmpeg command reading src (in real time, from start_at_s, at most duration_s, looped if asked) and feeding every sink."""
+                          realtime: bool = True, duration_s: float | None = None, loop: bool = False, *,
+                          tools: Tools) -> list[str]:
+    """One command of the ffmpeg of tools reading src (in real time, from start_at_s, at most duration_s, looped if asked) and feeding every sink."""
     if not sinks:
         raise AudioError("Chưa chọn đầu ra phát sóng nào: hãy cấu hình ít nhất một đầu ra (loa, tệp, Icecast).")
     if start_at_s < 0:
@@ -126,4 +131,4 @@ def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: fl
     args += ["-i", str(src)]
     for sink in sinks:
         args += ["-map", "0:a", *output_args(sink)]
-    return ffmpeg.command(args)
+    return ffmpeg.command(args, tools=tools)

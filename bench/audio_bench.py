@@ -1,4 +1,4 @@
-"""Audio benchmarks: espeak-ng real-time factor, and assembling a 30-minute broadcast."""
+"""Audio benchmarks: espeak-ng real-time factor (engine vs bare at the same settings), and assembling a 30-minute broadcast."""
 # Run: python -m bench.audio_bench [--scale 0.0333] (scale 1 = 30 minutes; --quick = 1 minute).
 # Each assembly method runs in its own child interpreter so its peak memory is measured alone:
 # `*_rss_mb` is the peak resident memory of the whole process tree (child + its ffmpeg), sampled
@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from audio import ffmpeg  # noqa: E402
 from audio.format import OUTPUT_ARGS, wav_duration  # noqa: E402
+from audio.tools import Tools  # noqa: E402
 
 TEXTS = [
     "Kính thưa bà con, sau đây là bản tin của đài truyền thanh xã.",
@@ -34,6 +35,7 @@ TEXTS = [
     "Bản tin đến đây là kết thúc, cảm ơn bà con đã chú ý lắng nghe.",
 ]
 PART_SECONDS = 30.0
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 
 def _mb(kib_or_bytes: float, unit: str) -> float:
@@ -41,21 +43,30 @@ def _mb(kib_or_bytes: float, unit: str) -> float:
     return round(kib_or_bytes / 1024 if unit == "kib" else kib_or_bytes / 1048576, 1)
 
 
+def bare_espeak_args(voice: str = "vi") -> list[str]:
+    """espeak-ng options that make the same speech as the engine's defaults (rate, word gap, pitch, amplitude)."""
+    from audio.tts.espeak import DEFAULTS
+
+    # Like for like: espeak-ng's own default is 175 wpm without a word gap, i.e. less audio for the same text.
+    return ["-v", voice, "-s", str(DEFAULTS["speed"]), "-g", str(DEFAULTS["word_gap"]), "-p", str(DEFAULTS["pitch"]),
+            "-a", str(DEFAULTS["amplitude"])]
+
+
 def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, float]:
-    """Real-time factors (processing s / audio s, best of repeats): loaxa engine, bare espeak-ng, full render."""
+    """Real-time factors (processing s / audio s, best of repeats): loaxa engine, bare espeak-ng at the same settings, full render."""
     from audio.render import render_speech
     from audio.tts.base import VoiceSpec
     from audio.tts.espeak import EspeakEngine
 
     engine = EspeakEngine()
-    exe = engine.binary()
-    engine.voices()  # warm the voice table once, as a running station would have
+    exe = TOOLS.path("espeak")
+    engine.voices(tools=TOOLS)  # warm the voice table once, as a running station would have
 
     def bare(text: str, out: Path) -> None:
-        subprocess.run([exe, "-v", "vi", "-w", str(out), text], check=True, capture_output=True)
+        subprocess.run([exe, *bare_espeak_args(), "-w", str(out), text], check=True, capture_output=True)
 
     def ours(text: str, out: Path) -> None:
-        engine.synthesize(text, "vi", {}, out)
+        engine.synthesize(text, "vi", {}, out, tools=TOOLS)
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-tts-") as work_dir:
@@ -76,10 +87,14 @@ def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, 
         spent = audio = 0.0
         for text in texts:
             t = time.perf_counter()
-            result = render_speech(text, [VoiceSpec("espeak")], work / "cache")
+            result = render_speech(text, [VoiceSpec("espeak")], work / "cache", tools=TOOLS)
             spent += time.perf_counter() - t
             audio += result.duration_s
         figures["tts_rtf_espeak_render"] = round(spent / audio, 4)  # synthesis + loudness finishing
+    from audio.tts.espeak import DEFAULTS
+
+    figures["tts_espeak_wpm"] = int(DEFAULTS["speed"])  # type: ignore[call-overload]
+    figures["tts_espeak_word_gap_ms"] = 10 * int(DEFAULTS["word_gap"])  # type: ignore[call-overload]  # espeak-ng counts 10 ms units
     return figures
 
 
@@ -91,7 +106,7 @@ def _make_parts(folder: Path, minutes: float) -> list[Path]:
         path = folder / f"part{n}.wav"
         expr = f"0.2*sin(2*PI*{220 * (n + 2)}*t)"
         ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc='{expr}':s=48000:c=mono:d={PART_SECONDS}", *OUTPUT_ARGS,
-                    "-y", str(path)])
+                    "-y", str(path)], tools=TOOLS)
         distinct.append(path)
     count = max(1, round(minutes * 60 / PART_SECONDS))
     return [distinct[n % len(distinct)] for n in range(count)]
@@ -101,16 +116,19 @@ def _child_assemble(parts: list[str], out: str) -> None:
     """Child body: loaxa's stream-copy assemble."""
     from audio.assemble import assemble
 
-    assemble([Path(p) for p in parts], Path(out))
+    assemble([Path(p) for p in parts], Path(out), tools=TOOLS)
 
 
 def _child_pydub(parts: list[str], out: str) -> None:
-    """Child body: the naive way, every segment decoded into memory and concatenated with pydub."""
+    """Child body: the in-memory way done well with pydub: decode every part, one concatenation, one export."""
     from pydub import AudioSegment
 
-    total = AudioSegment.empty()
-    for part in parts:
-        total += AudioSegment.from_wav(part)
+    segments = [AudioSegment.from_wav(part) for part in parts]
+    first = segments[0]
+    # One join of the samples (all parts share the canonical format), not `+=` per part, which copies
+    # the growing whole each time (quadratic).
+    total = AudioSegment(data=b"".join(s.raw_data for s in segments), sample_width=first.sample_width,
+                         frame_rate=first.frame_rate, channels=first.channels)
     total.export(out, format="wav")
 
 
@@ -144,21 +162,22 @@ def _measure_child(kind: str, parts: list[Path], out: Path) -> tuple[float, floa
 
 
 def assemble_30min(tmpdir: Path, scale: float = 1.0) -> dict[str, float]:
-    """Assemble scale*30 minutes of 30 s parts: loaxa stream copy vs naive pydub, time and memory."""
+    """Assemble scale*30 minutes of 30 s parts: loaxa stream copy vs pydub in memory, time and memory."""
     minutes = 30.0 * scale
     parts = _make_parts(Path(tmpdir) / "parts", minutes)
     ours_s, ours_rss, ours_max = _measure_child("assemble", parts, Path(tmpdir) / "loaxa.wav")
-    naive_s, naive_rss, naive_max = _measure_child("pydub", parts, Path(tmpdir) / "pydub.wav")
+    pydub_s, pydub_rss, pydub_max = _measure_child("pydub", parts, Path(tmpdir) / "pydub.wav")
     return {
         "minutes": round(minutes, 2),
         "parts": len(parts),
         "assemble_30min_s": round(ours_s, 3),
         "assemble_30min_rss_mb": ours_rss,
         "assemble_30min_maxrss_mb": ours_max,
-        "naive_pydub_s": round(naive_s, 3),
-        "naive_pydub_rss_mb": naive_rss,
-        "naive_pydub_maxrss_mb": naive_max,
+        "pydub_s": round(pydub_s, 3),
+        "pydub_rss_mb": pydub_rss,
+        "pydub_maxrss_mb": pydub_max,
         "output_s": round(wav_duration(Path(tmpdir) / "loaxa.wav") or 0.0, 2),
+        "pydub_output_s": round(wav_duration(Path(tmpdir) / "pydub.wav") or 0.0, 2),
     }
 
 

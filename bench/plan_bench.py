@@ -97,11 +97,12 @@ def pure_figures(communes: int = 500) -> dict[str, float]:
             day += timedelta(days=1)
 
     plans = plan_range(one, FIRST, LAST).plans
+    province_key = "plan_month_province" if communes == 500 else f"plan_month_{communes}_communes"  # a province is 500
     return {
         "plan_month_commune_s": round(_timed(lambda: plan_range(one, FIRST, LAST), 5), 4),
         "plan_month_commune_peak_mb": _peak_mb(lambda: plan_range(one, FIRST, LAST)),
-        "plan_month_province_s": round(_timed(plan_province), 3),
-        "plan_month_province_peak_mb": _peak_mb(plan_province),
+        f"{province_key}_s": round(_timed(plan_province), 3),
+        f"{province_key}_peak_mb": _peak_mb(plan_province),
         "naive_daily_replay_s": round(_timed(naive_daily), 4),
         "broadcasts_per_commune_month": len(plans),
         "communes": communes,

@@ -179,7 +179,7 @@ def measure(communes: int = 5, days: int = 30) -> dict[str, float]:
             figures["commune_log_export_s"], rows = _timed(lambda: [asrun.export_row(r, station, VN_TZ) for r in asrun.query_rows(session, sid, start, end)])
             figures["commune_log_export_rows"] = len(rows)
             figures["commune_report_s"], report = _timed(lambda: build_report(session, station, "bdg-2024", now=datetime(2024, 12, 16, tzinfo=VN_TZ)))
-            figures["commune_verify_year_s"], verified = _timed(lambda: asrun.verify(session, sid))
+            figures["commune_verify_log_s"], verified = _timed(lambda: asrun.verify(session, sid))
             assert verified.ok, verified.reason
         with transaction(factory) as session:
             stations = {s.id: s for s in session.scalars(select(Station))}

@@ -1,7 +1,8 @@
 """One runner for every benchmark figure, each beside its baseline from the same run.
 
-python bench/run.py [--quick] [--json] [--no-write]
-Writes docs/benchmarks.md (unless --no-write); --json prints one object keyed by figure name.
+python bench/run.py [--quick] [--json] [--no-write] [--from-json FIGURES.json]
+Writes docs/benchmarks.md (unless --no-write), its analysis filled from the same run's figures (bench/analysis.md);
+--json prints one object keyed by figure name, which --from-json turns into the page again without measuring.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+import analysis  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -36,30 +39,38 @@ class Figure:
     unit: str = ""
 
 
-ANALYSIS = BENCH / "analysis.md"
-
 FIGURES = [
     Figure("normalize_chars_per_s", "normalizer throughput on the seed plan, repeated", lower_is_better=False, unit="chars/s"),
-    Figure("tts_rtf_espeak", "espeak-ng render s / audio s, demo pool spoken form", "tts_rtf_espeak_bare", unit="×"),
+    Figure("tts_rtf_espeak", "espeak-ng engine s / audio s, demo pool spoken form; baseline: bare espeak-ng at the engine's rate, gap, pitch and amplitude",
+           "tts_rtf_espeak_bare", unit="×"),
     Figure("tts_rtf_piper", "Piper render s / audio s (English voice shipped on PyPI)", unit="×"),
     Figure("render_peak_rss_mb", "peak memory of rendering one script (Python or child)", unit="MB"),
     Figure("loudnorm_peak_rss_mb", "peak memory of loudness-normalizing 30 minutes", unit="MB"),
     Figure("render_pool_cold_s", "render the demo pool, empty cache", unit="s"),
     Figure("render_pool_warm_s", "render the demo pool, full cache", aim=1.0, unit="s"),
-    Figure("assemble_30min_s", "assemble a 30-minute broadcast (stream copy)", "naive_pydub_s", unit="s"),
-    Figure("assemble_30min_rss_mb", "peak memory of that assembly", "naive_pydub_rss_mb", aim=100.0, unit="MB"),
+    Figure("assemble_30min_s", "assemble a 30-minute broadcast (stream copy); baseline: pydub, decode all, one join, one export",
+           "pydub_s", unit="s"),
+    Figure("assemble_30min_rss_mb", "peak memory of that assembly", "pydub_rss_mb", aim=100.0, unit="MB"),
     Figure("plan_month_commune_s", "plan the campaign month for one commune", unit="s"),
     Figure("plan_month_province_s", "plan a month for 500 communes × 8 zones", unit="s"),
-    Figure("playout_offset_ms_p50", "planned start → first audio out, p50", "apscheduler_fire_delay_ms_p50", unit="ms"),
-    Figure("playout_offset_ms_p95", "planned start → first audio out, p95", "apscheduler_fire_delay_ms_p95", aim=20.0, unit="ms"),
-    Figure("playout_offset_ms_max", "planned start → first audio out, max", "apscheduler_fire_delay_ms_max", unit="ms"),
+    # Playout: planned start -> first non-silent sample landing in the air-check file (WAV), seen by a separate
+    # process; baseline: a plain APScheduler job starting `ffmpeg -re` on the same clip into the same kind of file.
+    Figure("playout_raw_ms_p50", "planned start → first audio in the air-check file, released on the instant (no lead), p50",
+           "apscheduler_ffmpeg_ms_p50", unit="ms"),
+    Figure("playout_raw_ms_p95", "the same, no lead, p95", "apscheduler_ffmpeg_ms_p95", unit="ms"),
+    Figure("playout_raw_ms_max", "the same, no lead, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
+    Figure("playout_offset_ms_p50", "the same, released early by the learned lead (compensated), p50; negative = early",
+           "apscheduler_ffmpeg_ms_p50", unit="ms"),
+    Figure("playout_offset_abs_ms_p95", "the same, compensated, absolute offset p95", "apscheduler_ffmpeg_ms_p95", aim=20.0, unit="ms"),
+    Figure("playout_offset_ms_min", "the same, compensated, earliest", "apscheduler_ffmpeg_ms_min", unit="ms"),
+    Figure("playout_offset_ms_max", "the same, compensated, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
     Figure("web_p99_ms", "log and schedule pages, 50 concurrent clients, p99 (gunicorn, 2 workers per core)", "static_p99_ms", aim=100.0, unit="ms"),
     Figure("web_rps", "log and schedule pages, requests per second (gunicorn, 2 workers per core)", "static_rps", lower_is_better=False, unit="req/s"),
     Figure("web_p99_ms_1worker", "the same pages, one waitress process (a commune's default), p99", "static_p99_ms_1worker", aim=100.0, unit="ms"),
     Figure("web_rps_1worker", "the same pages, one waitress process, requests per second", "static_rps_1worker", lower_is_better=False, unit="req/s"),
     Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", unit="ms"),
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
-    Figure("overview_ms", "province status page rows for 500 communes (50 when quick)", "overview_loop_ms", unit="ms"),
+    Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 
@@ -78,6 +89,10 @@ def _tts(quick: bool) -> dict:
     return audio_bench.tts_rtf_espeak(texts, repeats=1 if quick else 3)
 
 
+# Quick runs keep a headline key only where they measure it at full size; a smaller measure is named for its
+# size (render_2_scripts_cold_s, loudnorm_1min_peak_rss_mb, plan_month_20_communes_s, report_7d_*, ...).
+
+
 def _render(quick: bool) -> dict:
     import render_bench
 
@@ -90,8 +105,9 @@ def _render(quick: bool) -> dict:
 def _assemble(quick: bool) -> dict:
     import audio_bench
 
+    # Full size even when quick: a few seconds, and it is a headline figure.
     with tempfile.TemporaryDirectory(prefix="bench-asm-") as tmp:
-        return audio_bench.assemble_30min(Path(tmp), 1 / 30 if quick else 1.0)
+        return audio_bench.assemble_30min(Path(tmp), 1.0)
 
 
 def _optional(module: str, function: str) -> Callable[[bool], dict]:
@@ -121,7 +137,8 @@ def _plan(quick: bool) -> dict:
 def _report(quick: bool) -> dict:
     import report_bench
 
-    return {f"report_{k}": v for k, v in report_bench.measure(days=7 if quick else 365).items()}
+    prefix = "report_7d_" if quick else "report_"  # a year's log (report_days) unless named
+    return {f"{prefix}{k}": v for k, v in report_bench.measure(days=7 if quick else 365).items()}
 
 
 def _province(quick: bool) -> dict:
@@ -129,7 +146,10 @@ def _province(quick: bool) -> dict:
 
     # 50 communes x a year keeps the runner in minutes; the module labels its linear extrapolation to 500.
     figures = province_bench.measure(5, 30) if quick else province_bench.measure(50, 365)
-    return {k if k.startswith(("province", "extrapolated")) else f"province_{k}": v for k, v in figures.items()}
+    named = {k if k.startswith(("province", "extrapolated")) else f"province_{k}": v for k, v in figures.items()}
+    if quick:
+        named = {k.replace("province_", "province_5x30_", 1): v for k, v in named.items()}
+    return named
 
 
 GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
@@ -149,8 +169,10 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
 
 def measure(quick: bool) -> tuple[dict, dict]:
     """Run every group; returns (figures, notes) where notes say why a group gave nothing."""
-    figures: dict = {}
+    # The machine's load beside the figures: on a shared machine it is what moves absolute times.
+    figures: dict = {"machine_load_start": round(os.getloadavg()[0], 2)}
     notes: dict = {}
+    run_started = time.perf_counter()
     for name, group in GROUPS:
         started = time.perf_counter()
         try:
@@ -164,60 +186,79 @@ def measure(quick: bool) -> tuple[dict, dict]:
             notes[name] = skipped
         figures.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()})
         print(f"[bench] {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    figures["machine_load_end"] = round(os.getloadavg()[0], 2)
+    figures["run_minutes"] = round((time.perf_counter() - run_started) / 60, 1)
+    figures["cpu_count"] = os.cpu_count() or 0
     return figures, notes
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
+def missed(figures: dict) -> list[str]:
+    """Keys of the figures that have an aim and miss it in this run."""
+    out = []
+    for fig in FIGURES:
+        value = figures.get(fig.key)
+        if fig.aim is not None and isinstance(value, (int, float)):
+            if not (value <= fig.aim if fig.lower_is_better else value >= fig.aim):
+                out.append(fig.key)
+    return out
 
 
 def markdown(figures: dict, notes: dict, quick: bool) -> str:
-    """The benchmarks page: one row per figure with its baseline and their ratio."""
+    """The benchmarks page: one row per figure with its baseline and their ratio, then the analysis of these figures."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    fmt = analysis.fmt
+    load = ""
+    if "machine_load_start" in figures and "machine_load_end" in figures:
+        load = (f" The machine was shared with other work during the run (load average {fmt(figures['machine_load_start'])} at the "
+                f"start, {fmt(figures['machine_load_end'])} at the end).")
     lines = [
         "# Benchmarks", "",
         f"Measured {now} on {os.cpu_count()} CPUs ({platform.machine()}, Python {platform.python_version()})"
-        + (" — quick run, small sizes" if quick else "") + ". Produced by `python bench/run.py`; "
-        "absolute times are noisy on shared machines, the ratio to the baseline measured in the same run is what holds.", "",
+        + (" — quick run, small sizes" if quick else "") + f". Produced by `python bench/run.py`.{load} "
+        "Absolute times are noisy on a shared machine; the ratio to the baseline measured in the same run is what holds.", "",
         "| figure | what | value | baseline | value / baseline | aim | met |", "|---|---|---|---|---|---|---|",
     ]
+    misses = missed(figures)
     for fig in FIGURES:
         value = figures.get(fig.key)
         base = figures.get(fig.baseline) if fig.baseline else None
         ratio = value / base if isinstance(value, (int, float)) and isinstance(base, (int, float)) and base else None
         met = "—"
         if fig.aim is not None and isinstance(value, (int, float)):
-            met = "yes" if (value <= fig.aim if fig.lower_is_better else value >= fig.aim) else "**no**"
-        baseline = f"{_fmt(base)} ({fig.baseline})" if fig.baseline else "—"
-        lines.append(f"| `{fig.key}` | {fig.what} | {_fmt(value)} {fig.unit} | {baseline} | {_fmt(ratio)} | {_fmt(fig.aim)} | {met} |")
+            met = "**no**" if fig.key in misses else "yes"
+        baseline = f"{fmt(base)} ({fig.baseline})" if fig.baseline else "—"
+        lines.append(f"| `{fig.key}` | {fig.what} | {fmt(value)} {fig.unit} | {baseline} | {fmt(ratio)} | {fmt(fig.aim)} | {met} |")
     if notes:
         lines += ["", "Not measured in this run:", ""] + [f"- {k}: {v}" for k, v in notes.items()]
     extra = sorted(k for k in figures if k not in {f.key for f in FIGURES} | {f.baseline for f in FIGURES})
     if extra:
-        lines += ["", "Other figures from the same run: " + ", ".join(f"`{k}` = {_fmt(figures[k])}" for k in extra) + "."]
-    if ANALYSIS.is_file() and not quick:
-        # What limits the figures that miss their aim: written by hand from profiles, kept beside the runner.
-        lines += ["", ANALYSIS.read_text(encoding="utf-8").rstrip()]
+        lines += ["", "Other figures from the same run: " + ", ".join(f"`{k}` = {fmt(figures[k])}" for k in extra) + "."]
+    aims = {f.key: f.aim for f in FIGURES if f.aim is not None}
+    lines += ["", analysis.render(figures, aims, misses).rstrip()]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure, print JSON if asked, and write docs/benchmarks.md."""
+    """Measure (or read a run's figures back), print JSON if asked, and write docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, under two minutes")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few minutes; smaller measures are named for their size")
     parser.add_argument("--json", action="store_true", help="print one JSON object of figures")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--from-json", type=Path, help="write the page from the figures a --json run printed, measuring nothing")
     args = parser.parse_args(argv)
-    figures, notes = measure(args.quick)
-    if not args.no_write:
-        args.out.write_text(markdown(figures, notes, args.quick), encoding="utf-8")
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        notes = saved.pop("_notes", {})
+        quick = bool(saved.pop("_quick", False))
+        figures = saved
+    else:
+        quick = args.quick
+        figures, notes = measure(quick)
     if args.json:
-        print(json.dumps({**figures, "_notes": notes, "cpu_count": os.cpu_count()}, ensure_ascii=False))
+        print(json.dumps({**figures, "_notes": notes, "_quick": quick}, ensure_ascii=False))
+    if not args.no_write:
+        args.out.write_text(markdown(figures, notes, quick), encoding="utf-8")
     return 1 if any(v.startswith("failed") for v in notes.values()) else 0
 
 

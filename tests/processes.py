@@ -6,15 +6,21 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import requests
 
 from broadcast.config import Settings
 from tests.conftest import subprocess_env
+from web.server import GRACEFUL_TIMEOUT_S
+
+STARTUP_S = 90.0  # a panel process up and answering, on a loaded machine
+# A stopping gunicorn master gives its workers GRACEFUL_TIMEOUT_S before killing them: waiting no longer than that
+# killed masters that were about to exit cleanly (exit -9 instead of 0 on a busy machine).
+STOP_S = GRACEFUL_TIMEOUT_S + 20.0
 
 
 def free_port() -> int:
@@ -38,27 +44,54 @@ def wait_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = 
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def start_panel(settings: Settings, port: int | None = None, **env_extra: str) -> tuple[subprocess.Popen, str]:
-    """Start `loaxa web` of a data dir as its own process on a loopback port; returns it and its base URL once it answers."""
+def start_panel(settings: Settings, port: int | None = None, ready_workers: int = 0, **env_extra: str) -> tuple[subprocess.Popen, str]:
+    """Start `loaxa web` of a data dir as its own process on a loopback port; returns it and its base URL once it answers.
+
+    With ready_workers, also wait until that many gunicorn workers have said they are ready: the master listens before
+    its workers have built their apps, so the first answer only proves one of them.
+    """
     port = port or free_port()
     env = subprocess_env(settings, LOAXA_HOST="127.0.0.1", LOAXA_PORT=str(port), LOAXA_STATION="cam-tan", **env_extra)
     # stderr to a file, never a pipe nobody reads: a full pipe (waitress logs under load) freezes the server.
-    proc = subprocess.Popen([sys.executable, "-m", "loaxa", "web"], env=env, stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
+    log = panel_log(settings, port)
+    proc = subprocess.Popen([sys.executable, "-m", "loaxa", "web"], env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab"))
     try:
-        wait_port(port, proc=proc)
+        # Generous bounds: on a loaded 2-core machine importing the app and booting a worker takes tens of seconds;
+        # meanwhile the first request waits in the listen queue and is answered once a worker is up.
+        wait_port(port, timeout=STARTUP_S, proc=proc)
         url = f"http://127.0.0.1:{port}"
-        requests.get(url + "/dang-nhap", timeout=5).raise_for_status()
+        requests.get(url + "/dang-nhap", timeout=STARTUP_S).raise_for_status()
+        if ready_workers:
+            wait_workers_ready(log, ready_workers, proc)
     except BaseException:
         stop(proc)
         raise
     return proc, url
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Terminate a process, killing it if it does not end in ten seconds."""
+def panel_log(settings: Settings, port: int) -> Path:
+    """The file a panel process started by start_panel writes its stderr to (beside the data dir)."""
+    return settings.data_dir.parent / f"panel-{port}.log"
+
+
+def wait_workers_ready(log: Path, count: int, proc: subprocess.Popen, timeout: float = STARTUP_S) -> set[str]:
+    """Wait until `count` gunicorn workers have logged that they are ready; returns their pids."""
+    deadline = time.monotonic() + timeout
+    while True:
+        ready = set(re.findall(r"Worker ready \(pid: (\d+)\)", log.read_text(errors="replace")))
+        if len(ready) >= count:
+            return ready
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{len(ready)} of {count} workers ready (server {'exited' if proc.poll() is not None else 'running'}):\n"
+                               + log.read_text(errors="replace")[-2000:])
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen, timeout: float = STOP_S) -> None:
+    """Terminate a process, killing it if it does not end in time."""
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

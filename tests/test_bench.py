@@ -1,22 +1,139 @@
 """The benchmark runner still runs end to end on tiny sizes (no timing is asserted)."""
 
 import json
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
+import pytest
+
+from bench import analysis, sink_probe
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_bench_quick_produces_every_available_figure(tmp_path: Path):
+def _header(*chunks: tuple[bytes, bytes]) -> bytes:
+    """RIFF/WAVE bytes from (id, body) chunks, each padded to an even size as RIFF wants."""
+    body = b"".join(cid + struct.pack("<I", len(data)) + data + b"\0" * (len(data) % 2) for cid, data in chunks)
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+
+
+FMT = (b"fmt ", struct.pack("<HHIIHH", 1, 1, 48000, 96000, 2, 16))
+
+
+@pytest.mark.parametrize(("head", "offset"), [
+    (_header(FMT, (b"data", b"")), 44),  # the plain 44-byte header
+    (_header(FMT, (b"LIST", b"x" * 25), (b"data", b"")), 78),  # 12 + 24 + (8 + 25 + 1 pad) + 8
+    (_header(FMT, (b"data", b""))[:40], None),  # the data chunk's header has not arrived yet
+    (b"RIFF", None),
+])
+def test_sink_probe_finds_the_samples_after_any_chunks(head: bytes, offset: int | None):
+    assert sink_probe.data_offset(head) == offset
+
+
+def test_sink_probe_rejects_what_is_not_a_wav():
+    with pytest.raises(ValueError):
+        sink_probe.data_offset(b"ID3\x04" + b"\0" * 20)
+
+
+@pytest.mark.parametrize(("samples", "index"), [
+    ([0, 10, -400, 500], 2),  # |-400| reaches the 328 threshold first
+    ([0, 327, -327, 0], None),  # just under 1 % of full scale everywhere
+    ([328], 0),
+    ([], None),
+])
+def test_sink_probe_first_loud_sample(samples: list[int], index: int | None):
+    assert sink_probe.first_loud(struct.pack(f"<{len(samples)}h", *samples), 328) == index
+
+
+def test_sink_probe_follows_a_file_arriving_byte_by_byte():
+    wav = _header(FMT, (b"LIST", b"abc"), (b"data", b"")) + struct.pack("<5h", 0, 3, -2, 1000, 0)
+    follower = sink_probe.WavFollower(328)
+    seen = [follower.feed(wav[n:n + 1]) for n in range(len(wav))]
+    completes = len(wav) - 3  # the second byte of sample 3 (1000); sample 4 takes the last two bytes
+    assert seen[:completes] == [None] * completes
+    assert seen[completes] == 3
+
+
+# Figures of a made-up run; the expected sentences below are worked out by hand from them.
+RUN = {
+    "machine_load_start": 4.4, "machine_load_end": 12.0, "cpu_count": 2, "playout_planned_per_kind": 50,
+    "playout_raw_ms_p50": 20.0, "playout_raw_ms_p95": 45.0, "playout_offset_ms_p50": -3.5, "playout_offset_ms_min": -15.0,
+    "playout_offset_ms_max": 12.0, "playout_offset_abs_ms_p95": 24.0, "apscheduler_ffmpeg_ms_p50": 400.0,
+    "apscheduler_ffmpeg_ms_p95": 520.0, "playout_lead_ms_p50": 21.0, "playout_logged_offset_ms_p50": -3.0,
+    "tts_rtf_espeak": 0.0105, "tts_rtf_espeak_bare": 0.01, "tts_rtf_espeak_audio_s": 1621.0, "tts_rtf_espeak_bare_audio_s": 1621.0,
+    "tts_espeak_wpm": 145, "tts_espeak_word_gap_ms": 10,
+    "assemble_30min_s": 0.5, "pydub_s": 3.0, "assemble_30min_rss_mb": 66.0, "pydub_rss_mb": 350.0, "minutes": 30.0,
+}
+
+
+def test_analysis_is_written_from_the_run_figures():
+    text = analysis.render(RUN, {"playout_offset_abs_ms_p95": 20.0}, ["playout_offset_abs_ms_p95"])
+    assert "the load average was 4.4 when it started and 12 when it ended, on\n2 CPUs" in text
+    assert "Figures that miss their aim in this run: `playout_offset_abs_ms_p95` (24 against 20)." in text
+    assert "p50 20 ms, p95\n  45 ms" in text and "p50 400 ms, p95 520 ms, 20 times the" in text  # 400 / 20
+    assert "ffmpeg's own start-up" in text  # 400 ms is more than twice 20 ms
+    assert "median 21 ms" in text and "p50 -3.5 ms, from -15 ms to 12 ms" in text and "missing its aim of 20 ms" in text
+    assert "the as-run log stored -3 ms" in text
+    assert "(145 words per minute, 10 ms between" in text and "1.05 times, within 10 %" in text  # 0.0105 / 0.01
+    # 30 min x 60 s x 48000 x 2 bytes = 164.8 MiB decoded; 350 MB is 2.124 times that; 0.5 s / 3 s = 0.167.
+    assert "Stream copy is faster (0.167 times pydub's time)" in text and "uses 0.189 times its memory" in text
+    assert "2.124 times the decoded\nprogramme (164.8 MiB): the parts, and their join beside them" in text
+    assert "### Panel pages" not in text  # no web figures in this run: the section is left out
+    assert "{{" not in text and "{%" not in text
+
+
+def test_analysis_leaves_out_what_a_run_did_not_measure():
+    text = analysis.render({}, {}, [])
+    assert text.startswith("## What the figures say") and "###" not in text and "load average" not in text
+
+
+def test_analysis_refuses_a_figure_the_run_did_not_measure():
+    with pytest.raises(jinja2.UndefinedError):
+        analysis.render({}, {}, [], template="{{ v.playout_raw_ms_p50 }}")
+
+
+# A minute of 48 kHz 16-bit mono is 5.76 MB: 30 minutes decoded into memory is at least 172.8 MB = 164.8 MiB.
+PROGRAMME_30MIN_MIB = 30 * 60 * 48000 * 2 / 2**20
+
+
+@pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
+def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: Path):
     out = tmp_path / "benchmarks.md"
     proc = subprocess.run([sys.executable, "bench/run.py", "--quick", "--json", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
-    for key in ("normalize_chars_per_s", "tts_rtf_espeak", "tts_rtf_espeak_bare", "render_pool_cold_s", "render_pool_warm_s",
-                "assemble_30min_s", "assemble_30min_rss_mb", "naive_pydub_s", "naive_pydub_rss_mb"):
-        assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
     assert not any(str(v).startswith("failed") for v in figures["_notes"].values()), figures["_notes"]
+    for key in ("normalize_chars_per_s", "tts_rtf_espeak", "tts_rtf_espeak_bare", "render_2_scripts_cold_s", "render_2_scripts_warm_s",
+                "loudnorm_1min_peak_rss_mb", "render_peak_rss_mb", "plan_month_commune_s", "plan_month_20_communes_s",
+                "report_7d_build_report_s", "province_5x30_db_mb", "overview_50_ms", "overview_loop_50_ms"):
+        assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+    # A smaller measure never wears a headline name.
+    for headline in ("render_pool_cold_s", "loudnorm_peak_rss_mb", "plan_month_province_s", "report_build_report_s", "overview_ms"):
+        assert headline not in figures, headline
+    assert figures["render_2_scripts_scripts"] == 2 and figures["render_2_scripts_warm_s"] < figures["render_2_scripts_cold_s"]
+    assert 0 < figures["tts_rtf_espeak"] < 1 and 0 < figures["tts_rtf_espeak_bare"] < 1
+    # Like for like: bare espeak-ng speaks at the engine's settings, so the same texts give the same audio.
+    assert abs(figures["tts_rtf_espeak_audio_s"] - figures["tts_rtf_espeak_bare_audio_s"]) <= 0.01 * figures["tts_rtf_espeak_audio_s"]
+    # Assembly runs at full size even when quick; both methods produce the whole 30 minutes.
+    assert figures["minutes"] == 30 and figures["parts"] == 60
+    assert figures["output_s"] == pytest.approx(1800, abs=0.1) and figures["pydub_output_s"] == pytest.approx(1800, abs=0.1)
+    assert figures["pydub_rss_mb"] > PROGRAMME_30MIN_MIB > figures["assemble_30min_rss_mb"] > 0
+    assert figures["assemble_30min_s"] > 0 and figures["pydub_s"] > 0
+    # Playout: first audio at the sink for every broadcast of each kind; released on the instant (raw) it cannot be early.
+    assert figures["playout_planned_per_kind"] >= 3 and figures["playout_missed"] == 0
+    for kind in ("raw", "compensated", "baseline"):
+        assert figures[f"playout_{kind}_seen"] == figures["playout_planned_per_kind"], kind
+    assert 0 < figures["playout_raw_ms_min"] <= figures["playout_raw_ms_p50"] <= figures["playout_raw_ms_max"] < 2000
+    assert 0 < figures["apscheduler_ffmpeg_ms_min"] <= figures["apscheduler_ffmpeg_ms_max"] < 5000
+    assert -500 < figures["playout_offset_ms_min"] <= figures["playout_offset_ms_p50"] <= figures["playout_offset_ms_max"] < 2000
     page = out.read_text(encoding="utf-8")
-    assert "| `assemble_30min_s` |" in page and "naive_pydub_s" in page
+    assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page and "| `playout_raw_ms_p50` |" in page
+    # The analysis quotes this run's own figures.
+    fmt = analysis.fmt
+    assert f"no lead): p50 {fmt(figures['playout_raw_ms_p50'])} ms" in page
+    assert f"same kind of file: p50 {fmt(figures['apscheduler_ffmpeg_ms_p50'])} ms" in page
+    assert f"assembles 30 minutes in {fmt(figures['assemble_30min_s'])} s" in page

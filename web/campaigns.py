@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
 from broadcast.campaigns.manage import (
     EDITABLE, MAX_WEIGHT, add_window, approve_campaign, campaign_windows, check_feasibility, copy_to_year, create_campaign, get_campaign,
-    remove_window, set_pool, update_campaign,
+    list_campaigns, remove_window, set_pool, update_campaign,
 )
+from broadcast.content.queries import unarchived_scripts
 from broadcast.errors import InvalidInput
-from broadcast.models import Campaign, ContentStatus, Script
-from broadcast.planning.planner import TARGET_KINDS
-from broadcast.planning.windows import TimeWindow, on_day
-from broadcast.playout.status import campaign_airtime, daily_target_s
+from broadcast.models import Campaign, ContentStatus
+from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS
+from broadcast.planning.windows import TimeWindow
+from broadcast.playout.status import campaign_days
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
 from web.auth import ANY, APPROVE, EDIT, requires
@@ -23,7 +23,6 @@ from web.forms import form_date, form_number, form_time
 from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
-TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% thời lượng buổi phát"}
 TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
 WEEKDAY_LABELS = (("1", "T2"), ("2", "T3"), ("3", "T4"), ("4", "T5"), ("5", "T6"), ("6", "T7"), ("7", "CN"))
 EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
@@ -33,7 +32,7 @@ EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
 @requires(*ANY)
 def index():
     """All campaigns of the station."""
-    campaigns = db().scalars(select(Campaign).where(Campaign.station_id == station().id).order_by(Campaign.start_date.desc())).all()
+    campaigns = list_campaigns(db(), station())
     return render_template("campaigns/index.html", campaigns=campaigns, today=today(), target_labels=TARGET_LABELS)
 
 
@@ -42,16 +41,15 @@ def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_value
                  extra_errors: dict | None = None, extra_values: dict | None = None):
     session, st = db(), station()
     windows = campaign_windows(campaign)
-    aired = campaign_airtime(session, st, campaign, station_tz(st))
-    target = daily_target_s(campaign)
+    progress = campaign_days(session, st, campaign, station_tz(st))
     chart = {
-        "labels": [d.strftime("%d/%m") for d in aired],
-        "aired": [round(s / 60, 1) for s in aired.values()],
-        "target": [round(target / 60, 1) if on_day(windows, d) else 0 for d in aired] if target else [],
+        "labels": [d.strftime("%d/%m") for d in progress.aired],
+        "aired": [round(s / 60, 1) for s in progress.aired.values()],
+        "target": [round(s / 60, 1) for s in progress.needed.values()] if progress.needed_s else [],
     }
     warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
-    return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=sum(aired.values()) / 60,
-                           target_total_min=(target or 0) * sum(on_day(windows, d) for d in aired) / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
+    return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=progress.aired_s / 60,
+                           target_total_min=progress.needed_s / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
                            copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)},
                            windows=windows, extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
                            window_errors=window_errors or {}, window_values=window_values or {"w_weekdays": "1234567"},
@@ -100,7 +98,7 @@ def _arguments(values: dict) -> dict:
 
 def _form_page(campaign: Campaign | None, values: dict, errors: dict, status: int = 200, pool_errors: dict | None = None, chosen: dict | None = None):
     session, st = db(), station()
-    scripts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status != ContentStatus.ARCHIVED).order_by(Script.title)).all() if campaign else []
+    scripts = unarchived_scripts(session, st) if campaign else []
     if chosen is None and campaign is not None:
         chosen = {e.script_id: f"{e.weight:g}" for e in campaign.pool}
     return render_template("campaigns/form.html", campaign=campaign, values=values, errors=errors, target_kinds=TARGET_KINDS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -26,11 +28,23 @@ def compile_catalogs(target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=po_path.parts[-3])
-        tmp = mo_path.with_suffix(".tmp")
-        with tmp.open("wb") as out:
-            write_mo(out, catalog)
-        tmp.replace(mo_path)
+        # A temporary file of this writer's own, then an atomic rename: panel workers starting together each compile
+        # (a shared temporary name let one worker rename the other's file away, and that worker failed to boot).
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, prefix=f".{mo_path.name}.", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o644)  # like any build output (mkstemp makes it private)
+            with os.fdopen(fd, "wb") as out:
+                write_mo(out, catalog)
+            os.replace(tmp, mo_path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     return target
+
+
+def compiled_catalogs(settings: Settings) -> Path:
+    """The compiled catalogs of a data dir, compiled now if any .po is newer."""
+    return compile_catalogs(settings.data_dir / "translations")
 
 
 def select_locale() -> str:
@@ -41,7 +55,7 @@ def select_locale() -> str:
 
 def init_app(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     """Wire Flask-Babel with the station's time zone."""
-    directory = compile_catalogs(settings.data_dir / "translations")
+    directory = compiled_catalogs(settings)
     app.config.update(BABEL_DEFAULT_LOCALE="vi", BABEL_DEFAULT_TIMEZONE=settings.timezone, BABEL_TRANSLATION_DIRECTORIES=str(directory))
     Babel(app, locale_selector=select_locale)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
 
-from broadcast.campaigns.manage import get_campaign
+from broadcast.campaigns.manage import get_campaign, list_campaigns
 from broadcast.errors import InvalidInput, NotFound, operator_errors
 from broadcast.models import Campaign
-from broadcast.playout.status import campaign_airtime, daily_target_s
+from broadcast.playout.status import campaign_days
 from broadcast.reports import FORMATS, MEDIA_TYPES, build_report, render
 from broadcast.reports.notes import MAX_NOTE_CHARS, get_note_text, save_note
 from broadcast.reports.tables import CSV_TABLES
@@ -33,10 +32,9 @@ def index():
     session, st = db(), station()
     tz = station_tz(st)
     summaries = []
-    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())):
-        aired = campaign_airtime(session, st, campaign, tz)
-        target = daily_target_s(campaign)
-        summaries.append((campaign, sum(aired.values()) / 60, (target or 0) * len(aired) / 60, sum(1 for s in aired.values() if s > 0), len(aired)))
+    for campaign in list_campaigns(session, st):
+        days = campaign_days(session, st, campaign, tz)
+        summaries.append((campaign, days.aired_s / 60, days.needed_s / 60, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
     return render_template("reports.html", summaries=summaries)
 
 

@@ -8,6 +8,7 @@ THREADS = 8  # per process: enough for htmx polling and a slow export without st
 # Per gunicorn worker: pages are CPU-bound under the GIL, so fewer threads shorten the queue inside a busy worker,
 # while a few still let an edge player's long audio download run beside pages.
 GUNICORN_THREADS = 4
+GRACEFUL_TIMEOUT_S = 10  # a stopping gunicorn worker finishes its requests (a slow export) for this long, then is killed
 
 
 def serve(settings: Settings) -> None:
@@ -24,9 +25,11 @@ def serve(settings: Settings) -> None:
 
 
 def _prepare_once(settings: Settings) -> None:
-    """Migrate the schema and make the secret key in the master, so workers starting together never race on them."""
+    """Migrate the schema, make the secret key and compile the catalogs in the master, so workers starting together
+    find them ready instead of racing to write them."""
     from broadcast.db import make_engine, upgrade
     from web import secret_key
+    from web.i18n import compiled_catalogs
 
     engine = make_engine(settings.db_url)
     try:
@@ -34,6 +37,7 @@ def _prepare_once(settings: Settings) -> None:
     finally:
         engine.dispose()
     secret_key(settings.data_dir)
+    compiled_catalogs(settings)
 
 
 def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
@@ -51,8 +55,9 @@ def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
         def load_config(self) -> None:
             options = {
                 "bind": f"{settings.host}:{settings.port}", "workers": settings.web_workers, "worker_class": "gthread",
-                "threads": GUNICORN_THREADS, "keepalive": 0, "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-",
+                "threads": GUNICORN_THREADS, "keepalive": 0, "timeout": 120, "graceful_timeout": GRACEFUL_TIMEOUT_S, "accesslog": None, "errorlog": "-",
                 "loglevel": settings.log_level.lower(), "proc_name": "loaxa-web", "preload_app": False,
+                "post_worker_init": _say_ready,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -64,3 +69,7 @@ def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
 
     return Gunicorn()
 
+
+def _say_ready(worker) -> None:  # type: ignore[no-untyped-def]
+    """Log that a worker has built its app: the master listens from the start, but only booted workers answer."""
+    worker.log.info("Worker ready (pid: %s)", worker.pid)

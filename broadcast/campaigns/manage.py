@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User
-from broadcast.planning.planner import TARGET_KINDS, CampaignRule, campaign_problems
+from broadcast.campaigns.needs import campaign_rule, pool_seconds
+from broadcast.planning.planner import campaign_problems
+from broadcast.planning.targets import TARGET_LABELS, validate_kind
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
@@ -19,7 +21,6 @@ from broadcast.timeutil import SystemClock
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_WEIGHT = 10.0
 MAX_EXTEND_S = 3600
-TARGET_LABELS = {"minutes_per_day": "phút mỗi ngày", "plays_per_script_week": "lượt mỗi bài mỗi tuần", "share_of_slot": "% mỗi buổi phát"}
 EDITABLE = ("name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_slot_s", "min_separation_h", "priority")
 
 
@@ -50,8 +51,7 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
     if (values["end_date"] - values["start_date"]).days > 366:
         raise InvalidInput("Chiến dịch dài hơn một năm: hãy chia thành nhiều chiến dịch.", field="end_date")
     kind, value = values["target_kind"], float(values["target_value"])
-    if kind not in TARGET_KINDS:
-        raise InvalidInput(f"Kiểu chỉ tiêu {kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.", field="target_kind")
+    validate_kind(kind)
     limits = {"minutes_per_day": 24 * 60, "plays_per_script_week": 7 * 24, "share_of_slot": 100}
     if not 0 <= value <= limits[kind]:
         raise InvalidInput(f"Chỉ tiêu {value:g} {TARGET_LABELS[kind]} không hợp lệ: hãy nhập số từ 0 đến {limits[kind]}.", field="target_value")
@@ -59,12 +59,6 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
         raise InvalidInput(f"Thời gian kéo dài mỗi buổi phát phải từ 0 đến {MAX_EXTEND_S // 60} phút.", field="extend_slot_s")
     if not 0 <= float(values["min_separation_h"]) <= 24 * 7:
         raise InvalidInput("Khoảng cách tối thiểu giữa hai lần phát một bài phải từ 0 đến 168 giờ.", field="min_separation_h")
-
-
-def _rule(campaign: Campaign, pool_seconds: Sequence[float] = ()) -> CampaignRule:
-    return CampaignRule(campaign.id or 0, campaign.slug, campaign.start_date, campaign.end_date, campaign.target_kind,
-                        float(campaign.target_value), int(campaign.extend_slot_s or 0), float(campaign.min_separation_h or 0.0),
-                        windows=load_windows(campaign.windows))
 
 
 def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
@@ -76,27 +70,13 @@ def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
     slots = [s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))]
     templates = {s.id: list(s.template.items) for s in slots if s.template and s.template.items}
     assets, _ = planner_assets(session, station)
-    pool_seconds, approved = _pool_audio(session, campaign)
+    lengths = pool_seconds(session, [campaign])[campaign.id]
     from zoneinfo import ZoneInfo
 
-    problems = campaign_problems(_rule(campaign), [slot_rule(s) for s in slots], templates, assets, ZoneInfo(station.timezone), pool_seconds)
-    if not approved:
+    problems = campaign_problems(campaign_rule(campaign), [slot_rule(s) for s in slots], templates, assets, ZoneInfo(station.timezone), lengths)
+    if not any(entry.script.status == ContentStatus.APPROVED for entry in campaign.pool):
         problems.append(f"Chiến dịch {campaign.slug} chưa có bài nào đã duyệt trong danh sách bài: hãy thêm bài và nhờ người phê duyệt duyệt bài.")
     return problems
-
-
-def _pool_audio(session: Session, campaign: Campaign) -> tuple[list[float], list[Script]]:
-    """Durations of the pool's approved scripts that have audio, and the approved scripts."""
-    from broadcast.content.rendering import script_audio
-
-    seconds, approved = [], []
-    for entry in campaign.pool:
-        if entry.script.status == ContentStatus.APPROVED:
-            approved.append(entry.script)
-            audio = script_audio(session, entry.script)
-            if audio is not None:
-                seconds.append(audio.duration_s)
-    return seconds, approved
 
 
 def _refuse_if_infeasible(session: Session, campaign: Campaign, field: str | None = None) -> None:
@@ -173,20 +153,29 @@ def set_windows(session: Session, campaign: Campaign, windows: Sequence[TimeWind
     return campaign
 
 
-def add_window(session: Session, campaign: Campaign, window: TimeWindow | str, weekdays: str | None = None) -> Campaign:
-    """Add one window to the campaign's windows (same checks as set_windows)."""
+def change_windows(session: Session, campaign: Campaign, add: Sequence[TimeWindow | str] = (), weekdays: str | None = None,
+                   remove: int | None = None, clear: bool = False) -> Campaign:
+    """Clear the windows, remove the one numbered `remove` (from 1, as listed), then add windows (typed ones on `weekdays`),
+    all as one change with the checks of set_windows."""
     from broadcast.planning.windows import parse_window
 
-    return set_windows(session, campaign, [*campaign_windows(campaign), parse_window(window, weekdays)])
+    current = [] if clear else list(campaign_windows(campaign))
+    if remove is not None:
+        if not 1 <= remove <= len(current):
+            have = f"chỉ có {len(current)} khung giờ" if current else "chưa có khung giờ nào"
+            raise NotFound(f"Chiến dịch {campaign.slug} không có khung giờ số {remove} ({have}): hãy chọn một số trong danh sách khung giờ.")
+        del current[remove - 1]
+    return set_windows(session, campaign, current + [parse_window(window, weekdays) for window in add])
+
+
+def add_window(session: Session, campaign: Campaign, window: TimeWindow | str, weekdays: str | None = None) -> Campaign:
+    """Add one window to the campaign's windows (same checks as set_windows)."""
+    return change_windows(session, campaign, add=[window], weekdays=weekdays)
 
 
 def remove_window(session: Session, campaign: Campaign, index: int) -> Campaign:
     """Remove the window at a 0-based position of the campaign's windows."""
-    current = list(campaign_windows(campaign))
-    if not 0 <= index < len(current):
-        raise NotFound(f"Chiến dịch {campaign.slug} không có khung giờ số {index + 1}.")
-    del current[index]
-    return set_windows(session, campaign, current)
+    return change_windows(session, campaign, remove=index + 1)
 
 
 def back_to_draft(campaign: Campaign) -> None:
@@ -257,17 +246,6 @@ def copy_to_year(session: Session, campaign: Campaign, year: int, slug: str | No
     session.add(copy)
     session.flush()
     return copy
-
-
-def daily_target_seconds(campaign: Campaign, slot_seconds_today: float, pool_seconds: Sequence[float] = ()) -> float:
-    """The campaign airtime a day should carry, whatever way the office stated the target."""
-    if campaign.target_kind == "minutes_per_day":
-        return campaign.target_value * 60.0
-    if campaign.target_kind == "share_of_slot":
-        return slot_seconds_today * campaign.target_value / 100.0
-    if campaign.target_kind == "plays_per_script_week":
-        return campaign.target_value * sum(pool_seconds) / 7
-    raise InvalidInput(f"Kiểu chỉ tiêu {campaign.target_kind!r} không có: chọn một trong {', '.join(TARGET_KINDS)}.")
 
 
 def describe_target(campaign: Campaign) -> str:

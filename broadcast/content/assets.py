@@ -54,10 +54,10 @@ def _ensure(session: Session, settings: Settings, station: Station, kind: str, n
     path = settings.audio_dir / "assets" / station.slug / f"{kind}.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "filler":
-        generate_filler(path, FILLER_SECONDS, loudness_target(station))
+        generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
     else:
-        generate_chime(path, kind=style, target=loudness_target(station))
-    seconds = probe(path).duration_s
+        generate_chime(path, kind=style, target=loudness_target(station), tools=settings.tools)
+    seconds = probe(path, tools=settings.tools).duration_s
     added = asset is None
     if asset is None:
         asset = Asset(station_id=station.id, kind=kind, name=name, path=str(path), duration_s=seconds)

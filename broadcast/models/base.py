@@ -6,12 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    DateTime,
-    Enum,
-    MetaData,
-    TypeDecorator,
-)
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 from broadcast.timeutil import UTC, SystemClock

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Sequence
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from broadcast.content.assets import ASSET_KINDS, FILLER_NAME, FILLER_SECONDS, station_assets, usable_assets
-from broadcast.content.rendering import ScriptAudio, voice_label
+from broadcast.content.rendering import ScriptAudio, current_audio
 from broadcast.models import (
     Asset,
     Broadcast,
@@ -21,11 +21,10 @@ from broadcast.models import (
     CampaignScript,
     ContentStatus,
     Priority,
-    Recording,
-    Render,
     Script,
     Slot,
     Station,
+    is_unstarted,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -44,7 +43,6 @@ from broadcast.planning.windows import load_windows
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 
-UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
 BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
@@ -129,7 +127,7 @@ def load(session: Session, station: Station, first: date, last: date, now: datet
     scripts = {s.id: s for s in session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))}
     pooled = set(session.scalars(select(CampaignScript.script_id).where(CampaignScript.station_id == station.id)))
     problems: list[Problem] = []
-    audio = _audio_of(session, list(scripts.values()))
+    audio = current_audio(session, list(scripts.values()))
     for script in scripts.values():
         if script.id not in audio:
             problems.append(Problem(None, NO_AUDIO, f"Bài «{script.title}» đã duyệt nhưng chưa có âm thanh nên chưa được xếp lịch: hãy chạy `loaxa render`."))
@@ -170,30 +168,6 @@ def load(session: Session, station: Station, first: date, last: date, now: datet
     return Loaded(inputs, slots, scripts, audio, {c.id: c for c in campaigns}, asset_rows, existing, window_first, problems)
 
 
-def _audio_of(session: Session, scripts: Sequence[Script]) -> dict[int, ScriptAudio]:
-    """What each script plays now, as `rendering.script_audio` decides, in two queries instead of two per script."""
-    if not scripts:
-        return {}
-    ids = [s.id for s in scripts]
-    recordings: dict[int, Recording] = {}
-    current_rec = and_(Script.id == Recording.script_id, Script.version == Recording.script_version)
-    for row in session.scalars(select(Recording).join(Script, current_rec)
-                               .where(Recording.script_id.in_(ids), Recording.status == ContentStatus.APPROVED).order_by(Recording.id.desc())):
-        recordings.setdefault(row.script_id, row)
-    renders: dict[int, Render] = {}
-    current_ren = and_(Script.id == Render.script_id, Script.version == Render.script_version)
-    for row in session.scalars(select(Render).join(Script, current_ren).where(Render.script_id.in_(ids)).order_by(Render.id.desc())):
-        renders.setdefault(row.script_id, row)
-    found: dict[int, ScriptAudio] = {}
-    for script_id in ids:
-        rec, ren = recordings.get(script_id), renders.get(script_id)
-        if rec is not None and Path(rec.path).exists():
-            found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
-        elif ren is not None and Path(ren.path).exists():
-            found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
-    return found
-
-
 def started(broadcast: Broadcast, now: datetime) -> bool:
     """Whether a broadcast is beyond re-planning: on air, done, or its start has passed."""
-    return broadcast.status not in UNSTARTED or broadcast.planned_start <= now
+    return not is_unstarted(broadcast.status, broadcast.planned_start, now)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from broadcast.planning.windows import TimeWindow, allows, eligible, on_day, weekdays_on
+from broadcast.planning.targets import TARGET_LABELS, CampaignTarget, daily_need_s
+from broadcast.planning.windows import TimeWindow, allows, eligible, on_day
 from broadcast.timeutil import local_at
 
 # Kinds of programme clock entries; a template is an ordered list of {"kind": ..., options}.
@@ -19,7 +21,6 @@ DEFAULT_TEMPLATE: tuple[dict[str, Any], ...] = (
     {"kind": "jingle_open"}, {"kind": "priority"}, {"kind": "campaign_block"}, {"kind": "news"}, {"kind": "jingle_close"},
 )
 EXTRA_SLOT_TEMPLATE: tuple[dict[str, Any], ...] = ({"kind": "jingle_open"}, {"kind": "campaign_block"}, {"kind": "jingle_close"})
-TARGET_KINDS = ("minutes_per_day", "plays_per_script_week", "share_of_slot")
 # A filler shorter than this is not worth airing; longer gaps than max_s are left as the programme's end.
 MIN_FILLER_S = 1.0
 DEFAULT_FILLER_MAX_S = 120.0
@@ -90,8 +91,9 @@ def occurrences(rules: Sequence[SlotRule], first: date, last: date, tz: ZoneInfo
     return sorted(found, key=lambda o: (o.start, o.slot_id))
 
 
-def zones_meet(a: frozenset[int], b: frozenset[int]) -> bool:
-    """Whether two zone sets share a speaker cluster (empty means all zones)."""
+def zones_meet(a: Iterable[int], b: Iterable[int]) -> bool:
+    """Whether two zone lists share a speaker cluster (an empty list means every zone)."""
+    a, b = frozenset(a), frozenset(b)
     return not a or not b or bool(a & b)
 
 
@@ -170,6 +172,11 @@ class CampaignRule:
     def allows(self, rule: SlotRule, day: date) -> bool:
         """Whether the campaign's windows let this slot carry it on a local day."""
         return eligible(self.windows, day, rule.start_time, rule.duration_s)
+
+    @property
+    def target(self) -> CampaignTarget:
+        """The campaign's target, as the daily need rule reads it."""
+        return CampaignTarget(self.target_kind, self.target_value, self.windows)
 
 
 @dataclass(frozen=True)
@@ -389,6 +396,11 @@ def carries_on(template: Sequence[Mapping[str, Any]], rule: SlotRule, campaign: 
     return carries(template, rule, campaign) and campaign.allows(rule, day)
 
 
+def carried_seconds(campaign: CampaignRule, rule: SlotRule, occ: Occurrence) -> float:
+    """Seconds a broadcast carrying the campaign lasts: its slot, plus the campaign's extension unless it is an extra slot."""
+    return (occ.end - occ.start).total_seconds() + (campaign.extend_slot_s if rule.campaign_id is None else 0)
+
+
 def _who(occ: Occurrence, tz: ZoneInfo, name: str) -> str:
     return f"{occ.start.astimezone(tz):%d/%m/%Y %H:%M} {name}".rstrip()
 
@@ -573,12 +585,25 @@ def _quota(campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrenc
     count = max(len(remaining), 1)
     last = count == 1
     if campaign.target_kind == "share_of_slot":
-        return "s", capacity * campaign.target_value / 100.0, True
+        # The day needs its share of every carrying broadcast: each one carries its own share of itself.
+        return "s", daily_need_s(campaign.target, day, slot_seconds=capacity), True
     if campaign.target_kind == "plays_per_script_week":
-        elapsed = (day - campaign.start).days + 1
-        due = math.ceil(campaign.target_value * len(campaign.pool) * elapsed / 7 - EPS)
-        return "plays", max(0, due - rotation.total_plays) / count, last
-    return "s", max(0.0, campaign.target_value * 60 - aired_s[campaign.campaign_id]) / count, last
+        return "plays", max(0, plays_due(campaign, day) - rotation.total_plays) / count, last
+    return "s", max(0.0, daily_need_s(campaign.target, day) - aired_s[campaign.campaign_id]) / count, last
+
+
+def plays_due(campaign: CampaignRule, day: date) -> int:
+    """Plays the campaign owes from its first day through this one, rounded up to whole plays."""
+    return math.ceil(_plays_owed(campaign.target, campaign.start, len(campaign.pool), day) - EPS)
+
+
+@lru_cache(maxsize=4096)
+def _plays_owed(target: CampaignTarget, start: date, pool_size: int, day: date) -> float:
+    """The need from start through day counted in plays, one day on from the day before (planning walks day by day)."""
+    if day < start:
+        return 0.0
+    # The need is linear in the scripts' lengths: with every pool script one unit long it counts plays.
+    return _plays_owed(target, start, pool_size, day - timedelta(days=1)) + daily_need_s(target, day, script_seconds=[1.0] * pool_size)
 
 
 def _window_note(campaign: CampaignRule, rule: SlotRule, day: date) -> str:
@@ -633,13 +658,11 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
     if not campaign.pool:
         return f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} không có bài nào đã duyệt và có âm thanh để phát."
     if campaign.target_kind == "minutes_per_day":
-        target = campaign.target_value * 60
-        if aired_s[campaign.campaign_id] + EPS < target:
+        if aired_s[campaign.campaign_id] + EPS < daily_need_s(campaign.target, day):
             return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} chỉ phát được {aired_s[campaign.campaign_id] / 60:.1f} phút, "
                     f"chưa đạt chỉ tiêu {campaign.target_value:g} phút/ngày: hãy kéo dài buổi phát, bớt bài khác hoặc thêm buổi phát.")
     if campaign.target_kind == "plays_per_script_week":
-        elapsed = (day - campaign.start).days + 1
-        due = math.ceil(campaign.target_value * len(campaign.pool) * elapsed / 7 - EPS)
+        due = plays_due(campaign, day)
         if rotations[campaign.campaign_id].total_plays < due:
             return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} mới phát {rotations[campaign.campaign_id].total_plays} lượt, "
                     f"chưa đạt chỉ tiêu {campaign.target_value:g} lượt mỗi bài mỗi tuần ({due} lượt đến hết ngày): hãy thêm thời lượng.")
@@ -662,7 +685,7 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
     rules = {r.slot_id: r for r in slots}
     problems: list[str] = []
     uncovered: list[date] = []
-    short: list[tuple[date, float, list[str]]] = []
+    short: list[tuple[date, float, float, list[str]]] = []
     clashes: list[str] = []
     on_days = 0
     met: set[TimeWindow] = set()  # windows that meet at least one slot able to carry the campaign
@@ -688,19 +711,11 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
         if not carrying:
             uncovered.append(day)
             continue
-        free = 0.0
-        for occ in carrying:
-            rule = rules[occ.slot_id]
-            extend = campaign.extend_slot_s if rule.campaign_id is None else 0
-            free += (occ.end - occ.start).total_seconds() + extend - fixed_seconds(template_of(inputs, rule), assets)
-        if campaign.target_kind == "minutes_per_day":
-            need = campaign.target_value * 60
-        elif campaign.target_kind == "plays_per_script_week":
-            need = campaign.target_value * sum(pool_seconds) / weekdays_on(campaign.windows)  # a week's plays over its on-days
-        else:
-            need = 0.0
+        slot_s = sum(carried_seconds(campaign, rules[o.slot_id], o) for o in carrying)
+        free = slot_s - sum(fixed_seconds(template_of(inputs, rules[o.slot_id]), assets) for o in carrying)
+        need = daily_need_s(campaign.target, day, slot_s, pool_seconds)
         if need > free + EPS:
-            short.append((day, free, [rules[o.slot_id].name for o in carrying]))
+            short.append((day, need, free, [rules[o.slot_id].name for o in carrying]))
         if campaign.extend_slot_s:
             spans = [(o, o.end + timedelta(seconds=campaign.extend_slot_s if rules[o.slot_id].campaign_id is None and o in carrying else 0)) for o in today]
             for occ, end in spans:
@@ -726,14 +741,27 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
         else:
             problems.append(f"Chiến dịch {campaign.slug} không có buổi phát nào ngày {span}: hãy thêm buổi phát cho những ngày đó hoặc sửa ngày chiến dịch.")
     if short:
-        day, free, names = short[0]
+        day, need, free, names = short[0]
         more = f" (và {len(short) - 1} ngày khác)" if len(short) > 1 else ""
         if campaign.target_kind == "minutes_per_day":
             what = f"chỉ tiêu {campaign.target_value:g} phút/ngày"
         else:
-            what = f"chỉ tiêu {campaign.target_value:g} lượt mỗi bài mỗi tuần (khoảng {campaign.target_value * sum(pool_seconds) / 7 / 60:.0f} phút/ngày)"
+            what = f"chỉ tiêu {campaign.target_value:g} {TARGET_LABELS[campaign.target_kind]} (khoảng {need / 60:.0f} phút/ngày)"
         problems.append(f"Ngày {vn_date(day)}{more}: {what} của chiến dịch {campaign.slug} vượt quá {free / 60:.0f} phút còn trống "
                         f"trong {', '.join(names)}: hãy giảm chỉ tiêu, kéo dài buổi phát hoặc thêm buổi phát.")
     if clashes:
         problems.append(clashes[0])
     return problems
+
+
+def carrying_seconds(campaign: CampaignRule, slots: Sequence[SlotRule], templates: Mapping[int, Sequence[Mapping[str, Any]]],
+                     tz: ZoneInfo) -> dict[date, float]:
+    """Seconds of the broadcasts that carry the campaign on each of its days: what a share target is a share of."""
+    inputs = PlanInputs(slots, templates, [campaign], Assets(), [], tz)
+    rules = {r.slot_id: r for r in slots}
+    found = {day: 0.0 for day in days(campaign.start, campaign.end)}
+    for occ in occurrences(list(slots), campaign.start, campaign.end, tz):
+        rule = rules[occ.slot_id]
+        if occ.day is not None and carries_on(template_of(inputs, rule), rule, campaign, occ.day):
+            found[occ.day] += carried_seconds(campaign, rule, occ)
+    return found

@@ -12,8 +12,8 @@ from broadcast.config import Settings
 from broadcast.content.assets import ensure_filler
 from broadcast.content.rendering import script_audio
 from broadcast.errors import InvalidInput
-from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, Campaign, Script, Slot, Station
-from broadcast.planning.loader import UNSTARTED, clip_of, load, started, wants_filler
+from broadcast.models import UNSTARTED, Broadcast, BroadcastKind, BroadcastStatus, Campaign, Script, Slot, Station
+from broadcast.planning.loader import clip_of, load, started, wants_filler
 from broadcast.planning.planner import DEFAULT_TEMPLATE, BroadcastPlan, Floating, PlanInputs, Problem, plan_range
 from broadcast.planning.writer import prune_hand_edits, write_items
 from broadcast.stations.lookup import station_tz
@@ -68,11 +68,6 @@ class PlanReport:
     broadcasts: list[Broadcast] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cancelled: list[Broadcast] = field(default_factory=list)
-
-    @property
-    def left_out(self) -> list[Problem]:
-        """Older name of problems."""
-        return self.problems
 
 
 def plan_days(session: Session, settings: Settings, station: Station, first: date, last: date, now: datetime, save: bool = True) -> PlanReport:

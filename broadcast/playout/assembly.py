@@ -26,10 +26,10 @@ def broadcast_file(settings: Settings, station: Station, broadcast: Broadcast, r
     return settings.broadcasts_dir / station.slug / day / f"{broadcast.id}-{broadcast.plan_hash[:12]}{suffix}.wav"
 
 
-def _cut_filler(src: Path, seconds: float, out: Path) -> Path:
+def _cut_filler(settings: Settings, src: Path, seconds: float, out: Path) -> Path:
     """The first `seconds` of the station's filler fading out, made once per length (the name says which file and length)."""
     if not out.exists():
-        cut_faded(src, seconds, out, FILLER_FADE_S)
+        cut_faded(src, seconds, out, FILLER_FADE_S, tools=settings.tools)
     return out
 
 
@@ -73,7 +73,7 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         if item.item_type == ItemType.FILLER and item.duration_s < (wav_duration(path) or 0.0) - 0.01:
             stat = path.stat()  # a replaced filler file must not reuse cuts of the old one
             name = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-{round(item.duration_s * 1000)}.wav"
-            path = _cut_filler(path, item.duration_s, settings.audio_dir / "assets" / station.slug / "cuts" / name)
+            path = _cut_filler(settings, path, item.duration_s, settings.audio_dir / "assets" / station.slug / "cuts" / name)
         current.append(path)
     if current:
         runs.append((run_start, current))
@@ -87,7 +87,7 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         offset, parts = runs[segment["run"]]
         target = broadcast_file(settings, station, broadcast, None if single else segment["run"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        seconds = assemble(parts, target)
+        seconds = assemble(parts, target, tools=settings.tools)
         made.append({"kind": "file", "path": str(target), "offset_s": offset, "duration_s": seconds})
     _remove_stale(settings, station, broadcast)
     broadcast.segments = made

@@ -1,24 +1,25 @@
-"""Read models for the panel's pages: warnings, what is on air, campaign airtime per day, log filters."""
+"""Read models for the panel's pages: warnings, what is on air, campaign airtime per day, log filters, recent emergencies."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Sequence
+from typing import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from broadcast.db import page_of
 from broadcast.models import (
-    AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render, Script, Station,
+    AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, LogStatus,
+    Recording, Render, Script, Station,
 )
+from broadcast.campaigns.needs import daily_needs
 from broadcast.planning.planner import days
-from broadcast.planning.windows import load_windows, on_day
 from broadcast.timeutil import local_day_bounds
 
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
 BEHIND_SHARE = 0.9
 
@@ -41,7 +42,7 @@ def upcoming(session: Session, station: Station, now: datetime, limit: int = 5) 
     """The next broadcasts not yet aired."""
     return session.scalars(
         select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.planned_start >= now,
-                                Broadcast.status.in_((BroadcastStatus.PLANNED, BroadcastStatus.READY))).order_by(Broadcast.planned_start).limit(limit)
+                                Broadcast.status.in_(UNSTARTED)).order_by(Broadcast.planned_start).limit(limit)
     ).all()
 
 
@@ -60,9 +61,37 @@ def campaign_airtime(session: Session, station: Station, campaign: Campaign, tz:
     return {day: per_day.get(day, 0.0) for day in days(campaign.start_date, campaign.end_date)}
 
 
-def daily_target_s(campaign: Campaign) -> float | None:
-    """The campaign's target in seconds a day when the office stated it in minutes a day."""
-    return campaign.target_value * 60.0 if campaign.target_kind == "minutes_per_day" and campaign.target_value > 0 else None
+@dataclass(frozen=True)
+class CampaignDays:
+    """A campaign's seconds aired and seconds needed on each of its local days."""
+
+    aired: dict[date, float]
+    needed: dict[date, float]
+
+    @property
+    def aired_s(self) -> float:
+        """Seconds aired over the whole campaign so far."""
+        return sum(self.aired.values())
+
+    @property
+    def needed_s(self) -> float:
+        """Seconds the whole campaign needs."""
+        return sum(self.needed.values())
+
+
+def campaign_days(session: Session, station: Station, campaign: Campaign, tz: ZoneInfo) -> CampaignDays:
+    """Seconds aired (from the as-run log) and needed (the daily need rule) on each day of the campaign."""
+    return CampaignDays(campaign_airtime(session, station, campaign, tz), daily_needs(session, [campaign])[campaign.id])
+
+
+def up_to_yesterday(per_day: Mapping[date, float], since: date, today: date) -> float:
+    """Seconds of a per-day figure from `since` (the station's first day: days before it owe nothing) up to yesterday."""
+    return sum(seconds for day, seconds in per_day.items() if since <= day < today)
+
+
+def behind(aired_s: float, needed_s: float) -> bool:
+    """Whether airtime up to yesterday is under BEHIND_SHARE of what those days needed."""
+    return needed_s > 0 and aired_s < BEHIND_SHARE * needed_s
 
 
 def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) -> list[PanelWarning]:
@@ -70,11 +99,11 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     found: list[PanelWarning] = []
     since = now - timedelta(days=1)
     bad = session.scalar(select(func.count()).select_from(AsRunEntry).where(
-        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_((LogStatus.MISSED, LogStatus.FAILED))))
+        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_(LOG_FAULTS)))
     if bad:
         found.append(PanelWarning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
     failed_broadcasts = session.scalar(select(func.count()).select_from(Broadcast).where(
-        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED))))
+        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_(NOT_AIRED)))
     if failed_broadcasts:
         found.append(PanelWarning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
     rendered = select(Render.script_id).where(Render.script_id == Script.id, Render.script_version == Script.version)
@@ -88,18 +117,16 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     if waiting or waiting_rec:
         found.append(PanelWarning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
     today = now.astimezone(tz).date()
-    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
-                                                          Campaign.start_date < today, Campaign.end_date >= today)):
-        target = daily_target_s(campaign)
-        if target is None:
-            continue
-        aired = campaign_airtime(session, station, campaign, tz)
-        # Days before the station went on air cannot be behind: it did not exist yet.
-        first_day = station.created_at.astimezone(tz).date()
-        windows = load_windows(campaign.windows)  # weekdays without a window owe nothing
-        past = [s for day, s in aired.items() if first_day <= day < today and on_day(windows, day)]
-        if past and sum(past) < BEHIND_SHARE * target * len(past):
-            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {sum(past) / 60:.0f} phút, chỉ tiêu đến hôm qua là {target * len(past) / 60:.0f} phút.", "campaigns.index"))
+    running = list(session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
+                                                          Campaign.start_date < today, Campaign.end_date >= today)))
+    needs = daily_needs(session, running)
+    # Days before the station went on air cannot be behind: it did not exist yet.
+    first_day = station.created_at.astimezone(tz).date()
+    for campaign in running:
+        aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), first_day, today)
+        needed = up_to_yesterday(needs[campaign.id], first_day, today)
+        if behind(aired, needed):
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {aired / 60:.0f} phút, chỉ tiêu đến hôm qua là {needed / 60:.0f} phút.", "campaigns.index"))
     return found
 
 
@@ -134,3 +161,27 @@ def latest_log(session: Session, station: Station, start: datetime, end: datetim
     rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start,
                                                    AsRunEntry.planned_start < end).order_by(AsRunEntry.seq.desc()).limit(limit)).all()
     return list(reversed(rows))
+
+
+def log_page(session: Session, station: Station, flt: LogFilter, tz: ZoneInfo, page: int, per_page: int) -> tuple[list[AsRunEntry], int]:
+    """One page of the log rows matching a filter, in log order, and how many match in all."""
+    return page_of(session, log_query(station, flt, tz), page, per_page)
+
+
+def log_rows(session: Session, station: Station, flt: LogFilter, tz: ZoneInfo) -> list[AsRunEntry]:
+    """Every log row matching a filter, in log order (for export)."""
+    return list(session.scalars(log_query(station, flt, tz)))
+
+
+def recent_emergencies(session: Session, station: Station, limit: int = 10) -> list[Broadcast]:
+    """The station's latest emergency broadcasts, newest first."""
+    return list(session.scalars(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.kind == BroadcastKind.EMERGENCY)
+                                .order_by(Broadcast.planned_start.desc()).limit(limit)))
+
+
+def log_rows_by_broadcast(session: Session, broadcast_ids: Sequence[int]) -> dict[int, list[AsRunEntry]]:
+    """The log rows of each of these broadcasts, in log order (a broadcast without rows is absent)."""
+    rows: dict[int, list[AsRunEntry]] = {}
+    for entry in session.scalars(select(AsRunEntry).where(AsRunEntry.broadcast_id.in_(list(broadcast_ids))).order_by(AsRunEntry.seq)):
+        rows.setdefault(entry.broadcast_id, []).append(entry)
+    return rows

@@ -12,14 +12,13 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from broadcast.campaigns.manage import describe_target
-from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, PlayerHeartbeat, Station
+from broadcast.campaigns.needs import daily_needs
+from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
-from broadcast.playout.status import AIRED, BEHIND_SHARE, daily_target_s
+from broadcast.playout.status import behind, up_to_yesterday
 from broadcast.timeutil import local_day_bounds
 
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.MISSED, BroadcastStatus.INTERRUPTED, BroadcastStatus.FAILED)
-NOT_STARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
-BAD_LOG = (LogStatus.MISSED, LogStatus.FAILED)
 
 
 @dataclass
@@ -30,7 +29,7 @@ class CampaignProgress:
     name: str
     aired_s: float = 0.0
     aired_before_today_s: float = 0.0
-    target_total_s: float | None = None  # whole campaign, when the target is stated in minutes a day
+    target_total_s: float | None = None  # whole campaign, whatever way the target is stated
     target_to_yesterday_s: float | None = None
     target_text: str = ""
 
@@ -42,7 +41,7 @@ class CampaignProgress:
     @property
     def behind(self) -> bool:
         """Under 90% of the target up to yesterday."""
-        return bool(self.target_to_yesterday_s) and self.aired_before_today_s < BEHIND_SHARE * (self.target_to_yesterday_s or 0.0)
+        return behind(self.aired_before_today_s, self.target_to_yesterday_s or 0.0)
 
 
 @dataclass
@@ -93,12 +92,13 @@ def station_overview(session: Session, station_ids: Iterable[int], now: datetime
     for row in rows.values():
         by_tz[row.tz.key].append(row.id)
     campaigns = _current_campaigns(session, rows, now)
+    needs = daily_needs(session, campaigns)
     for tzname, group in by_tz.items():
         tz = ZoneInfo(tzname)
         today = now.astimezone(tz).date()
         day_start, _ = local_day_bounds(today, tz)
         _missed(session, rows, group, day_start, now, late_grace_s)
-        _campaign_airtime(session, rows, group, [c for c in campaigns if c.station_id in set(group)], today, day_start, tz, created)
+        _campaign_airtime(session, rows, group, [c for c in campaigns if c.station_id in set(group)], needs, today, day_start, tz, created)
     return sorted(rows.values(), key=lambda r: r.slug)
 
 
@@ -137,13 +137,13 @@ def _missed(session: Session, rows: dict[int, StationStatus], group: Sequence[in
     overdue = now - timedelta(seconds=late_grace_s)
     missed = (select(Broadcast.station_id, func.count())
               .where(Broadcast.station_id.in_(group), Broadcast.planned_start >= day_start, Broadcast.planned_start < now,
-                     or_(Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED)),
-                         and_(Broadcast.status.in_(NOT_STARTED), Broadcast.planned_start < overdue)))
+                     or_(Broadcast.status.in_(NOT_AIRED),
+                         and_(Broadcast.status.in_(UNSTARTED), Broadcast.planned_start < overdue)))
               .group_by(Broadcast.station_id))
     for sid, count in session.execute(missed):
         rows[sid].missed_today = count
     bad = (select(AsRunEntry.station_id, func.count())
-           .where(AsRunEntry.station_id.in_(group), AsRunEntry.planned_start >= day_start, AsRunEntry.planned_start < now, AsRunEntry.status.in_(BAD_LOG))
+           .where(AsRunEntry.station_id.in_(group), AsRunEntry.planned_start >= day_start, AsRunEntry.planned_start < now, AsRunEntry.status.in_(LOG_FAULTS))
            .group_by(AsRunEntry.station_id))
     for sid, count in session.execute(bad):
         rows[sid].bad_items_today = count
@@ -161,8 +161,8 @@ def _current_campaigns(session: Session, rows: dict[int, StationStatus], now: da
     return found
 
 
-def _campaign_airtime(session: Session, rows: dict[int, StationStatus], group: Sequence[int], campaigns: Sequence[Campaign], today: date,
-                      day_start: datetime, tz: ZoneInfo, created: dict[int, datetime]) -> None:
+def _campaign_airtime(session: Session, rows: dict[int, StationStatus], group: Sequence[int], campaigns: Sequence[Campaign],
+                      needs: dict[int, dict[date, float]], today: date, day_start: datetime, tz: ZoneInfo, created: dict[int, datetime]) -> None:
     if not campaigns:
         return
     since, _ = local_day_bounds(min(c.start_date for c in campaigns), tz)
@@ -175,10 +175,8 @@ def _campaign_airtime(session: Session, rows: dict[int, StationStatus], group: S
     for campaign in campaigns:
         total, before = aired.get((campaign.station_id, campaign.slug), (0.0, 0.0))
         progress = CampaignProgress(campaign.slug, campaign.name, total, before, target_text=describe_target(campaign))
-        per_day = daily_target_s(campaign)
-        if per_day is not None:
-            progress.target_total_s = per_day * ((campaign.end_date - campaign.start_date).days + 1)
-            # Days before the station went on air cannot be behind: it did not exist yet.
-            first = max(campaign.start_date, created[campaign.station_id].astimezone(tz).date())
-            progress.target_to_yesterday_s = per_day * max((today - first).days, 0)
+        needed = needs[campaign.id]
+        progress.target_total_s = sum(needed.values()) or None
+        # Days before the station went on air cannot be behind: it did not exist yet.
+        progress.target_to_yesterday_s = up_to_yesterday(needed, created[campaign.station_id].astimezone(tz).date(), today)
         rows[campaign.station_id].campaigns.append(progress)

@@ -7,7 +7,7 @@ from datetime import date, time
 import pytest
 
 from broadcast.errors import InvalidInput
-from broadcast.planning.planner import SlotRule, campaign_problems, plan_range
+from broadcast.planning.planner import SlotRule, campaign_problems, carrying_seconds, plan_range
 from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, validate_windows
 from broadcast.timeutil import VN_TZ
 from tests.broadcast.test_plan_rules import ASSETS, EVENING, MORNING, campaign, inputs, pool
@@ -91,6 +91,32 @@ def test_target_spread_over_two_windows_and_weekday_windows_leave_other_days_off
     assert min(plays.values()) >= int(2 * weeks) and max(plays.values()) - min(plays.values()) <= 1
 
 
+def test_a_weekly_play_target_is_spread_over_the_window_weekdays():
+    # Monday 18/11 to Sunday 24/11, an evening window on weekdays, five scripts once a week each: one play every weekday.
+    c = campaign(start=date(2024, 11, 18), end=date(2024, 11, 24), windows=(TimeWindow(time(17, 0), time(17, 30), "12345"),),
+                 extend_slot_s=0, target_kind="plays_per_script_week", target_value=1, pool=pool(5))
+    result = plan_range(inputs(c), c.start, c.end)
+    per_day = Counter(p.occurrence.day for p in result.plans for i in p.items if i.campaign_id)
+    assert [per_day[date(2024, 11, 18 + n)] for n in range(7)] == [1, 1, 1, 1, 1, 0, 0]
+    assert not result.problems, result.problems
+
+
+def test_carrying_seconds_count_the_extension_on_regular_slots_only_and_nothing_on_days_off():
+    extra = SlotRule(4, time(5, 0), 900, campaign_id=7, name="Buổi thêm")
+    c = campaign(start=date(2024, 11, 22), end=date(2024, 11, 23), windows=(TimeWindow(time(5, 0), time(7, 0), "12345"),), extend_slot_s=300)
+    # Friday: the morning (1800 + 300) and the extra slot (900, never extended); Saturday is off.
+    assert carrying_seconds(c, (MORNING, EVENING, extra), {}, VN_TZ) == {date(2024, 11, 22): 3000.0, date(2024, 11, 23): 0.0}
+
+
+@pytest.mark.parametrize("value, refused", [(50, False), (100, True)])
+def test_a_share_target_is_checked_against_the_carrying_slots(value, refused):
+    c = campaign(target_kind="share_of_slot", target_value=value, extend_slot_s=0, windows=(MORNING_W,), end=date(2024, 11, 15))
+    problems = campaign_problems(c, (MORNING, EVENING), {}, ASSETS, VN_TZ)
+    # 100 % of the 30-minute morning is 30 minutes, but its jingles (10.5 s) leave 29.8 minutes for content.
+    needle = "Ngày 15/11/2024: chỉ tiêu 100 % thời lượng buổi phát (khoảng 30 phút/ngày) của chiến dịch bdg vượt quá 30 phút còn trống trong Buổi sáng"
+    assert any(needle in p for p in problems) == refused, problems
+
+
 def test_extra_slot_is_subject_to_the_windows():
     extra = SlotRule(4, time(19, 0), 900, campaign_id=7, name="Buổi thêm")
     c = campaign(windows=(MORNING_W,), extend_slot_s=0, start=date(2024, 11, 15), end=date(2024, 11, 15))
@@ -118,7 +144,7 @@ def test_weekday_window_days_off_are_not_problems():
 
 def test_report_targets_owe_nothing_on_weekdays_without_a_window():
     from broadcast.models import Campaign
-    from broadcast.reports.compute import daily_targets
+    from broadcast.reports.compute import daily_targets, target_plays
 
     week = [date(2024, 11, 18 + n) for n in range(7)]  # Monday to Sunday
     minutes = Campaign(target_kind="minutes_per_day", target_value=10, windows=[{"start": "05:00", "end": "07:00", "weekdays": "12345"}])
@@ -127,3 +153,5 @@ def test_report_targets_owe_nothing_on_weekdays_without_a_window():
     weekly = Campaign(target_kind="plays_per_script_week", target_value=1, windows=minutes.windows)
     targets, note = daily_targets(weekly, week, {}, [100.0] * 5)
     assert sum(targets.values()) == 500.0 and targets[week[5]] == 0.0 and "÷ 5" in note
+    # Once a week each: once over the five weekdays on, never over the weekend off.
+    assert (target_plays(weekly, week), target_plays(weekly, week[:5]), target_plays(weekly, week[5:])) == (1.0, 1.0, 0.0)

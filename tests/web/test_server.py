@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import psutil
+from babel.messages.mofile import read_mo
 
 from broadcast.db import transaction
 from broadcast.models import Role, Station
 from broadcast.stations.users import create_user
 from tests.conftest import subprocess_env
-from tests.processes import login, start_panel, stop
+from tests.processes import login, panel_log, start_panel, stop, wait_workers_ready
+from web import i18n
 
 
 def test_two_workers_share_the_login_and_stop_together(settings, factory):
@@ -20,19 +23,54 @@ def test_two_workers_share_the_login_and_stop_together(settings, factory):
         session.add(station)
         session.flush()
         create_user(session, "xem", "matkhau-dai-du", Role.VIEWER, station)
-    proc, base = start_panel(settings, LOAXA_WEB_WORKERS="2")
+    proc, base = start_panel(settings, ready_workers=2, LOAXA_WEB_WORKERS="2")
+    log = panel_log(settings, int(base.rsplit(":", 1)[1]))
     try:
         workers = psutil.Process(proc.pid).children()
         assert len(workers) == 2  # gunicorn's master and its two workers
+        # Both workers have built their app before any request below: each request may land on either of them.
+        assert wait_workers_ready(log, 2, proc) == {str(w.pid) for w in workers}
         http, _ = login(base, "xem", "matkhau-dai-du")
         # Keep-alive off: each request may land on either worker; all must accept the same session cookie.
-        answers = [http.get(base + "/nhat-ky/", headers={"Connection": "close"}, timeout=10) for _ in range(12)]
+        answers = [http.get(base + "/nhat-ky/", headers={"Connection": "close"}, timeout=30) for _ in range(12)]
         assert [a.status_code for a in answers] == [200] * 12
         assert all("Nhật ký phát sóng" in a.text for a in answers)
         assert len(list(settings.data_dir.glob("secret_key*"))) == 1  # no stray temporary key files
     finally:
         stop(proc)
     assert proc.returncode == 0 and not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+    text = log.read_text(errors="replace")
+    assert "Exception in worker" not in text and "Worker failed to boot" not in text, text[-2000:]
+
+
+def test_two_workers_compiling_the_catalogs_at_once_both_boot(tmp_path, monkeypatch):
+    """Two panel workers booting together compile the catalogs at the same moment: neither may fail, the file is whole."""
+    together = threading.Barrier(2, timeout=30)
+    write_mo = i18n.write_mo
+
+    def write_side_by_side(out, catalog):  # type: ignore[no-untyped-def]
+        together.wait()  # both writers have passed the up-to-date check and opened their output
+        write_mo(out, catalog)
+
+    monkeypatch.setattr(i18n, "write_mo", write_side_by_side)
+    failures: list[BaseException] = []
+
+    def boot() -> None:
+        try:
+            i18n.compile_catalogs(tmp_path)
+        except BaseException as exc:  # noqa: BLE001 - any failure here is what the test looks for
+            failures.append(exc)
+
+    workers = [threading.Thread(target=boot) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert failures == [] and not any(w.is_alive() for w in workers)
+    compiled = tmp_path / "en" / "LC_MESSAGES"
+    assert [p.name for p in compiled.iterdir()] == ["messages.mo"]  # no temporary file left behind
+    with (compiled / "messages.mo").open("rb") as fh:
+        assert read_mo(fh).get("Nhật ký phát sóng").string == "Broadcast log"
 
 
 def test_a_bad_worker_count_is_one_sentence(settings):
