@@ -1,4 +1,4 @@
-"""Join canonical assets gaplessly by stream copy (ffmpeg concat demuxer), and make silence."""
+"""Join canonical assets gaplessly by stream copy (ffmpeg concat demuxer), cut one to length, and make silence."""
 from __future__ import annotations
 
 import tempfile
@@ -8,7 +8,7 @@ from pathlib import Path
 from audio import ffmpeg
 from audio.atomic import atomic_path
 from audio.errors import AudioError, BadAudio
-from audio.format import OUTPUT_ARGS, SAMPLE_RATE, describe, is_canonical_wav, wav_duration
+from audio.format import OUTPUT_ARGS, SAMPLE_RATE, describe, is_canonical_wav, wav_duration, wav_info
 from audio.tools import Tools
 
 
@@ -51,6 +51,20 @@ def assemble(parts: Sequence[Path], out_path: Path, *, tools: Tools) -> float:
                 tools=tools, timeout=60.0 + total / 50,
             )
     return wav_duration(out_path) or ffmpeg.probe(out_path, tools=tools).duration_s
+
+
+def cut_faded(src: Path, seconds: float, out: Path, fade_s: float = 2.0, *, tools: Tools) -> float:
+    """Write the first `seconds` of a canonical WAV to out atomically, fading out over its last fade_s (a third at most); return seconds."""
+    samples = round(seconds * SAMPLE_RATE)
+    info = wav_info(Path(src))
+    if info is None or not 0 < samples <= info[3]:
+        raise AudioError(f"Không cắt được {seconds:.2f} giây từ '{Path(src).name}': hãy chọn độ dài ngắn hơn tệp.")
+    fade = min(round(fade_s * SAMPLE_RATE), samples // 3)
+    # Untouched samples pass through the s16 -> float -> s16 conversion unchanged; only the fade alters any.
+    chain = f"atrim=end_sample={samples}" + (f",afade=t=out:start_sample={samples - fade}:nb_samples={fade}" if fade else "")
+    with atomic_path(Path(out)) as tmp:
+        ffmpeg.run(["-i", str(src), "-af", chain, *OUTPUT_ARGS, "-y", str(tmp)], tools=tools, timeout=60.0 + seconds / 50)
+    return samples / SAMPLE_RATE
 
 
 def make_silence(seconds: float, out: Path, *, tools: Tools) -> float:

@@ -41,7 +41,7 @@ from audio.tools import Tools  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ItemType, Station  # noqa: E402
-from broadcast.planning.programmes import assemble_broadcast  # noqa: E402
+from broadcast.playout.assembly import assemble_broadcast  # noqa: E402
 from broadcast.timeutil import UTC, SystemClock  # noqa: E402
 from scheduler import context, runner  # noqa: E402
 from scheduler.context import StartLead  # noqa: E402

@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from audio.player import Player, PlayResult
 from audio.sinks import IcecastSink, NullSink, redact
+from broadcast.content.assets import filler_asset
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, LogStatus, PlayerHeartbeat
-from broadcast.planning.programmes import assemble_broadcast
 from broadcast.playout import rules as playout
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.playout.rules import Airing, Segment
 from broadcast.stations.lookup import get_station
 from scheduler import sinks as sinks_mod
@@ -121,7 +122,7 @@ def _prepare(ctx: PlayoutContext, broadcast_id: int) -> Prepared:
             except OSError as exc:
                 problem = f"Không ghép được âm thanh của buổi phát ({exc.strerror}): hãy tạo lại âm thanh các bài."
             broadcast.status = BroadcastStatus.PLAYING  # assembly marks it ready; it is ours now
-        filler = playout.filler_asset(session, station)
+        filler = filler_asset(session, station)
         return Prepared(
             broadcast.id, broadcast.planned_start, broadcast.slot_end, playout.segments_of(broadcast),
             playout.programme_length(broadcast), broadcast.logged_s, bool(station.emergency_resume),
@@ -319,7 +320,7 @@ def _play_filler(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, begin_s: fl
     aired = min(result.seconds_played, seconds)
 
     def settle(session, station, broadcast) -> None:  # type: ignore[no-untyped-def]
-        playout.log_filler(session, station, broadcast, playout.filler_asset(session, station), airing, begin_s, aired, reason)
+        playout.log_filler(session, station, broadcast, filler_asset(session, station), airing, begin_s, aired, reason)
         broadcast.ended_at = airing.at(begin_s + aired)
 
     _with_broadcast(ctx, prep.broadcast_id, settle)

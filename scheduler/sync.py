@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from broadcast.content.assets import ensure_filler
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import PlayerHeartbeat
-from broadcast.planning.programmes import assemble_broadcast, plan_days
+from broadcast.planning.programmes import plan_days
 from broadcast.playout import rules as playout
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station, station_tz
 from scheduler import airing
 from scheduler.context import PlayoutContext
@@ -105,7 +107,7 @@ def _ensure_filler(ctx: PlayoutContext) -> None:
     """Make sure the station has a filler to cover dead air."""
     try:
         with transaction(ctx.factory) as session:
-            playout.ensure_filler(session, ctx.settings, get_station(session, ctx.settings.station))
+            ensure_filler(session, ctx.settings, get_station(session, ctx.settings.station))
         ctx.filler_ready = True
     except operator_errors() as exc:
         log.error("no station filler: dead air cannot be covered (%s)", exc)

@@ -12,8 +12,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from broadcast.campaigns.queries import approved_campaigns_between
 from broadcast.content.queries import approved_scripts
 from broadcast.models import Broadcast, is_unstarted
+from broadcast.planning.edits import add_script, reorder_items
 from broadcast.planning.oneoff import schedule_message
-from broadcast.planning.programmes import add_script, reorder_items
 from broadcast.planning.queries import active_slots, broadcasts_between
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds

@@ -63,13 +63,13 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
 
 def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
     """Every reason the campaign cannot be carried as stated (empty when it can), one Vietnamese sentence each."""
-    from broadcast.planning.programmes import _assets, slot_rule
+    from broadcast.planning.loader import planner_assets, slot_rule
 
     station = session.get(Station, campaign.station_id)
     assert station is not None
     slots = [s for s in session.scalars(select(Slot).where(Slot.station_id == station.id, Slot.is_active.is_(True)).order_by(Slot.id))]
     templates = {s.id: list(s.template.items) for s in slots if s.template and s.template.items}
-    assets, _ = _assets(session, station)
+    assets, _ = planner_assets(session, station)
     lengths = pool_seconds(session, [campaign])[campaign.id]
     from zoneinfo import ZoneInfo
 

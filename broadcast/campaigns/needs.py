@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from broadcast.content.rendering import current_audio
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Script, Slot, Station
 from broadcast.planning.planner import CampaignRule, carrying_seconds, days
-from broadcast.planning.programmes import slot_rule
+from broadcast.planning.loader import slot_rule
 from broadcast.planning.targets import CampaignTarget, daily_need_s
 from broadcast.planning.windows import load_windows
 

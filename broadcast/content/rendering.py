@@ -16,7 +16,8 @@ from audio.render import RenderResult, render_speech, render_to_file
 from audio.tts.base import VoiceSpec
 from broadcast.config import Settings
 from broadcast.content.queries import approved_scripts
-from broadcast.content.scripts import spoken_form
+from broadcast.content.scripts import spoken_form, spoken_text
+from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
 from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
@@ -72,6 +73,16 @@ def current_render(session: Session, script: Script) -> Render | None:
     )
 
 
+def voice_label(engine: str, voice: str) -> str:
+    """How a programme names the voice that read an item (engine:voice)."""
+    return f"{engine}:{voice}" if voice else engine
+
+
+def _segments(spoken: str) -> tuple[tuple[str, int], ...]:
+    """Spoken text as the (text, pause after) pieces the speech engines read."""
+    return tuple((seg.text, seg.pause_ms) for seg in split_for_speech(spoken))
+
+
 def ready_render(session: Session, script: Script) -> Render | None:
     """The newest render of the script's current version whose file is on disk; None means the script needs rendering."""
     render = current_render(session, script)
@@ -101,9 +112,16 @@ def speak_to_file(settings: Settings, text: str, output: Path, engine: str | Non
 def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
     """The render job of a script's current version, and its spoken text."""
     spoken = spoken_form(session, script).spoken
-    segments = tuple((seg.text, seg.pause_ms) for seg in split_for_speech(spoken))
-    job = RenderJob(str(script.id), segments, tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
+    job = RenderJob(str(script.id), _segments(spoken), tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
     return job, spoken
+
+
+def message_audio(session: Session, settings: Settings, station: Station, text: str) -> ScriptAudio:
+    """A typed message (emergency, one-off, test) read now the way the station reads its scripts: its lexicon, its voices."""
+    spoken = spoken_text(session, station.id, text).spoken
+    result = render_speech(_segments(spoken), voice_chain(station, settings), settings.audio_dir / "renders", loudness_target(station),
+                           tools=settings.tools)
+    return ScriptAudio(result.path, voice_label(result.engine, result.voice), result.duration_s)
 
 
 def _store(session: Session, script: Script, spoken: str, result: RenderResult) -> Render:
@@ -160,6 +178,20 @@ def render_scripts(
     return report
 
 
+def playable_script(session: Session, station: Station, script_id: int, field: str = "script", or_typed: bool = False) -> tuple[Script, ScriptAudio]:
+    """An approved script of the station with its audio ready, or one sentence saying why it cannot go on air."""
+    instead = " hoặc nhập nội dung bản tin" if or_typed else ""  # where a typed message could replace it
+    script = session.get(Script, script_id)
+    if script is None or script.station_id != station.id:
+        raise NotFound(f"Không có bài số {script_id} ở đài này: hãy chọn bài khác{instead}.")
+    if script.status != ContentStatus.APPROVED:
+        raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt{instead}.", field=field)
+    audio = script_audio(session, script)
+    if audio is None:
+        raise InvalidInput(f"Bài «{script.title}» chưa có âm thanh: hãy tạo âm thanh trước{instead}.", field=field)
+    return script, audio
+
+
 def script_audio(session: Session, script: Script) -> ScriptAudio | None:
     """What a programme plays for this script now, or None when nothing is ready."""
     recording = approved_recording(session, script)
@@ -167,7 +199,7 @@ def script_audio(session: Session, script: Script) -> ScriptAudio | None:
         return ScriptAudio(Path(recording.path), "recording", recording.duration_s, recording_id=recording.id)
     render = current_render(session, script)
     if render is not None and Path(render.path).exists():
-        return ScriptAudio(Path(render.path), f"{render.engine}:{render.voice}" if render.voice else render.engine, render.duration_s, render_id=render.id)
+        return ScriptAudio(Path(render.path), voice_label(render.engine, render.voice), render.duration_s, render_id=render.id)
     return None
 
 
@@ -191,6 +223,5 @@ def current_audio(session: Session, scripts: Sequence[Script]) -> dict[int, Scri
         if rec is not None and Path(rec.path).exists():
             found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
         elif ren is not None and Path(ren.path).exists():
-            voice = f"{ren.engine}:{ren.voice}" if ren.voice else ren.engine
-            found[script_id] = ScriptAudio(Path(ren.path), voice, ren.duration_s, render_id=ren.id)
+            found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
     return found

@@ -121,9 +121,14 @@ def station_lexicon(session: Session, station_id: int) -> dict[str, str]:
     return {row.term: row.spoken for row in rows}
 
 
+def spoken_text(session: Session, station_id: int, text: str) -> Normalized:
+    """The normalizer's reading of anything to be aired at a station (script or typed message), with its lexicon."""
+    return normalize(text, station_lexicon(session, station_id))
+
+
 def spoken_form(session: Session, script: Script) -> Normalized:
-    """The normalizer's reading of a script, with the station's lexicon."""
-    return normalize(script.title + ".\n" + script.body, station_lexicon(session, script.station_id))
+    """The normalizer's reading of a script: its title, then its body."""
+    return spoken_text(session, script.station_id, script.title + ".\n" + script.body)
 
 
 def import_files(session: Session, station: Station, paths: Iterable[Path], author: User | None = None) -> tuple[list[Script], list[tuple[Path, str]]]:

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from broadcast.campaigns.manage import approve_campaign, copy_to_year
 from broadcast.config import Settings
+from broadcast.content.assets import ensure_jingles
 from broadcast.content.rendering import render_scripts
 from broadcast.content.scripts import approve_script, create_script
 from broadcast.models import (
     Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User, Zone,
 )
-from broadcast.province.setup import STANDARD_SLOTS, add_standard_programme, ensure_jingles
+from broadcast.province.setup import STANDARD_SLOTS, add_standard_programme
 from broadcast.stations.users import create_user
 
 STATION_SLUG = "cam-tan"

@@ -227,6 +227,20 @@ class PlannedItem:
         return {"jingle_open": "jingle", "jingle_close": "jingle", "separator": "jingle"}.get(self.kind, self.kind)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Something a plan could not do: the local day it concerns (None: no day in particular), its kind, one sentence for people."""
+
+    day: date | None
+    kind: str  # one of PROBLEM_KINDS
+    text: str
+
+
+# An item did not fit its broadcast; a campaign fell short of its target on a day; an approved script has no audio yet.
+LEFT_OUT, SHORTFALL, NO_AUDIO = "left_out", "shortfall", "no_audio"
+PROBLEM_KINDS = (LEFT_OUT, SHORTFALL, NO_AUDIO)
+
+
 @dataclass
 class BroadcastPlan:
     """A planned programme of one occurrence, and what did not fit in it."""
@@ -234,8 +248,12 @@ class BroadcastPlan:
     occurrence: Occurrence
     capacity_s: float
     items: list[PlannedItem] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
     frozen: bool = False
+
+    def leave_out(self, text: str) -> None:
+        """Report an item that did not fit, on the occurrence's day."""
+        self.left_out.append(Problem(self.occurrence.day, LEFT_OUT, text))
 
     @property
     def used_s(self) -> float:
@@ -418,10 +436,10 @@ class Floating:
 
 @dataclass
 class RangePlan:
-    """The plans of a range and the problems found (each a Vietnamese sentence naming date and cause)."""
+    """The plans of a range and the problems found, each with its day."""
 
     plans: list[BroadcastPlan] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def template_of(inputs: PlanInputs, rule: SlotRule) -> Sequence[Mapping[str, Any]]:
@@ -471,7 +489,7 @@ def plan_range(inputs: PlanInputs, first: date, last: date) -> RangePlan:
         for campaign in active:
             shortfall = _shortfall(campaign, day, carriers[campaign.campaign_id], aired_s, aired_plays, rotations)
             if shortfall:
-                result.problems.append(shortfall)
+                result.problems.append(Problem(day, SHORTFALL, shortfall))
     return result
 
 
@@ -502,7 +520,7 @@ def _plan_one(
             title = part.get("title") or "Tiếp sóng"
             item = PlannedItem("relay", None, title, float(part.get("seconds", 0)), f"tiếp sóng {part.get('url', '')} theo chương trình", url=str(part.get("url", "")))
         if item and not programme.try_add(index, item):
-            plan.left_out.append(f"{where}: «{item.title}» ({item.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
+            plan.leave_out(f"{where}: «{item.title}» ({item.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
     clips_today = [c for c in inputs.clips if c.valid_on(day)]
     newest_first = lambda c: (-c.rank, c.ref)  # noqa: E731
     _place_bulletins(programme, plan, template, where, [c for c in pinned if c.priority], [f for f in candidates if f.clip.priority], waiting, True)
@@ -512,7 +530,7 @@ def _plan_one(
         for clip in sorted((c for c in clips_today if c.priority), key=newest_first):
             item = PlannedItem("script", clip.ref, clip.title, clip.duration_s, "tin ưu tiên: đầu chương trình")
             if not programme.try_add(index, item):
-                plan.left_out.append(f"{where}: tin ưu tiên «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
+                plan.leave_out(f"{where}: tin ưu tiên «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
     for index, part in enumerate(template):
         if part["kind"] != "campaign_block":
             continue
@@ -528,7 +546,7 @@ def _plan_one(
         for clip in sorted((c for c in clips_today if not c.priority), key=newest_first):
             item = PlannedItem("script", clip.ref, clip.title, clip.duration_s, "tin trong ngày")
             if not programme.try_add(index, item):
-                plan.left_out.append(f"{where}: bài «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
+                plan.leave_out(f"{where}: bài «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
     programme.fill_gap()
     plan.items = programme.layout()
     return plan
@@ -553,7 +571,7 @@ def _place_bulletins(programme: Programme, plan: BroadcastPlan, template: Sequen
     reason = "bản tin tỉnh/huyện ưu tiên: đầu chương trình" if priority else "bản tin tỉnh/huyện"
     for clip in pinned:
         if not programme.try_add(index, PlannedItem("script", clip.ref, clip.title, clip.duration_s, reason)):
-            plan.left_out.append(f"{where}: bản tin tỉnh/huyện «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
+            plan.leave_out(f"{where}: bản tin tỉnh/huyện «{clip.title}» ({clip.duration_s:.0f} giây) không vừa thời lượng buổi phát.")
     for floating in candidates:
         clip = floating.clip
         if programme.try_add(index, PlannedItem("script", clip.ref, clip.title, clip.duration_s, reason)) and waiting is not None:

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.config import Settings
-from broadcast.content.rendering import script_audio
-from broadcast.errors import InvalidInput, NotFound, PermissionDenied
-from broadcast.models import (
-    Broadcast, BroadcastItem, BroadcastKind, ContentStatus, ItemType, Priority, Role, Script, Station, User, Zone,
-)
-from broadcast.planning.oneoff import create_message_broadcast
-from broadcast.planning.programmes import assemble_broadcast, plan_hash
+from broadcast.errors import InvalidInput, PermissionDenied
+from broadcast.models import Broadcast, BroadcastKind, Priority, Role, Station, User
+from broadcast.planning.oneoff import build_one_off, script_part, station_zones, typed_part
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.users import role_at
 from broadcast.timeutil import Clock, SystemClock
 
 # Viewers watch; everyone who prepares content may sound the alarm (a disaster does not wait for approval).
 MAY_START = (Role.ADMIN, Role.APPROVER, Role.EDITOR)
-
-
-def _check_zones(session: Session, station: Station, zone_ids: list[int]) -> list[int]:
-    known = set(session.scalars(select(Zone.id).where(Zone.station_id == station.id)))
-    unknown = [z for z in zone_ids if z not in known]
-    if unknown:
-        raise InvalidInput(f"Không có cụm loa số {unknown[0]} ở đài này: hãy chọn lại các thôn cần phát.", field="zone_ids")
-    return sorted(set(zone_ids))
 
 
 def start_emergency(
@@ -43,36 +31,14 @@ def start_emergency(
         raise InvalidInput("Bản tin khẩn cấp cần có tiêu đề: hãy nhập tiêu đề ngắn.", field="title")
     if bool(text and text.strip()) == bool(script_id):
         raise InvalidInput("Hãy nhập nội dung bản tin hoặc chọn một bài đã duyệt (chỉ một trong hai).", field="text")
-    zones = _check_zones(session, station, list(zone_ids or []))
+    zones = station_zones(session, station, list(zone_ids or []), field="zone_ids")
     now = (clock or SystemClock()).now()
     if text and text.strip():
-        broadcast = create_message_broadcast(
-            session, settings, station, title, text, now, kind=BroadcastKind.EMERGENCY, priority=Priority.EMERGENCY,
-            zone_ids=zones, with_jingles=False,
-        )
+        part = typed_part(session, settings, station, title, text, "khẩn cấp")
     else:
-        script = session.get(Script, script_id)
-        if script is None or script.station_id != station.id:
-            raise NotFound(f"Không tìm thấy bài số {script_id}: hãy chọn bài khác.")
-        if script.status != ContentStatus.APPROVED:
-            raise InvalidInput(f"Bài '{script.title}' chưa được duyệt: hãy duyệt bài hoặc nhập nội dung bản tin.", field="script_id")
-        audio = script_audio(session, script)
-        if audio is None:
-            raise InvalidInput(f"Bài '{script.title}' chưa có âm thanh: hãy tạo âm thanh hoặc nhập nội dung bản tin.", field="script_id")
-        broadcast = Broadcast(
-            station_id=station.id, kind=BroadcastKind.EMERGENCY, title=title, priority=Priority.EMERGENCY,
-            slot_start=now, slot_end=now + timedelta(seconds=audio.duration_s + 1), planned_start=now, zone_ids=zones,
-        )
-        broadcast.items.append(BroadcastItem(
-            station_id=station.id, position=0, item_type=ItemType.EMERGENCY, script_id=script.id, render_id=audio.render_id,
-            recording_id=audio.recording_id, title=script.title, voice=audio.voice, audio_path=str(audio.path),
-            offset_s=0.0, duration_s=audio.duration_s, reason="khẩn cấp",
-        ))
-        broadcast.plan_hash = plan_hash(broadcast.items)
-        session.add(broadcast)
-        session.flush()
-    if user is not None:
-        broadcast.created_by_id = user.id
+        part = script_part(session, station, script_id, "khẩn cấp", field="script_id", or_typed=True)
+    broadcast = build_one_off(session, station, title, now, [part], kind=BroadcastKind.EMERGENCY, priority=Priority.EMERGENCY,
+                              zone_ids=zones, with_jingles=False, author=user)
     assemble_broadcast(session, settings, station, broadcast)
     # Rendering took a moment: "now" is when the audio is ready, so it is neither late nor expired.
     ready = (clock or SystemClock()).now()

@@ -304,35 +304,3 @@ def pending_emergencies(session: Session, station: Station, now: datetime) -> Se
             Broadcast.status.in_(UNSTARTED), Broadcast.planned_start <= now, Broadcast.slot_end > now,
         ).order_by(Broadcast.planned_start, Broadcast.id)
     ).all()
-
-
-def filler_asset(session: Session, station: Station) -> Asset | None:
-    """The station's filler (music bed) asset, if it has one."""
-    return session.scalar(select(Asset).where(Asset.station_id == station.id, Asset.kind == "filler").order_by(Asset.id).limit(1))
-
-
-FILLER_SECONDS = 60.0  # looped as long as a gap needs
-
-
-def ensure_filler(session: Session, settings, station: Station) -> Asset:
-    """The station's filler asset, generated (a soft music bed) the first time it is needed."""
-    from pathlib import Path
-
-    from audio.ffmpeg import probe
-    from audio.jingles import generate_filler
-    from broadcast.content.rendering import loudness_target
-
-    asset = filler_asset(session, station)
-    if asset is not None and Path(asset.path).is_file():
-        return asset
-    path = settings.audio_dir / "assets" / station.slug / "filler.wav"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
-    duration = probe(path, tools=settings.tools).duration_s
-    if asset is None:
-        asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền dự phòng", path=str(path), duration_s=duration)
-        session.add(asset)
-    else:
-        asset.path, asset.duration_s = str(path), duration
-    session.flush()
-    return asset

@@ -23,8 +23,10 @@ from broadcast.models import (
     Station, User, Zone,
 )
 from broadcast.models.bulletins import Bulletin, BulletinTarget
+from broadcast.planning.loader import BULLETIN_SOURCE, slot_rule
+from broadcast.planning.oneoff import add_one_off
 from broadcast.planning.planner import occurrences, zones_meet
-from broadcast.planning.programmes import BULLETIN_SOURCE, add_one_off, find_room, plan_days, slot_rule
+from broadcast.planning.programmes import find_room, plan_days
 from broadcast.playout.emergency import start_emergency
 from broadcast.stations.lookup import station_tz, zone_names
 from broadcast.timeutil import Clock, SystemClock

@@ -8,17 +8,11 @@ from datetime import time
 from typing import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from audio.ffmpeg import probe
-from audio.jingles import generate_chime, generate_filler
-from broadcast.config import Settings
-from broadcast.content.rendering import loudness_target
 from broadcast.errors import Conflict, InvalidInput
-from broadcast.models import Asset, Membership, ProgrammeTemplate, Role, Slot, Station, User, Zone
+from broadcast.models import Membership, ProgrammeTemplate, Role, Slot, Station, User, Zone
 from broadcast.planning.planner import DEFAULT_TEMPLATE
 from broadcast.stations.lookup import get_station
 from broadcast.stations.settings import add_zone, station_name
@@ -30,11 +24,6 @@ MAX_ZONES = 200
 # The two daily broadcasts communes commonly keep (around 5:00 and 17:00), as the demo station has them.
 STANDARD_SLOTS = (("Buổi sáng", time(5, 30), 1800), ("Buổi chiều", time(17, 0), 1800))
 STANDARD_TEMPLATE_NAME = "Chương trình thường ngày"
-# Generated signature chimes and music bed (sine tones, nothing downloaded) until the station records its own.
-JINGLES = (("jingle_open", "Nhạc hiệu mở đầu", "open"), ("jingle_close", "Nhạc hiệu kết thúc", "close"), ("separator", "Nhạc chuyển", "separator"),
-           ("filler", "Nhạc nền", "filler"))
-# The music bed that fills a short gap before a slot ends (cut to the gap at assembly).
-FILLER_SECONDS = 180.0
 
 
 @dataclass(frozen=True)
@@ -108,30 +97,6 @@ def add_standard_programme(session: Session, station: Station) -> ProgrammeTempl
         session.add(Slot(station_id=station.id, name=slot_name, start_time=start, duration_s=duration, template_id=template.id))
     session.flush()
     return template
-
-
-def ensure_jingles(session: Session, settings: Settings, station: Station) -> list[str]:
-    """Generate whichever standard jingle or filler asset the station lacks; returns the names made."""
-    made: list[str] = []
-    folder = settings.audio_dir / "assets" / station.slug
-    for kind, name, style in JINGLES:
-        asset = session.scalar(select(Asset).where(Asset.station_id == station.id, Asset.kind == kind))
-        if asset is not None and Path(asset.path).exists():
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{kind}.wav"
-        if kind == "filler":
-            generate_filler(path, FILLER_SECONDS, target=loudness_target(station), tools=settings.tools)
-        else:
-            generate_chime(path, kind=style, target=loudness_target(station), tools=settings.tools)
-        info = probe(path, tools=settings.tools)
-        if asset is None:
-            session.add(Asset(station_id=station.id, kind=kind, name=name, path=str(path), duration_s=info.duration_s))
-            made.append(name)
-        else:
-            asset.path, asset.duration_s = str(path), info.duration_s
-    session.flush()
-    return made
 
 
 def list_stations(session: Session) -> list[StationSummary]:

@@ -67,7 +67,7 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
             } for i in p.items],
         } for p in report.programmes]
     if fmt == "json":
-        click.echo(json.dumps({"from": d0.isoformat(), "to": d1.isoformat(), "broadcasts": rows, "problems": report.problems}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"from": d0.isoformat(), "to": d1.isoformat(), "broadcasts": rows, "problems": [p.text for p in report.problems]}, ensure_ascii=False, indent=1))
         return
     if not rows:
         click.echo("Không có buổi phát nào trong những ngày này.")
@@ -79,8 +79,8 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
             campaign = f" [{item['campaign']}]" if item["campaign"] else ""
             click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "
                        f"{item['title']}{campaign}  — {item['reason']}")
-    for line in report.problems:
-        click.echo(f"Lưu ý: {line}")
+    for problem in report.problems:
+        click.echo(f"Lưu ý: {problem.text}")
 
 
 @click.group("campaign")

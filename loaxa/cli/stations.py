@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from broadcast.content.assets import ensure_jingles
 from broadcast.db import transaction
-from broadcast.province.setup import STANDARD_SLOTS, create_station, ensure_jingles, list_stations, numbered_zones, parse_zone
+from broadcast.province.setup import STANDARD_SLOTS, create_station, list_stations, numbered_zones, parse_zone
 from loaxa.cli import Runtime, pass_runtime, require_tools
 
 

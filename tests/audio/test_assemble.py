@@ -1,11 +1,12 @@
 """audio.assemble and audio.jingles: gapless stream-copy joins, silence, chimes, music bed."""
 from __future__ import annotations
 
+import array
 from pathlib import Path
 
 import pytest
 
-from audio.assemble import assemble, make_silence
+from audio.assemble import assemble, cut_faded, make_silence
 from audio.errors import AudioError, BadAudio
 from audio.format import is_canonical_wav, wav_duration
 from audio.jingles import generate_chime, generate_filler
@@ -66,3 +67,22 @@ def test_filler_has_exact_length_and_sits_under_speech(tmp_path: Path) -> None:
     m = generate_filler(out, 20.0, tools=TOOLS)
     assert m.duration_s == wav_duration(out) == 20.0 and is_canonical_wav(out)
     assert measure(out, tools=TOOLS).i == pytest.approx(-22.0, abs=1.0)
+
+
+def test_cut_faded_keeps_the_start_and_fades_the_end(tmp_path: Path) -> None:
+    src = tone(tmp_path / "bed.wav", 10.0, freq=200, level_db=-10)
+    out = tmp_path / "cuts" / "bed-7.5.wav"
+    assert cut_faded(src, 7.5, out, fade_s=2.0, tools=TOOLS) == 7.5
+    assert is_canonical_wav(out) and leftovers(out.parent) == []
+    cut, whole = pcm_frames(out), pcm_frames(src)
+    assert len(cut) == 2 * 360_000  # 7.5 s at 48 kHz, 16 bit: exact to the sample
+    fade_from = 2 * (360_000 - 96_000)  # the last 2 s fade; everything before is the source, sample for sample
+    assert cut[:fade_from] == whole[:fade_from]
+    samples = array.array("h", cut)
+    loud = max(abs(x) for x in samples[:48_000])
+    assert max(abs(x) for x in samples[-480:]) < 0.02 * loud  # the last 10 ms are all but silent
+    middle = 360_000 - 48_000  # halfway down the fade: about half as loud
+    assert 0.35 * loud < max(abs(x) for x in samples[middle - 240:middle + 240]) < 0.65 * loud
+    with pytest.raises(AudioError, match="ngắn hơn tệp"):
+        cut_faded(src, 11.0, tmp_path / "too-long.wav", tools=TOOLS)
+    assert not (tmp_path / "too-long.wav").exists()

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import ContentStatus, ItemType, ProgrammeTemplate, Script
-from broadcast.planning.programmes import add_script, plan_days
+from broadcast.planning.edits import add_script
+from broadcast.planning.programmes import plan_days
 from tests.broadcast.test_plan_demo import broadcasts, run
 
 NOW = datetime(2024, 11, 1, tzinfo=timezone.utc)

@@ -1,6 +1,8 @@
 """Planning the demo station in its database: the campaign month, approval, re-planning, assembly, hand edits."""
 
+import json
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -11,8 +13,11 @@ from broadcast.content.scripts import update_script
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastStatus, Campaign, ProgrammeTemplate, Script, Slot
-from broadcast.planning.programmes import add_one_off, assemble_broadcast, plan_days, preview_days, reorder_items
+from broadcast.planning.edits import reorder_items
+from broadcast.planning.oneoff import add_one_off
+from broadcast.planning.programmes import plan_days, preview_days
 from broadcast.planning.slots import create_slot
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import VN_TZ
 
@@ -36,7 +41,7 @@ def test_campaign_month_meets_target_evenly_within_slots(demo_factory, demo_sett
         campaign = session.scalar(select(Campaign).where(Campaign.slug == "bdg-2024"))
         campaign.min_separation_h = 11.0  # the two slots are 11.5 h apart: repeats inside a day are then impossible
         report = plan_days(session, demo_settings, station, date(2024, 11, 15), date(2024, 12, 15), BEFORE)
-        assert not [p for p in report.problems if "bdg-2024" in p]
+        assert not [p for p in report.problems if "bdg-2024" in p.text]
         per_day: Counter[date] = Counter()
         plays: Counter[int] = Counter()
         last_at: dict[int, datetime] = {}
@@ -193,3 +198,45 @@ def test_extra_campaign_slot_airs_only_on_campaign_days(demo_factory, demo_setti
         assert daily >= 600
 
     run(demo_factory, go)
+
+
+def _out_of_reach(session) -> None:
+    """Ask bdg-2024 for two hours a day: the two 35-minute broadcasts fall short every campaign day."""
+    session.scalar(select(Campaign).where(Campaign.slug == "bdg-2024")).target_value = 120
+
+
+def test_a_problem_reaches_its_day_whatever_its_wording(demo_factory, demo_settings, monkeypatch):
+    import broadcast.planning.programmes as programmes
+
+    real = programmes.plan_range
+
+    def reworded(inputs, first, last):
+        """The planner's plan with every problem's sentence replaced by one that names no date."""
+        ranged = real(inputs, first, last)
+        assert ranged.problems and ranged.problems[0].day == date(2024, 11, 15)  # the replay from the campaign's start
+        ranged.problems = [replace(p, text=f"Sự cố số {n}.") for n, p in enumerate(ranged.problems)]
+        return ranged
+
+    monkeypatch.setattr(programmes, "plan_range", reworded)
+
+    def go(session, station):
+        _out_of_reach(session)
+        report = plan_days(session, demo_settings, station, date(2024, 11, 20), date(2024, 11, 21), BEFORE, save=False)
+        assert [(p.day, p.kind) for p in report.problems] == [(date(2024, 11, 20), "shortfall"), (date(2024, 11, 21), "shortfall")]
+        assert all(p.text.startswith("Sự cố số ") for p in report.problems)
+
+    run(demo_factory, go)
+
+
+def test_the_plan_command_prints_the_problems_of_its_days(demo_factory, demo_settings):
+    from click.testing import CliRunner
+
+    from loaxa.cli import main
+
+    run(demo_factory, lambda session, station: _out_of_reach(session))
+    args = ["--data-dir", str(demo_settings.data_dir), "plan", "--from", "2024-11-20", "--to", "2024-11-21", "--dry-run"]
+    shown = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    problems = json.loads(shown.output)["problems"]
+    assert [p[:34] for p in problems] == ["Ngày 20/11/2024: chiến dịch bdg-20", "Ngày 21/11/2024: chiến dịch bdg-20"]
+    text = CliRunner().invoke(main, args, catch_exceptions=False).output
+    assert [line for line in text.splitlines() if line.startswith("Lưu ý: ")] == [f"Lưu ý: {p}" for p in problems]

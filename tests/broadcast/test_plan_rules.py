@@ -239,13 +239,15 @@ def test_priority_and_news_placed_and_left_out_reported():
     first = result.plans[0]
     titles = [i.title for i in first.items]
     assert titles[1] == "ưu tiên" and "tin" in titles and "tin dài" not in titles
-    assert any("tin dài" in p and "01/11/2024 05:30" in p for p in first.left_out)
+    assert [(p.day, p.kind) for p in first.left_out] == [(date(2024, 11, 1), "left_out")]
+    assert "tin dài" in first.left_out[0].text and "01/11/2024 05:30" in first.left_out[0].text
 
 
 def test_shortfall_reported_with_date_when_slots_are_full():
     c = campaign(target_value=60, extend_slot_s=0, pool=pool(3, 800))
     result = plan_range(inputs(c), date(2024, 11, 15), date(2024, 11, 15))
-    assert any(p.startswith("Ngày 15/11/2024") and "60 phút/ngày" in p for p in result.problems)
+    assert [(p.day, p.kind) for p in result.problems] == [(date(2024, 11, 15), "shortfall")]
+    assert result.problems[0].text.startswith("Ngày 15/11/2024") and "60 phút/ngày" in result.problems[0].text
 
 
 def test_relay_is_a_fixed_item():

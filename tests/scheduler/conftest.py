@@ -10,7 +10,7 @@ from sqlalchemy import select
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, Broadcast, BroadcastKind
 from broadcast.planning.oneoff import create_message_broadcast
-from broadcast.planning.programmes import assemble_broadcast
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 
@@ -64,7 +64,7 @@ def sim_context(settings, factory, start: datetime, sinks=None):
 
 def with_filler(settings, factory) -> str:
     """Make sure the demo station has its filler; returns its path."""
-    from broadcast.playout.rules import ensure_filler
+    from broadcast.content.assets import ensure_filler
 
     with transaction(factory) as session:
         return ensure_filler(session, settings, get_station(session, settings.station)).path

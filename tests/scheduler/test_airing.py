@@ -11,7 +11,7 @@ from sqlalchemy import select
 from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.models import Asset, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, ItemType, LogStatus
-from broadcast.planning.programmes import plan_hash
+from broadcast.planning.writer import plan_hash
 from broadcast.stations.lookup import get_station
 from scheduler import jobs, runner
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of, sim_context, with_filler
