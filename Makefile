@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
-PHONY_EXTRA := test-sqlite test-postgres
+PHONY_EXTRA := test-sqlite test-postgres lint-imports
 .PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean
 
 run: install
@@ -17,10 +17,15 @@ run: install
 # tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).
 PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py
 
-# Each pass runs the timing-free tests on every core, then the real-time ones one at a time (tools/run-pytest.sh).
-test: install-test
+# The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
+# real-time ones one at a time (tools/run-pytest.sh).
+test: install-test lint-imports
 	tools/run-pytest.sh
 	tools/test-postgres.sh $(PG_SKIP)
+
+# The layering of pyproject.toml [tool.importlinter]: a broken contract prints the offending imports and fails.
+lint-imports: install-test
+	$(VENV)/bin/lint-imports --no-cache
 
 test-sqlite: install-test
 	tools/run-pytest.sh

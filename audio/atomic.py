@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +30,16 @@ def atomic_path(dst: Path, suffix: str | None = None) -> Iterator[Path]:
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def scratch_dir(folder: Path, name: str) -> Iterator[Path]:
+    """A hidden work folder inside folder, removed on exit; one left by a killed writer is swept by sweep_stale."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Beside the output rather than in the system temp folder: the sweep of the output folder finds it.
+    with tempfile.TemporaryDirectory(prefix=f".{name}.", suffix=".tmp", dir=folder) as work:
+        yield Path(work)
+
+
 def write_bytes(dst: Path, data: bytes) -> None:
     """Write bytes to dst atomically."""
     with atomic_path(dst) as tmp:
@@ -39,18 +51,30 @@ def write_text(dst: Path, text: str) -> None:
     write_bytes(dst, text.encode("utf-8"))
 
 
-def sweep_stale(folder: Path, older_than_s: float = 3600.0) -> int:
-    """Remove temporary files left by a killed writer (hidden *.tmp older than the age); returns how many."""
-    import time
+def is_temporary(name: str) -> bool:
+    """Whether a file or folder name is one of our hidden temporaries (`.name.XXXX.tmp`)."""
+    return name.startswith(".") and name.endswith(".tmp")
 
-    folder = Path(folder)
-    if not folder.exists():
-        return 0
+
+def sweep_stale(folder: Path, older_than_s: float = 3600.0) -> int:
+    """Remove what killed writers left (hidden *.tmp files and work folders older than the age); returns how many."""
     cutoff = time.time() - older_than_s
     removed = 0
-    for path in folder.rglob(".*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
+    # os.walk, not Path.rglob: another process's writer may remove its folder while we walk.
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            if not is_temporary(name):
+                continue
+            path = Path(root) / name
+            try:
+                if path.lstat().st_mtime >= cutoff:
+                    continue  # a writer may still be at work
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except FileNotFoundError:
+                continue  # removed by its writer meanwhile
+            removed += 1
+        dirs[:] = [d for d in dirs if not is_temporary(d)]  # never look inside a work folder
     return removed

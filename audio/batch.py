@@ -11,6 +11,7 @@ from pathlib import Path
 from audio.errors import AudioError
 from audio.loudness import LoudnessTarget
 from audio.render import RenderResult, Text, render_speech
+from audio.tools import Tools
 from audio.tts.base import VoiceSpec
 
 log = logging.getLogger(__name__)
@@ -37,22 +38,22 @@ class RenderOutcome:
     error: str | None
 
 
-def _run(job: RenderJob) -> RenderOutcome:
+def _run(job: RenderJob, tools: Tools) -> RenderOutcome:
     """Render one job, turning its failure into an outcome."""
     try:
         return RenderOutcome(job.job_id, render_speech(job.text, job.chain, job.cache_dir, job.target,
-                                                       job.max_seconds), None)
+                                                       job.max_seconds, tools=tools), None)
     except AudioError as exc:
         return RenderOutcome(job.job_id, None, str(exc))
 
 
 def render_many(jobs: Sequence[RenderJob], workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> list[RenderOutcome]:
+                progress: Callable[[int, int], None] | None = None, *, tools: Tools) -> list[RenderOutcome]:
     """Render jobs with a thread pool (the work is in subprocesses); outcomes in job order."""
     workers = max(1, workers or os.cpu_count() or 1)
     outcomes: dict[int, RenderOutcome] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="render") as pool:
-        futures = {pool.submit(_run, job): n for n, job in enumerate(jobs)}
+        futures = {pool.submit(_run, job, tools): n for n, job in enumerate(jobs)}
         for done, future in enumerate(as_completed(futures), start=1):
             n = futures[future]
             try:

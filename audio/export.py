@@ -7,6 +7,7 @@ from pathlib import Path
 from audio import ffmpeg
 from audio.atomic import atomic_path
 from audio.errors import AudioError
+from audio.tools import Tools
 
 MP3_BITRATE = "128k"
 
@@ -19,7 +20,7 @@ def check_export_path(out_path: Path) -> str:
     return ext
 
 
-def export(src: Path, out_path: Path) -> None:
+def export(src: Path, out_path: Path, *, tools: Tools) -> None:
     """Write src to out_path atomically; the extension (.wav or .mp3) decides the format."""
     out_path = Path(out_path)
     ext = check_export_path(out_path)
@@ -28,4 +29,4 @@ def export(src: Path, out_path: Path) -> None:
             shutil.copyfile(src, tmp)
         else:
             ffmpeg.run(["-i", str(src), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-ac", "1",
-                        "-map_metadata", "-1", "-f", "mp3", "-y", str(tmp)])
+                        "-map_metadata", "-1", "-f", "mp3", "-y", str(tmp)], tools=tools)

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import BadAudio, ToolFailed, ToolMissing
+from audio.tools import Tools
 
-_ENV = {"ffmpeg": "LOAXA_FFMPEG", "ffprobe": "LOAXA_FFPROBE"}
 DEFAULT_TIMEOUT = 120.0
 
 
@@ -27,23 +25,6 @@ class AudioInfo:
     container: str = ""
 
 
-def binary(tool: str = "ffmpeg", explicit: str | os.PathLike[str] | None = None) -> str:
-    """Path of ffmpeg or ffprobe: explicit argument, then LOAXA_FFMPEG/LOAXA_FFPROBE, then PATH."""
-    chosen = explicit or os.environ.get(_ENV[tool])
-    if chosen:
-        path = shutil.which(str(chosen))
-        if path is None:
-            raise ToolMissing(
-                f"Không chạy được {tool} tại '{chosen}' (biến {_ENV[tool]}): "
-                f"hãy sửa đường dẫn hoặc chạy `apt-get install ffmpeg`."
-            )
-        return path
-    path = shutil.which(tool)
-    if path is None:
-        raise ToolMissing(f"Chưa cài {tool}: hãy chạy `make run` hoặc `apt-get install ffmpeg`.")
-    return path
-
-
 def _tail(stderr: str, lines: int = 6) -> str:
     """Last lines of ffmpeg's stderr, for logs and for the parenthesised detail of a message."""
     return "\n".join(stderr.strip().splitlines()[-lines:])
@@ -53,12 +34,12 @@ def run(
     args: Sequence[str],
     timeout: float | None = DEFAULT_TIMEOUT,
     *,
+    tools: Tools,
     tool: str = "ffmpeg",
-    binary_path: str | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ffmpeg/ffprobe with args (without the program name); return the finished process."""
-    exe = binary(tool, binary_path)
+    """Run ffmpeg/ffprobe of tools with args (without the program name); return the finished process."""
+    exe = tools.path(tool)
     head = [exe, "-hide_banner"] + (["-nostdin"] if tool == "ffmpeg" else [])
     try:
         proc = subprocess.run(
@@ -81,9 +62,9 @@ def run(
     return proc
 
 
-def command(args: Sequence[str], *, binary_path: str | None = None) -> list[str]:
+def command(args: Sequence[str], *, tools: Tools) -> list[str]:
     """Full ffmpeg argv for args, for long-running processes started with spawn()."""
-    return [binary("ffmpeg", binary_path), "-hide_banner", *args]
+    return [tools.path("ffmpeg"), "-hide_banner", *args]
 
 
 def spawn(argv: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
@@ -117,12 +98,9 @@ def out_time_s(block: dict[str, str]) -> float:
         return 0.0
 
 
-def decoded_duration(path: Path, *, binary_path: str | None = None) -> float:
+def decoded_duration(path: Path, *, tools: Tools) -> float:
     """Duration found by decoding the whole file, for containers that do not store it (WebM)."""
-    proc = run(
-        ["-i", str(path), "-map", "0:a:0", "-f", "null", "-", "-nostats", "-progress", "pipe:1"],
-        binary_path=binary_path,
-    )
+    proc = run(["-i", str(path), "-map", "0:a:0", "-f", "null", "-", "-nostats", "-progress", "pipe:1"], tools=tools)
     return out_time_s(parse_progress(proc.stdout.splitlines()))
 
 
@@ -134,14 +112,14 @@ def _float(value: object) -> float | None:
         return None
 
 
-def probe(path: Path, *, binary_path: str | None = None) -> AudioInfo:
+def probe(path: Path, *, tools: Tools) -> AudioInfo:
     """Describe the first audio stream of path; anything that is not audio raises BadAudio."""
     path = Path(path)
     if not path.is_file():
         raise BadAudio(f"Không tìm thấy tệp âm thanh '{path}': hãy kiểm tra lại đường dẫn.")
     proc = run(
         ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
-        tool="ffprobe", binary_path=binary_path, check=False, timeout=60,
+        tools=tools, tool="ffprobe", check=False, timeout=60,
     )
     data: dict = {}
     if proc.returncode == 0:
@@ -160,7 +138,7 @@ def probe(path: Path, *, binary_path: str | None = None) -> AudioInfo:
     duration = _float(stream.get("duration")) or _float(fmt.get("duration"))
     if duration is None:
         # Browser MediaRecorder WebM files carry no duration: measure it by decoding.
-        duration = decoded_duration(path, binary_path=binary_path)
+        duration = decoded_duration(path, tools=tools)
     return AudioInfo(
         duration_s=duration,
         sample_rate=int(_float(stream.get("sample_rate")) or 0),

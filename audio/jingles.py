@@ -9,6 +9,7 @@ from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import SAMPLE_RATE
 from audio.loudness import LoudnessTarget, Measured, finish
+from audio.tools import Tools
 
 # Notes of the Vietnamese five-tone scale (ngũ cung: C D F G A) and a few octaves, in Hz.
 _HZ = {
@@ -35,23 +36,23 @@ def _bell(hz: float, start: float, level: float, decay: float = 1.6) -> str:
     return f"{level}*gte(t,{start})*min(1,{t}*100)*exp(-{decay}*{t})*{tone}"
 
 
-def _synth(expr: str, seconds: float, out: Path) -> None:
+def _synth(expr: str, seconds: float, out: Path, tools: Tools) -> None:
     """Render an aevalsrc expression to a float WAV (float so summed notes never clip before finishing)."""
     samples = round(seconds * SAMPLE_RATE)
     ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc='{expr}':s={SAMPLE_RATE}:c=mono:d={seconds}",
                 "-af", f"atrim=end_sample={samples}", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(out)],
-               timeout=60.0 + seconds)
+               tools=tools, timeout=60.0 + seconds)
 
 
-def generate_chime(out: Path, kind: str = "open", target: LoudnessTarget = LoudnessTarget()) -> Measured:
+def generate_chime(out: Path, kind: str = "open", target: LoudnessTarget = LoudnessTarget(), *, tools: Tools) -> Measured:
     """Write a 3-8 s signature chime ('open', 'close' or 'separator') as a finished canonical WAV."""
     if kind not in _CHIMES:
         raise AudioError(f"Không có loại nhạc hiệu '{kind}': hãy chọn open, close hoặc separator.")
     expr = "+".join(_bell(_HZ[note], start, level) for note, start, level in _CHIMES[kind])
     with tempfile.TemporaryDirectory(prefix="loaxa-chime-") as work:
         raw = Path(work) / "chime.wav"
-        _synth(expr, _CHIME_SECONDS[kind], raw)
-        return finish(raw, Path(out), target)
+        _synth(expr, _CHIME_SECONDS[kind], raw, tools)
+        return finish(raw, Path(out), target, tools=tools)
 
 
 # The bed repeats every _LOOP_S seconds: every sine is tuned to a whole number of cycles in it,
@@ -69,7 +70,7 @@ def _pad(notes: tuple[str, ...]) -> str:
     return "+".join(f"sin(2*PI*{_looped(_HZ[n])}*t)" for n in notes)
 
 
-def generate_filler(out: Path, seconds: float, target: LoudnessTarget = LoudnessTarget()) -> Measured:
+def generate_filler(out: Path, seconds: float, target: LoudnessTarget = LoudnessTarget(), *, tools: Tools) -> Measured:
     """Write exactly `seconds` of a soft sine-pad music bed (two chords swaying) to fill a gap."""
     if not 1.0 <= seconds <= 3 * 3600:
         raise AudioError(f"Độ dài nhạc nền {seconds} giây không hợp lệ: hãy dùng từ 1 giây đến 3 giờ.")
@@ -84,8 +85,8 @@ def generate_filler(out: Path, seconds: float, target: LoudnessTarget = Loudness
     bed = dataclasses.replace(target, i=target.i - FILLER_BELOW_LU)
     with tempfile.TemporaryDirectory(prefix="loaxa-filler-") as work:
         loop, raw = Path(work) / "loop.wav", Path(work) / "filler.wav"
-        _synth(expr, _LOOP_S, loop)
+        _synth(expr, _LOOP_S, loop, tools)
         ffmpeg.run(["-stream_loop", "-1", "-i", str(loop), "-af",
                     f"atrim=end_sample={samples},afade=t=in:d={fade},afade=t=out:st={seconds - fade}:d={fade}",
-                    "-c:a", "pcm_f32le", "-f", "wav", "-y", str(raw)], timeout=60.0 + seconds / 10)
-        return finish(raw, Path(out), bed, trim=False)
+                    "-c:a", "pcm_f32le", "-f", "wav", "-y", str(raw)], tools=tools, timeout=60.0 + seconds / 10)
+        return finish(raw, Path(out), bed, trim=False, tools=tools)

@@ -5,13 +5,14 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio import ffmpeg
+from audio.atomic import scratch_dir
 from audio.errors import AudioError, BadAudio, ToolFailed
 from audio.format import ENCODE_ARGS, FILTER_INPUT, FILTER_OUTPUT, SAMPLE_RATE
+from audio.tools import Tools
 
 # Quieter than this (LUFS) is treated as silence or noise only: gaining it up would air hiss.
 SILENT_LUFS = -60.0
@@ -102,26 +103,26 @@ def _parse_ebur128(stderr: str) -> Loudness:
 _MEASURE = "apad=pad_dur=0.5,ebur128=peak=true:framelog=40"
 
 
-def _measure(path: Path, timeout: float = ffmpeg.DEFAULT_TIMEOUT) -> Loudness:
+def _measure(path: Path, tools: Tools, timeout: float = ffmpeg.DEFAULT_TIMEOUT) -> Loudness:
     """ebur128 measurement of a file already known to be audio."""
     proc = ffmpeg.run(["-nostats", "-i", str(path), "-vn", "-af", f"{FILTER_INPUT},{_MEASURE}", "-f", "null", "-"],
-                      timeout=timeout)
+                      tools=tools, timeout=timeout)
     return _parse_ebur128(proc.stderr)
 
 
-def measure(path: Path) -> Loudness:
+def measure(path: Path, *, tools: Tools) -> Loudness:
     """Measure integrated loudness, true peak, LRA and threshold (EBU R128, ffmpeg ebur128)."""
-    info = ffmpeg.probe(path)
-    return _measure(path, 60.0 + info.duration_s)
+    info = ffmpeg.probe(path, tools=tools)
+    return _measure(path, tools, 60.0 + info.duration_s)
 
 
-def _analyze(src: Path, silence_db: float, timeout: float) -> _Analysis:
+def _analyze(src: Path, silence_db: float, timeout: float, tools: Tools) -> _Analysis:
     """Decode src once: sample count (astats), silences (silencedetect) and loudness (ebur128)."""
     af = (
         f"{FILTER_INPUT},astats=measure_perchannel=none:measure_overall=Number_of_samples,"
         f"silencedetect=n={silence_db}dB:d=0.15,{_MEASURE}"
     )
-    proc = ffmpeg.run(["-nostats", "-i", str(src), "-vn", "-af", af, "-f", "null", "-"], timeout=timeout)
+    proc = ffmpeg.run(["-nostats", "-i", str(src), "-vn", "-af", af, "-f", "null", "-"], tools=tools, timeout=timeout)
     err = proc.stderr
     samples = int(_num(r"Number of samples:\s+(\d+)", err)) if "Number of samples" in err else 0
     loud = _parse_ebur128(err)
@@ -178,7 +179,7 @@ def _limiter_stage(gain_db: float, ceiling_db: float) -> str:
 
 
 def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool,
-            timeout: float) -> tuple[str, Loudness]:
+            timeout: float, tools: Tools) -> tuple[str, Loudness]:
     """Cut [start, end) samples, apply the gain stage and fades, write canonical WAV, measure it."""
     # Measuring the written 16-bit samples in the same pass (asplit into ebur128) saves a
     # decode and an ffmpeg start per attempt.
@@ -191,7 +192,7 @@ def _render(src: Path, dst: Path, start: int, end: int, stage: str, fades: bool,
         parts += [f"afade=t=in:d={fin:.4f}", f"afade=t=out:st={dur - fout:.4f}:d={fout:.4f}"]
     graph = f"[0:a]{','.join(parts)},{FILTER_OUTPUT},asplit=2[out][m];[m]{_MEASURE},anullsink"
     proc = ffmpeg.run(["-nostats", "-i", str(src), "-filter_complex", graph, "-map", "[out]", *ENCODE_ARGS,
-                       "-y", str(dst)], timeout=timeout)
+                       "-y", str(dst)], tools=tools, timeout=timeout)
     return proc.stderr, _parse_ebur128(proc.stderr)
 
 
@@ -210,15 +211,15 @@ def _ok(m: Loudness, target: LoudnessTarget) -> bool:
 
 
 def _process(src: Path, dst: Path, target: LoudnessTarget, *, trim: bool, fades: bool,
-             silence_db: float) -> Measured:
+             silence_db: float, tools: Tools) -> Measured:
     """Shared body of finish() and normalize()."""
     src = Path(src)
     if not src.is_file():
-        ffmpeg.probe(src)  # raises the clear "file not found" BadAudio
+        ffmpeg.probe(src, tools=tools)  # raises the clear "file not found" BadAudio
     try:
-        a = _analyze(src, silence_db, ANALYZE_TIMEOUT_S)
+        a = _analyze(src, silence_db, ANALYZE_TIMEOUT_S, tools)
     except ToolFailed:
-        ffmpeg.probe(src)  # a file that is not audio gets the clear BadAudio sentence
+        ffmpeg.probe(src, tools=tools)  # a file that is not audio gets the clear BadAudio sentence
         raise
     _check_not_silent(src, a)
     timeout = 60.0 + a.samples / SAMPLE_RATE
@@ -230,20 +231,20 @@ def _process(src: Path, dst: Path, target: LoudnessTarget, *, trim: bool, fades:
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     # Attempts live in a hidden folder beside dst so the winner is moved in by os.replace.
-    with tempfile.TemporaryDirectory(prefix=f".{dst.name}.", dir=dst.parent) as work:
-        chosen, m = _reach_target(src, Path(work), start, end, loud, target, fades, timeout)
+    with scratch_dir(dst.parent, dst.name) as work:
+        chosen, m = _reach_target(src, work, start, end, loud, target, fades, timeout, tools)
         os.replace(chosen, dst)
     return Measured(duration, m.i, m.tp, "linear" if chosen.name == "linear.wav" else "limited")
 
 
 def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, target: LoudnessTarget,
-                  fades: bool, timeout: float) -> tuple[Path, Loudness]:
+                  fades: bool, timeout: float, tools: Tools) -> tuple[Path, Loudness]:
     """Render attempts into work until one is on target; return the best file and its loudness."""
     gain = target.i - loud.i
     # Linear gain is exact and keeps the dynamics; loudnorm allows it only if peaks stay under TP.
     if loud.tp + gain <= target.tp - 0.1:
         out = work / "linear.wav"
-        err, m = _render(src, out, start, end, _loudnorm_stage(loud, target), fades, timeout)
+        err, m = _render(src, out, start, end, _loudnorm_stage(loud, target), fades, timeout, tools)
         if _ok(m, target) and _loudnorm_type(err) == "linear":
             return out, m
     # loudnorm's dynamic mode undershoots on peaky TTS (-16.8 for -16) and on clips < 3 s,
@@ -252,7 +253,7 @@ def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, t
     best: tuple[float, Path, Loudness] | None = None
     for attempt in range(4):
         out = work / f"limited{attempt}.wav"
-        _, m = _render(src, out, start, end, _limiter_stage(gain, ceiling), fades, timeout)
+        _, m = _render(src, out, start, end, _limiter_stage(gain, ceiling), fades, timeout, tools)
         if m.tp <= target.tp and (best is None or abs(m.i - target.i) < best[0]):
             best = (abs(m.i - target.i), out, m)
         if _ok(m, target):
@@ -266,11 +267,11 @@ def _reach_target(src: Path, work: Path, start: int, end: int, loud: Loudness, t
 
 
 def finish(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget(), *, trim: bool = True,
-           silence_db: float = -50.0) -> Measured:
+           silence_db: float = -50.0, tools: Tools) -> Measured:
     """Trim edge silence, normalise to target, add short fades, write canonical WAV atomically."""
-    return _process(src, dst, target, trim=trim, fades=True, silence_db=silence_db)
+    return _process(src, dst, target, trim=trim, fades=True, silence_db=silence_db, tools=tools)
 
 
-def normalize(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget()) -> Measured:
+def normalize(src: Path, dst: Path, target: LoudnessTarget = LoudnessTarget(), *, tools: Tools) -> Measured:
     """Two-pass loudness normalisation to target without trimming, written as canonical WAV."""
-    return _process(src, dst, target, trim=False, fades=False, silence_db=-50.0)
+    return _process(src, dst, target, trim=False, fades=False, silence_db=-50.0, tools=tools)

@@ -22,6 +22,7 @@ from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import wav_duration, wav_info
 from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, is_url, part_path, redact
+from audio.tools import Tools
 
 try:  # Linux: a playout ffmpeg must never outlive its player (a killed player would leave it on air)
     import ctypes
@@ -86,8 +87,9 @@ def _sink_error(sinks: Sequence[Sink], src: Path, stderr: str) -> str:
 class Player:
     """One playout at a time; start() returns quickly, wait()/stop()/kill() return a PlayResult."""
 
-    def __init__(self) -> None:
-        """Idle player."""
+    def __init__(self, tools: Tools) -> None:
+        """Idle player that will run the ffmpeg of tools."""
+        self._tools = tools
         self._proc: subprocess.Popen[bytes] | None = None
         self._reset()
 
@@ -117,7 +119,7 @@ class Player:
         src = str(src) if url else Path(src)
         if not url and not Path(src).is_file():
             raise AudioError(f"Không tìm thấy tệp phát '{src}': hãy tạo lại âm thanh của chương trình này.")
-        cmd = build_playout_command(src, sinks, start_at_s, realtime, duration_s, loop)
+        cmd = build_playout_command(src, sinks, start_at_s, realtime, duration_s, loop, tools=self._tools)
         for sink in sinks:
             if isinstance(sink, FileSink):
                 try:
@@ -158,7 +160,7 @@ class Player:
         first = min(frames, round(start_at_s * rate))
         count = frames - first if duration_s is None else min(frames - first, round(duration_s * rate))
         read_fd, write_fd = os.pipe()
-        cmd = build_playout_command(f"pipe:{read_fd}", sinks, 0.0, True)
+        cmd = build_playout_command(f"pipe:{read_fd}", sinks, 0.0, True, tools=self._tools)
         cmd[cmd.index(f"pipe:{read_fd}") - 1:cmd.index(f"pipe:{read_fd}") - 1] = ["-f", "wav"]
         for sink in sinks:
             if isinstance(sink, FileSink):
@@ -346,9 +348,10 @@ class Player:
         return self._result
 
 
-def play(src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, timeout: float | None = None) -> PlayResult:
+def play(src: Path, sinks: Sequence[Sink], start_at_s: float = 0.0, timeout: float | None = None, *,
+         tools: Tools) -> PlayResult:
     """Play src to sinks and block until it ends (convenience for scripts)."""
-    player = Player()
+    player = Player(tools)
     player.start(src, sinks, start_at_s)
     return player.wait(timeout)
 

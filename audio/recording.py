@@ -9,6 +9,7 @@ from audio.errors import BadAudio, TooLarge, TooLong
 from audio.format import FORMAT_VERSION
 from audio.loudness import LoudnessTarget, finish
 from audio.render import RenderResult, cache_paths, check_length, load_cached, store_sidecar
+from audio.tools import Tools
 
 MAX_BYTES = 50 * 1024 * 1024
 ENGINE = "recording"
@@ -25,7 +26,7 @@ def _file_key(src: Path, target: LoudnessTarget) -> str:
 
 
 def prepare_recording(src: Path, cache_dir: Path, target: LoudnessTarget = LoudnessTarget(),
-                      max_bytes: int = MAX_BYTES, max_seconds: float | None = None) -> RenderResult:
+                      max_bytes: int = MAX_BYTES, max_seconds: float | None = None, *, tools: Tools) -> RenderResult:
     """Validate an uploaded recording and return it trimmed, normalised and canonical, cached by content."""
     src = Path(src)
     if not src.is_file():
@@ -38,7 +39,7 @@ def prepare_recording(src: Path, cache_dir: Path, target: LoudnessTarget = Loudn
         )
     if size == 0:
         raise BadAudio(f"Tệp '{src.name}' rỗng: hãy ghi âm lại rồi tải lên.")
-    info = ffmpeg.probe(src)  # a renamed PDF or a video without sound stops here
+    info = ffmpeg.probe(src, tools=tools)  # a renamed PDF or a video without sound stops here
     key = _file_key(src, target)
     hit = load_cached(cache_dir, key)
     if hit is not None:
@@ -51,7 +52,7 @@ def prepare_recording(src: Path, cache_dir: Path, target: LoudnessTarget = Loudn
             "hãy cắt ngắn bản ghi rồi tải lên lại."
         )
     wav, _ = cache_paths(cache_dir, key)
-    measured = finish(src, wav, target)
+    measured = finish(src, wav, target, tools=tools)
     result = RenderResult(
         path=wav, engine=ENGINE, voice="", duration_s=measured.duration_s, lufs=measured.lufs,
         true_peak=measured.true_peak, cache_key=key, cached=False,

@@ -15,13 +15,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audio import ffmpeg
-from audio.atomic import write_text
+from audio.atomic import scratch_dir, write_text
 from audio.errors import (
     AllEnginesFailed, AudioError, BadAudio, BadVoiceOption, EmptyText, EngineUnavailable, SynthesisFailed,
     ToolFailed, ToolMissing, TooLong, VoiceNotFound,
@@ -30,6 +28,7 @@ from audio.export import check_export_path, export
 from audio.format import FORMAT_VERSION
 from audio.loudness import LoudnessTarget, finish
 from audio.segments import join_segments
+from audio.tools import Tools
 from audio.tts.base import TtsEngine, VoiceSpec
 from audio.tts.registry import get_engine
 
@@ -115,24 +114,23 @@ def store_sidecar(result: RenderResult, extra: dict[str, object] | None = None) 
 
 
 def _synthesize(engine: TtsEngine, spec: VoiceSpec, voice: str, segments: list[tuple[str, int]],
-                cache_dir: Path, key: str, target: LoudnessTarget) -> RenderResult:
+                cache_dir: Path, key: str, target: LoudnessTarget, tools: Tools) -> RenderResult:
     """Speak every segment with one engine, join, finish into the cache and write the sidecar."""
-    engine.check()
+    engine.check(tools=tools)
     wav, _ = cache_paths(cache_dir, key)
-    with tempfile.TemporaryDirectory(prefix="loaxa-tts-") as work_dir:
-        work = Path(work_dir)
+    with scratch_dir(cache_dir, "tts") as work:
         parts: list[tuple[Path, int]] = []
         for n, (text, pause_ms) in enumerate(segments):
             raw = work / f"segment{n:04d}"
-            engine.synthesize(text, voice, spec.options_dict(), raw)
+            engine.synthesize(text, voice, spec.options_dict(), raw, tools=tools)
             if not raw.is_file() or raw.stat().st_size == 0:
                 raise SynthesisFailed(f"Bộ đọc {engine.name} không tạo ra âm thanh: hãy thử lại hoặc chọn giọng khác.")
             parts.append((raw, pause_ms))
         source = parts[0][0]
         if len(parts) > 1:
             source = work / "joined.wav"
-            join_segments(parts, source)
-        measured = finish(source, wav, target)
+            join_segments(parts, source, tools=tools)
+        measured = finish(source, wav, target, tools=tools)
     result = RenderResult(
         path=wav, engine=engine.name, voice=voice, duration_s=measured.duration_s, lufs=measured.lufs,
         true_peak=measured.true_peak, cache_key=key, cached=False,
@@ -151,12 +149,13 @@ def check_length(result: RenderResult, max_seconds: float | None) -> None:
 
 
 def render_speech(text: Text, chain: Sequence[VoiceSpec], cache_dir: Path,
-                  target: LoudnessTarget = LoudnessTarget(), max_seconds: float | None = None) -> RenderResult:
+                  target: LoudnessTarget = LoudnessTarget(), max_seconds: float | None = None, *,
+                  tools: Tools) -> RenderResult:
     """Render text (or (text, pause_ms) segments) with the first voice of chain that works."""
     segments = segments_of(text)
     if not chain:
         raise AudioError("Chưa chọn giọng đọc nào: hãy cấu hình ít nhất một giọng, ví dụ espeak.")
-    ffmpeg.binary("ffmpeg")  # a missing ffmpeg is not one engine's fault: report it once
+    tools.path("ffmpeg")  # a missing ffmpeg is not one engine's fault: report it once
     reasons: list[str] = []
     for spec in chain:
         try:
@@ -169,7 +168,7 @@ def render_speech(text: Text, chain: Sequence[VoiceSpec], cache_dir: Path,
         result = load_cached(cache_dir, key)
         if result is None:
             try:
-                result = _synthesize(engine, spec, voice, segments, Path(cache_dir), key, target)
+                result = _synthesize(engine, spec, voice, segments, Path(cache_dir), key, target, tools)
             except _ENGINE_FAILURES as exc:
                 reasons.append(f"{engine.name}: {exc}")
                 continue
@@ -187,9 +186,10 @@ def render_speech(text: Text, chain: Sequence[VoiceSpec], cache_dir: Path,
 
 
 def render_to_file(text: Text, chain: Sequence[VoiceSpec], out_path: Path, cache_dir: Path,
-                   target: LoudnessTarget = LoudnessTarget(), max_seconds: float | None = None) -> RenderResult:
+                   target: LoudnessTarget = LoudnessTarget(), max_seconds: float | None = None, *,
+                   tools: Tools) -> RenderResult:
     """Render then export to out_path (.wav canonical copy, .mp3 encoded) atomically."""
     check_export_path(out_path)
-    result = render_speech(text, chain, cache_dir, target, max_seconds)
-    export(result.path, Path(out_path))
+    result = render_speech(text, chain, cache_dir, target, max_seconds, tools=tools)
+    export(result.path, Path(out_path), tools=tools)
     return dataclasses.replace(result, path=Path(out_path))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from audio import ffmpeg
 from audio.format import FILTER_INPUT, SAMPLE_RATE
+from audio.tools import Tools
 
 # Engines add their own silence around each sentence; trimming it makes pause_ms the real gap.
 _TRIM_DB = -50
@@ -13,7 +14,7 @@ _KEEP_BEFORE_S = 0.03
 _KEEP_AFTER_S = 0.10
 
 
-def join_segments(parts: Sequence[tuple[Path, int]], out: Path) -> None:
+def join_segments(parts: Sequence[tuple[Path, int]], out: Path, *, tools: Tools) -> None:
     """Write parts, each edge-trimmed and followed by pause_ms of silence, as one float WAV."""
     inputs: list[str] = []
     chains: list[str] = []
@@ -30,4 +31,4 @@ def join_segments(parts: Sequence[tuple[Path, int]], out: Path) -> None:
     graph = ";".join(chains) + f";{labels}concat=n={len(parts)}:v=0:a=1[out]"
     timeout = 60.0 + 10.0 * len(parts)
     ffmpeg.run([*inputs, "-filter_complex", graph, "-map", "[out]", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(out)],
-               timeout=timeout)
+               tools=tools, timeout=timeout)

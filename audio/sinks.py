@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import SAMPLE_RATE
+from audio.tools import Tools
 
 # How often ffmpeg reports progress; it bounds how late "first audio out" is noticed.
 STATS_PERIOD_S = 0.01
@@ -106,8 +107,9 @@ def is_url(src: Path | str) -> bool:
 
 
 def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0,
-                          realtime: bool = True, duration_s: float | None = None, loop: bool = False) -> list[str]:
-    """One ffmpeg command reading src (in real time, from start_at_s, at most duration_s, looped if asked) and feeding every sink."""
+                          realtime: bool = True, duration_s: float | None = None, loop: bool = False, *,
+                          tools: Tools) -> list[str]:
+    """One command of the ffmpeg of tools reading src (in real time, from start_at_s, at most duration_s, looped if asked) and feeding every sink."""
     if not sinks:
         raise AudioError("Chưa chọn đầu ra phát sóng nào: hãy cấu hình ít nhất một đầu ra (loa, tệp, Icecast).")
     if start_at_s < 0:
@@ -129,4 +131,4 @@ def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: fl
     args += ["-i", str(src)]
     for sink in sinks:
         args += ["-map", "0:a", *output_args(sink)]
-    return ffmpeg.command(args)
+    return ffmpeg.command(args, tools=tools)

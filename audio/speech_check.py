@@ -13,6 +13,7 @@ from pathlib import Path
 
 from audio import ffmpeg
 from audio.errors import AudioError
+from audio.tools import Tools
 
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -73,13 +74,13 @@ FRAME = RATE // 50  # 20 ms
 MAX_CHUNK_S = 8.0  # the recognizer loses most words on long files: feed it sentence-sized pieces
 
 
-def _samples(path: Path):  # type: ignore[no-untyped-def]
+def _samples(path: Path, tools: Tools):  # type: ignore[no-untyped-def]
     """The file as 16 kHz mono int16 samples."""
     import numpy as np
 
     with tempfile.TemporaryDirectory(prefix="loaxa-asr-") as tmp:
         raw = Path(tmp) / "16k.raw"
-        ffmpeg.run(["-y", "-i", str(path), "-ac", "1", "-ar", str(RATE), "-f", "s16le", str(raw)])
+        ffmpeg.run(["-y", "-i", str(path), "-ac", "1", "-ar", str(RATE), "-f", "s16le", str(raw)], tools=tools)
         return np.fromfile(raw, dtype=np.int16)
 
 
@@ -102,10 +103,10 @@ def chunks(samples):  # type: ignore[no-untyped-def]
     return pieces
 
 
-def transcribe(path: Path) -> str:
+def transcribe(path: Path, *, tools: Tools) -> str:
     """What the offline recognizer hears in an audio file, piece by piece."""
     pipeline = _pipeline()
-    heard = [pipeline.transcribe(piece, float(RATE)).text for piece in chunks(_samples(path)) if len(piece) > FRAME * 5]
+    heard = [pipeline.transcribe(piece, float(RATE)).text for piece in chunks(_samples(path, tools)) if len(piece) > FRAME * 5]
     return " ".join(text.strip() for text in heard if text.strip())
 
 
@@ -119,8 +120,8 @@ class SpeechCheck:
     flagged: bool
 
 
-def check(path: Path, spoken: str, threshold: float) -> SpeechCheck:
+def check(path: Path, spoken: str, threshold: float, *, tools: Tools) -> SpeechCheck:
     """Transcribe a render and flag it when a listener would likely mishear it."""
-    heard = transcribe(path)
+    heard = transcribe(path, tools=tools)
     rate = cer(spoken, heard)
     return SpeechCheck(heard, rate, misheard_words(spoken, heard), rate > threshold)

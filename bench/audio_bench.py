@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from audio import ffmpeg  # noqa: E402
 from audio.format import OUTPUT_ARGS, wav_duration  # noqa: E402
+from audio.tools import Tools  # noqa: E402
 
 TEXTS = [
     "Kính thưa bà con, sau đây là bản tin của đài truyền thanh xã.",
@@ -34,6 +35,7 @@ TEXTS = [
     "Bản tin đến đây là kết thúc, cảm ơn bà con đã chú ý lắng nghe.",
 ]
 PART_SECONDS = 30.0
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 
 def _mb(kib_or_bytes: float, unit: str) -> float:
@@ -57,14 +59,14 @@ def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, 
     from audio.tts.espeak import EspeakEngine
 
     engine = EspeakEngine()
-    exe = engine.binary()
-    engine.voices()  # warm the voice table once, as a running station would have
+    exe = TOOLS.path("espeak")
+    engine.voices(tools=TOOLS)  # warm the voice table once, as a running station would have
 
     def bare(text: str, out: Path) -> None:
         subprocess.run([exe, *bare_espeak_args(), "-w", str(out), text], check=True, capture_output=True)
 
     def ours(text: str, out: Path) -> None:
-        engine.synthesize(text, "vi", {}, out)
+        engine.synthesize(text, "vi", {}, out, tools=TOOLS)
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-tts-") as work_dir:
@@ -85,7 +87,7 @@ def tts_rtf_espeak(texts: Sequence[str] = TEXTS, repeats: int = 3) -> dict[str, 
         spent = audio = 0.0
         for text in texts:
             t = time.perf_counter()
-            result = render_speech(text, [VoiceSpec("espeak")], work / "cache")
+            result = render_speech(text, [VoiceSpec("espeak")], work / "cache", tools=TOOLS)
             spent += time.perf_counter() - t
             audio += result.duration_s
         figures["tts_rtf_espeak_render"] = round(spent / audio, 4)  # synthesis + loudness finishing
@@ -104,7 +106,7 @@ def _make_parts(folder: Path, minutes: float) -> list[Path]:
         path = folder / f"part{n}.wav"
         expr = f"0.2*sin(2*PI*{220 * (n + 2)}*t)"
         ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc='{expr}':s=48000:c=mono:d={PART_SECONDS}", *OUTPUT_ARGS,
-                    "-y", str(path)])
+                    "-y", str(path)], tools=TOOLS)
         distinct.append(path)
     count = max(1, round(minutes * 60 / PART_SECONDS))
     return [distinct[n % len(distinct)] for n in range(count)]
@@ -114,7 +116,7 @@ def _child_assemble(parts: list[str], out: str) -> None:
     """Child body: loaxa's stream-copy assemble."""
     from audio.assemble import assemble
 
-    assemble([Path(p) for p in parts], Path(out))
+    assemble([Path(p) for p in parts], Path(out), tools=TOOLS)
 
 
 def _child_pydub(parts: list[str], out: str) -> None:

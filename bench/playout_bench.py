@@ -37,6 +37,7 @@ from sqlalchemy import func, select  # noqa: E402
 from audio import ffmpeg  # noqa: E402
 from audio.format import OUTPUT_ARGS, SAMPLE_RATE  # noqa: E402
 from audio.sinks import FileSink, output_args, part_path  # noqa: E402
+from audio.tools import Tools  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ItemType, Station  # noqa: E402
@@ -91,10 +92,10 @@ def percentiles(values: list[float], prefix: str) -> dict[str, float]:
             f"{prefix}_min": round(min(values), 2), f"{prefix}_max": round(max(values), 2)}
 
 
-def _clip(path: Path) -> float:
+def _clip(path: Path, tools: Tools) -> float:
     """A 440 Hz tone of CLIP_S seconds in the broadcast format; returns the instant (s) of its first loud sample."""
     ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*440*t)':s={SAMPLE_RATE}:c=mono:d={CLIP_S}", *OUTPUT_ARGS,
-                "-y", str(path)])
+                "-y", str(path)], tools=tools)
     follower = sink_probe.WavFollower()
     index = follower.feed(path.read_bytes())
     if index is None:
@@ -169,7 +170,8 @@ def _set_times(factory, planned: dict[int, datetime]) -> None:  # type: ignore[n
             b.planned_start, b.slot_start, b.slot_end = at, at, at + timedelta(seconds=SPACING_S - 0.1)
 
 
-def _plain_player(timeline: list[tuple[str, datetime]], clip: Path, air: Path) -> tuple[BackgroundScheduler, dict[str, datetime]]:
+def _plain_player(timeline: list[tuple[str, datetime]], clip: Path, air: Path,
+                  tools: Tools) -> tuple[BackgroundScheduler, dict[str, datetime]]:
     """The baseline: a plain APScheduler date job per baseline turn running ffmpeg -re into a WAV air-check file.
 
     Returns the scheduler (not started) and, per file it writes, the planned start.
@@ -181,7 +183,7 @@ def _plain_player(timeline: list[tuple[str, datetime]], clip: Path, air: Path) -
             continue
         sink = FileSink(air / f"baseline-{n}.wav")  # the same output options as loaxa's air-check
         planned[part_path(sink).name] = at
-        argv = ffmpeg.command(["-nostdin", "-loglevel", "error", "-re", "-i", str(clip), "-map", "0:a", *output_args(sink)])
+        argv = ffmpeg.command(["-nostdin", "-loglevel", "error", "-re", "-i", str(clip), "-map", "0:a", *output_args(sink)], tools=tools)
         plain.add_job(subprocess.run, "date", run_date=at, args=[argv], kwargs={"capture_output": True, "timeout": 30},
                       id=f"baseline-{n}", misfire_grace_time=None)
     return plain, planned
@@ -221,7 +223,7 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
         upgrade(engine)
         factory = make_session_factory(engine)
         clip = Path(work) / "clip.wav"
-        lead_in_s = _clip(clip)
+        lead_in_s = _clip(clip, settings.tools)
         air = Path(work) / "air"
         air.mkdir()
         ids = _store_broadcasts(factory, settings, 2 * broadcasts, clip)
@@ -237,7 +239,7 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
         ctx.lead = lead = SplitLead(ctx.on_air, raw_ids)
         ctx.filler_ready = True  # no dead air to cover here; keep the filler render out of the timing
         loaxa = runner.build_scheduler(ctx, BackgroundScheduler)
-        plain, baseline_at = _plain_player(timeline, clip, air)
+        plain, baseline_at = _plain_player(timeline, clip, air, settings.tools)
         probe = Probe(air)
         loaxa.start()
         plain.start()

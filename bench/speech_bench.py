@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audio import speech_check  # noqa: E402
 from audio.render import render_speech  # noqa: E402
+from audio.tools import Tools  # noqa: E402
 from audio.tts.base import VoiceSpec  # noqa: E402
 from scripts_vi.normalize import normalize  # noqa: E402
 
@@ -23,6 +24,7 @@ SENTENCES = [
     "Hội LHPN xã phối hợp với MTTQ và các thôn tổ chức tuyên truyền.",
     "Đề án kiểm soát mất cân bằng giới tính khi sinh giai đoạn 2021-2025.",
 ]
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 
 def run(quick: bool) -> dict:
@@ -34,9 +36,9 @@ def run(quick: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-speech-") as tmp:
         for n, text in enumerate(sentences):
             spoken = normalize(text).spoken
-            render = render_speech(spoken, [VoiceSpec("espeak", "vi")], Path(tmp))
-            ours.append(speech_check.cer(spoken, speech_check.transcribe(render.path)))
+            render = render_speech(spoken, [VoiceSpec("espeak", "vi")], Path(tmp), tools=TOOLS)
+            ours.append(speech_check.cer(spoken, speech_check.transcribe(render.path, tools=TOOLS)))
             bare = Path(tmp) / f"bare{n}.wav"
-            subprocess.run(["espeak-ng", "-v", "vi", "-w", str(bare), text], check=True, capture_output=True)
-            raw.append(speech_check.cer(spoken, speech_check.transcribe(bare)))
+            subprocess.run([TOOLS.path("espeak"), "-v", "vi", "-w", str(bare), text], check=True, capture_output=True)
+            raw.append(speech_check.cer(spoken, speech_check.transcribe(bare, tools=TOOLS)))
     return {"speech_cer_espeak": sum(ours) / len(ours), "speech_cer_espeak_raw": sum(raw) / len(raw), "speech_sentences": len(sentences)}

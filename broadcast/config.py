@@ -6,10 +6,12 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from audio.tools import Tools
 from broadcast.errors import ConfigError
 
 ENV_PREFIX = "LOAXA_"
@@ -41,9 +43,10 @@ class Settings:
     aircheck_days: int = _setting(90, "Days air-check recordings are kept before they are deleted.")
     alsa_device: str = _setting("", "ALSA device of the sound card feeding the amplifier (e.g. default or hw:0); empty means no sound-card output.")
     icecast_url: str = _setting("", "Icecast base URL for zone streams, e.g. icecast://source:PASSWORD@127.0.0.1:8000; empty means no streaming.")
-    ffmpeg: str = _setting("ffmpeg", "ffmpeg executable.")
-    ffprobe: str = _setting("ffprobe", "ffprobe executable.")
-    espeak: str = _setting("espeak-ng", "espeak-ng executable.")
+    ffmpeg: str = _setting(Tools.ffmpeg, "ffmpeg executable: a name looked up on PATH or a full path.")
+    ffprobe: str = _setting(Tools.ffprobe, "ffprobe executable: a name looked up on PATH or a full path.")
+    espeak: str = _setting(Tools.espeak, "espeak-ng executable: a name looked up on PATH or a full path.")
+    piper_voices: str = _setting("", "Folders of Piper .onnx voices to list, separated by ':'; a voice may also be given as any file path.")
     gtts_timeout_s: float = _setting(8.0, "Seconds gTTS may wait for Google's service before the next voice is tried.")
     render_workers: int = _setting(0, "Parallel renders; 0 means one per CPU core.")
     max_upload_mb: int = _setting(50, "Largest audio or document upload accepted, in megabytes.")
@@ -75,6 +78,12 @@ class Settings:
     def broadcasts_dir(self) -> Path:
         """Folder of assembled broadcast files."""
         return self.data_dir / "broadcasts"
+
+    @cached_property
+    def tools(self) -> Tools:
+        """The programs and voice folders audio/ is given (it reads no environment of its own)."""
+        voice_dirs = tuple(Path(folder) for folder in self.piper_voices.split(os.pathsep) if folder)
+        return Tools(ffmpeg=self.ffmpeg, ffprobe=self.ffprobe, espeak=self.espeak, piper_voice_dirs=voice_dirs)
 
 
 def setting_help() -> dict[str, str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from audio.errors import AudioError
+from scripts_vi.errors import ScriptError
+
 
 class LoaxaError(Exception):
     """Base of every error a person can cause; str(error) is shown to them as is."""
@@ -37,17 +40,4 @@ class ToolMissing(LoaxaError):
 
 def operator_errors() -> tuple[type[Exception], ...]:
     """All error classes whose message is meant for a person, across loaxa's packages."""
-    classes: list[type[Exception]] = [LoaxaError]
-    try:
-        from audio.errors import AudioError
-
-        classes.append(AudioError)
-    except ImportError:  # audio not merged in yet in some branches
-        pass
-    try:
-        from scripts_vi.errors import ScriptError
-
-        classes.append(ScriptError)
-    except ImportError:
-        pass
-    return tuple(classes)
+    return (LoaxaError, AudioError, ScriptError)

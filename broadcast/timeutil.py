@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from broadcast.errors import InvalidInput
+
 UTC = timezone.utc
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -50,6 +52,12 @@ def local_day_bounds(day: date, tz: ZoneInfo = VN_TZ) -> tuple[datetime, datetim
     """UTC start (inclusive) and end (exclusive) of a local day."""
     start = local_at(day, time(0, 0), tz)
     return start, local_at(day + timedelta(days=1), time(0, 0), tz)
+
+
+def check_day_order(first: date | None, last: date | None, field: str | None = None) -> None:
+    """Refuse a range of days whose last day comes before its first (an open end is fine)."""
+    if first is not None and last is not None and last < first:
+        raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field=field)
 
 
 def fmt_local(value: datetime | None, tz: ZoneInfo = VN_TZ, pattern: str = "%d/%m/%Y %H:%M") -> str:

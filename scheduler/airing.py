@@ -81,6 +81,14 @@ def heartbeat(ctx: PlayoutContext, now_playing: int | None = None, position_s: f
         beat.pid, beat.beat_at, beat.now_playing_id = os.getpid(), now, now_playing
 
 
+def idle_heartbeat(ctx: PlayoutContext) -> None:
+    """A sign of life when nothing is on air (while a broadcast airs, its playout beats with the position)."""
+    with ctx.lock:
+        playing = next(iter(ctx.on_air), None)
+    if playing is None:
+        heartbeat(ctx, None)
+
+
 def _wait_until(ctx: PlayoutContext, target: datetime, on_air: OnAir) -> None:
     """Sleep until an instant with millisecond precision (coarse sleeps, then a short spin); an emergency wakes it."""
     if ctx.sleep is not None:
@@ -227,7 +235,7 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
     """One ffmpeg run of a file or relay segment from a programme position; logs items as they end."""
     sinks = _sinks(ctx, prep.broadcast_id, position)
     described = sinks_mod.describe(sinks)
-    player = Player()
+    player = Player(ctx.settings.tools)
     start_in = 0.0 if segment.kind == "relay" else position - segment.offset_s
     try:
         if target is not None and ctx.realtime and segment.kind == "file" and target > ctx.clock.now():
@@ -300,7 +308,7 @@ def _play_filler(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, begin_s: fl
         log.error("broadcast %s: no filler to cover %.1f s of dead air", prep.broadcast_id, seconds)
         return False
     sinks = _sinks(ctx, prep.broadcast_id, begin_s)
-    player = Player()
+    player = Player(ctx.settings.tools)
     try:
         actual_start, _ = _start(ctx, player, prep.filler_path, sinks, 0.0, seconds, loop=True)
     except operator_errors() as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import importlib
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -41,6 +42,12 @@ class SimulatedClock:
             self.advance_to(self.now() + timedelta(seconds=seconds))
 
 
+def resolve(reference: str) -> Callable[..., Any]:
+    """The function a "package.module:name" text reference names, as APScheduler resolves one."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 @dataclass(order=True)
 class _Entry:
     run_at: datetime
@@ -70,10 +77,10 @@ class SimulatedScheduler:
         self._heap: list[_Entry] = []
         self._order = itertools.count()
 
-    def add_job(self, func: Callable[..., Any], trigger: str = "date", args: Any = (), id: str | None = None,
+    def add_job(self, func: Callable[..., Any] | str, trigger: str = "date", args: Any = (), id: str | None = None,
                 replace_existing: bool = False, run_date: datetime | None = None, seconds: float | None = None,
                 hours: float | None = None, next_run_time: datetime | None = None, **_: Any) -> SimJob:
-        """Add (or with replace_existing, replace) a date or interval job."""
+        """Add (or with replace_existing, replace) a date or interval job; func may be a "module:name" text reference."""
         job_id = id or f"job-{next(self._order)}"
         if job_id in self._jobs and not replace_existing:
             raise ValueError(f"job {job_id} exists")
@@ -83,7 +90,7 @@ class SimulatedScheduler:
             first = next_run_time or self.clock.now() + interval
         else:
             first = run_date or self.clock.now()
-        job = SimJob(job_id, func, tuple(args), first, interval)
+        job = SimJob(job_id, resolve(func) if isinstance(func, str) else func, tuple(args), first, interval)
         self._jobs[job_id] = job
         heapq.heappush(self._heap, _Entry(first, next(self._order), job_id))
         return job

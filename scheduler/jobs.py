@@ -1,4 +1,5 @@
 """Module-level playout jobs (APScheduler keeps references by name); each opens its own session."""
+# Nothing here is imported by the modules the jobs call: sync.py schedules air() by its text reference.
 
 from __future__ import annotations
 
@@ -7,18 +8,14 @@ import logging
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, LogStatus
+from broadcast.planning.planner import zones_meet
 from broadcast.playout import rules as playout
 from broadcast.stations.lookup import get_station, station_tz
 from scheduler import airing, context, sinks
+from scheduler import sync as syncing
 from scheduler.context import OnAir
 
 log = logging.getLogger("loaxa.playout")
-AIR_JOB_PREFIX = "air-"
-
-
-def air_job_id(broadcast_id: int) -> str:
-    """The stable job id of a broadcast: re-syncing replaces it instead of adding a second one."""
-    return f"{AIR_JOB_PREFIX}{broadcast_id}"
 
 
 def air(broadcast_id: int) -> None:
@@ -61,7 +58,7 @@ def watch_emergencies() -> None:
         pending = [(b.id, list(b.zone_ids or [])) for b in playout.pending_emergencies(session, station, now)]
     for emergency_id, zones in pending:
         with ctx.lock:
-            victims = [o for o in ctx.on_air.values() if not o.emergency and playout.zones_overlap(o.zone_ids, zones)]
+            victims = [o for o in ctx.on_air.values() if not o.emergency and zones_meet(o.zone_ids, zones)]
         for victim in victims:
             victim.interrupt.set()
         for victim in victims:
@@ -75,9 +72,7 @@ def watch_emergencies() -> None:
 
 def sync() -> None:
     """Keep air jobs in step with the database: recover after a start, plan ahead, (re)schedule with stable ids."""
-    from scheduler import sync as sync_mod
-
-    sync_mod.sync(context.current())
+    syncing.sync(context.current())
 
 
 def purge_airchecks() -> None:
@@ -90,12 +85,3 @@ def purge_airchecks() -> None:
     removed = sinks.purge_airchecks(ctx.settings.aircheck_dir / slug, today, ctx.settings.aircheck_days)
     if removed:
         log.info("deleted %d day(s) of air-check recordings older than %d days", len(removed), ctx.settings.aircheck_days)
-
-
-def heartbeat() -> None:
-    """Periodic sign of life while idle."""
-    ctx = context.current()
-    with ctx.lock:
-        playing = next(iter(ctx.on_air), None)
-    if playing is None:
-        airing.heartbeat(ctx, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from audio.sinks import NullSink
 from broadcast.config import Settings
 from broadcast.db import transaction
+from broadcast.errors import InvalidInput
 from broadcast.models import AsRunEntry
 from broadcast.stations.lookup import get_station, station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order, local_at
 from scheduler import context, runner
 from scheduler.clock import SimulatedClock, SimulatedScheduler
 
@@ -30,6 +32,15 @@ class SimulationReport:
     end: datetime
     jobs_run: int
     rows_written: int
+
+
+def check_days(first: date, last: date, now: datetime, in_place_tz: ZoneInfo | None) -> None:
+    """Refuse a reversed range, and a simulation on the real database (in_place_tz given) of days not over yet:
+    it would mark the station's real broadcasts as aired."""
+    check_day_order(first, last)
+    if in_place_tz is not None and local_at(last + timedelta(days=1), time(0), in_place_tz) > now:
+        raise InvalidInput("Khoảng ngày này chưa qua: mô phỏng tại chỗ sẽ đánh dấu các buổi thật là đã phát; "
+                           "hãy thêm --into THƯ_MỤC để mô phỏng trên bản sao.")
 
 
 def simulate(settings: Settings, factory: sessionmaker[Session], first: date, last: date, sinks: list | None = None) -> SimulationReport:

@@ -11,10 +11,19 @@ from broadcast.models import PlayerHeartbeat
 from broadcast.planning.programmes import assemble_broadcast, plan_days
 from broadcast.playout import rules as playout
 from broadcast.stations.lookup import get_station, station_tz
-from scheduler import jobs
+from scheduler import airing
 from scheduler.context import PlayoutContext
 
 log = logging.getLogger("loaxa.playout")
+# Air jobs name their function by text reference (APScheduler resolves it), so this module need not
+# import scheduler.jobs, whose sync job calls this module.
+AIR_JOB = "scheduler.jobs:air"
+AIR_JOB_PREFIX = "air-"
+
+
+def air_job_id(broadcast_id: int) -> str:
+    """The stable job id of a broadcast: re-syncing replaces it instead of adding a second one."""
+    return f"{AIR_JOB_PREFIX}{broadcast_id}"
 
 
 def _horizon(ctx: PlayoutContext, now: datetime) -> datetime:
@@ -34,7 +43,7 @@ def _recover(ctx: PlayoutContext, now: datetime) -> None:
         log.warning("broadcast %s could not air in time: logged as missed", broadcast_id)
     for broadcast_id in found.resume:
         log.warning("broadcast %s resumes late within its slot", broadcast_id)
-        ctx.scheduler.add_job(jobs.air, "date", run_date=now, args=[broadcast_id], id=jobs.air_job_id(broadcast_id),
+        ctx.scheduler.add_job(AIR_JOB, "date", run_date=now, args=[broadcast_id], id=air_job_id(broadcast_id),
                               replace_existing=True, misfire_grace_time=None)
 
 
@@ -77,19 +86,19 @@ def sync(ctx: PlayoutContext) -> None:
             except operator_errors() as exc:
                 # It still gets its air job: at air time the filler covers it and the log says why.
                 log.error("broadcast %s cannot be assembled: %s", broadcast.id, exc)
-            wanted[jobs.air_job_id(broadcast.id)] = max(now, broadcast.planned_start - timedelta(seconds=ctx.settings.preload_s))
+            wanted[air_job_id(broadcast.id)] = max(now, broadcast.planned_start - timedelta(seconds=ctx.settings.preload_s))
     for job in ctx.scheduler.get_jobs():
-        if job.id.startswith(jobs.AIR_JOB_PREFIX) and job.id not in wanted:
+        if job.id.startswith(AIR_JOB_PREFIX) and job.id not in wanted:
             ctx.scheduler.remove_job(job.id)  # cancelled or moved away: its plan changed
     for job_id, run_at in wanted.items():
         existing = ctx.scheduler.get_job(job_id)
         if existing is not None and existing.next_run_time == run_at:
             continue
-        ctx.scheduler.add_job(jobs.air, "date", run_date=run_at, args=[int(job_id[len(jobs.AIR_JOB_PREFIX):])], id=job_id,
+        ctx.scheduler.add_job(AIR_JOB, "date", run_date=run_at, args=[int(job_id[len(AIR_JOB_PREFIX):])], id=job_id,
                               replace_existing=True, misfire_grace_time=None)
     if not ctx.filler_ready:
         _ensure_filler(ctx)  # after the air jobs: generating it must not delay a broadcast that is due
-    jobs.heartbeat()
+    airing.idle_heartbeat(ctx)
 
 
 def _ensure_filler(ctx: PlayoutContext) -> None:

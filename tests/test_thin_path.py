@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from audio.ffmpeg import probe
+from audio.tools import Tools
 from broadcast.content.rendering import render_script
 from broadcast.content.scripts import approve_script, create_script
 from broadcast.db import make_engine, make_session_factory, transaction
@@ -19,6 +20,8 @@ from broadcast.models import AsRunEntry, Broadcast, Campaign, ContentStatus, Slo
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from tests.conftest import subprocess_env
+
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,4 +71,4 @@ def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
     aired = sum(r.seconds for r in rows)
     aircheck = list((demo_settings.data_dir / "aircheck").rglob("*.mp3"))
     assert len(aircheck) == 1, aircheck
-    assert abs(probe(aircheck[0]).duration_s - aired) < 0.5
+    assert abs(probe(aircheck[0], tools=TOOLS).duration_s - aired) < 0.5

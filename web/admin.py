@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from audio.tts.registry import engine_names
 from broadcast.content.lexicon import KINDS, add_entry, delete_entry, get_entry, list_entries, update_entry
-from broadcast.models import Role, Slot
+from broadcast.models import Role
+from broadcast.planning.slots import list_slots
 from broadcast.stations.settings import add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, update_station
 from broadcast.stations.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
 from web.auth import ADMIN, requires
@@ -19,7 +19,7 @@ bp = Blueprint("admin", __name__)
 
 def _settings_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     session, st = db(), station()
-    slots = session.scalars(select(Slot).where(Slot.station_id == st.id).order_by(Slot.start_time)).all()
+    slots = list_slots(session, st)
     return render_template("settings.html", station=st, slots=slots, lexicon=list_entries(session, st), kinds=KINDS,
                            engines=engine_names(), errors=errors or {}, values=values or {}), status
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
+from broadcast.content.queries import draft_recordings, draft_scripts, script_titles
 from broadcast.content.recordings import approve_recording, get_recording, return_recording
 from broadcast.content.rendering import current_render
 from broadcast.content.scripts import approve_script, get_script, return_script, spoken_form
-from broadcast.models import ContentStatus, Recording, Script, User
+from broadcast.stations.users import author_names
 from web.auth import APPROVE, requires
 from web.db import db
 from web.helpers import attempt, station, user_row
@@ -18,10 +18,10 @@ bp = Blueprint("approval", __name__, url_prefix="/phe-duyet")
 
 def _queue_page(errors: dict[int, str] | None = None, comments: dict[int, str] | None = None, status: int = 200):
     session, st = db(), station()
-    drafts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.DRAFT).order_by(Script.updated_at)).all()
-    recordings = session.scalars(select(Recording).where(Recording.station_id == st.id, Recording.status == ContentStatus.DRAFT).order_by(Recording.id)).all()
-    authors = {u.id: u.full_name or u.username for u in session.scalars(select(User))}
-    titles = {s.id: s.title for s in session.scalars(select(Script).where(Script.id.in_([r.script_id for r in recordings])))}
+    drafts = draft_scripts(session, st)
+    recordings = draft_recordings(session, st)
+    authors = author_names(session)
+    titles = script_titles(session, [r.script_id for r in recordings])
     items = [(s, current_render(session, s), spoken_form(session, s)) for s in drafts]
     return render_template("approval.html", items=items, recordings=recordings, authors=authors, titles=titles,
                            errors=errors or {}, comments=comments or {}), status

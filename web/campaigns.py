@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
 from broadcast.campaigns.manage import (
     EDITABLE, MAX_WEIGHT, add_window, approve_campaign, campaign_windows, check_feasibility, copy_to_year, create_campaign, get_campaign,
-    remove_window, set_pool, update_campaign,
+    list_campaigns, remove_window, set_pool, update_campaign,
 )
+from broadcast.content.queries import unarchived_scripts
 from broadcast.errors import InvalidInput
-from broadcast.models import Campaign, ContentStatus, Script
+from broadcast.models import Campaign, ContentStatus
 from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS
 from broadcast.planning.windows import TimeWindow
 from broadcast.playout.status import campaign_days
@@ -32,7 +32,7 @@ EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
 @requires(*ANY)
 def index():
     """All campaigns of the station."""
-    campaigns = db().scalars(select(Campaign).where(Campaign.station_id == station().id).order_by(Campaign.start_date.desc())).all()
+    campaigns = list_campaigns(db(), station())
     return render_template("campaigns/index.html", campaigns=campaigns, today=today(), target_labels=TARGET_LABELS)
 
 
@@ -98,7 +98,7 @@ def _arguments(values: dict) -> dict:
 
 def _form_page(campaign: Campaign | None, values: dict, errors: dict, status: int = 200, pool_errors: dict | None = None, chosen: dict | None = None):
     session, st = db(), station()
-    scripts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status != ContentStatus.ARCHIVED).order_by(Script.title)).all() if campaign else []
+    scripts = unarchived_scripts(session, st) if campaign else []
     if chosen is None and campaign is not None:
         chosen = {e.script_id: f"{e.weight:g}" for e in campaign.pool}
     return render_template("campaigns/form.html", campaign=campaign, values=values, errors=errors, target_kinds=TARGET_KINDS,

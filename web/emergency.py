@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
+from broadcast.content.queries import approved_scripts
 from broadcast.errors import InvalidInput
-from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, ContentStatus, Script
+from broadcast.playout.emergency import start_emergency
+from broadcast.playout.status import log_rows_by_broadcast, recent_emergencies
 from web.auth import REVIEW, requires
 from web.db import db, settings
 from web.helpers import attempt, station, user_row
@@ -16,11 +17,9 @@ bp = Blueprint("emergency", __name__, url_prefix="/khan-cap")
 
 def _page(values: dict, errors: dict, chosen: list[int], status: int = 200):
     session, st = db(), station()
-    scripts = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)).all()
-    recent = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.kind == BroadcastKind.EMERGENCY).order_by(Broadcast.planned_start.desc()).limit(10)).all()
-    rows: dict[int, list[AsRunEntry]] = {}
-    for entry in session.scalars(select(AsRunEntry).where(AsRunEntry.broadcast_id.in_([b.id for b in recent])).order_by(AsRunEntry.seq)):
-        rows.setdefault(entry.broadcast_id, []).append(entry)
+    scripts = approved_scripts(session, st)
+    recent = recent_emergencies(session, st)
+    rows = log_rows_by_broadcast(session, [b.id for b in recent])
     return render_template("emergency.html", scripts=scripts, zones=st.zones, values=values, errors=errors, chosen=chosen, recent=recent, rows=rows), status
 
 
@@ -40,8 +39,6 @@ def start():
     with attempt("title") as outcome:
         if request.form.get("confirm") != "yes":
             raise InvalidInput("Hãy đánh dấu xác nhận trước khi phát khẩn cấp.", field="confirm")
-        from broadcast.playout.emergency import start_emergency  # written by the playout branch
-
         script_id = int(values["script_id"]) if values["script_id"].isdigit() else None
         start_emergency(db(), settings(), station(), values["title"], text=values["text"] or None, script_id=script_id,
                         zone_ids=chosen or None, user=user_row())

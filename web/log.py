@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from openpyxl import Workbook
-from sqlalchemy import func, select
 
 from broadcast.asrun import chain as asrun
-from broadcast.models import Campaign, LogStatus
-from broadcast.playout.status import LogFilter, log_query
+from broadcast.campaigns.queries import campaign_slugs
+from broadcast.models import LogStatus
+from broadcast.playout.status import LogFilter, log_page, log_rows
 from broadcast.stations.lookup import station_tz
 from web.auth import ANY, requires
 from web.db import db
@@ -39,11 +39,9 @@ def index():
     """Filtered, paginated log rows."""
     session, st = db(), station()
     flt, errors = _filter()
-    stmt = log_query(st, flt, station_tz(st))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(request.args.get("trang", 1, type=int) or 1, 1)
-    rows = session.scalars(stmt.offset((page - 1) * PAGE).limit(PAGE)).all()
-    campaigns = session.scalars(select(Campaign.slug).where(Campaign.station_id == st.id).order_by(Campaign.slug)).all()
+    rows, total = log_page(session, st, flt, station_tz(st), page, PAGE)
+    campaigns = campaign_slugs(session, st)
     args = {k: v for k, v in request.args.items() if k != "trang"}
     return render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
                            zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args), (400 if errors else 200)
@@ -53,8 +51,7 @@ def _export_rows():
     session, st = db(), station()
     flt, _ = _filter()
     tz = station_tz(st)
-    rows = session.scalars(log_query(st, flt, tz)).all()
-    return [asrun.export_row(r, st, tz) for r in rows], flt
+    return [asrun.export_row(r, st, tz) for r in log_rows(session, st, flt, tz)], flt
 
 
 @bp.route("/xuat.csv")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
 
-from broadcast.campaigns.manage import get_campaign
+from broadcast.campaigns.manage import get_campaign, list_campaigns
 from broadcast.errors import InvalidInput, NotFound, operator_errors
 from broadcast.models import Campaign
 from broadcast.playout.status import campaign_days
@@ -33,7 +32,7 @@ def index():
     session, st = db(), station()
     tz = station_tz(st)
     summaries = []
-    for campaign in session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())):
+    for campaign in list_campaigns(session, st):
         days = campaign_days(session, st, campaign, tz)
         summaries.append((campaign, days.aired_s / 60, days.needed_s / 60, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
     return render_template("reports.html", summaries=summaries)

@@ -8,11 +8,13 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from broadcast.models import Broadcast, BroadcastStatus, Campaign, ContentStatus, Script, Slot
+from broadcast.campaigns.queries import approved_campaigns_between
+from broadcast.content.queries import approved_scripts
+from broadcast.models import Broadcast, is_unstarted
 from broadcast.planning.oneoff import schedule_message
 from broadcast.planning.programmes import add_script, reorder_items
+from broadcast.planning.queries import active_slots, broadcasts_between
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
@@ -43,14 +45,13 @@ def month():
     start, _ = local_day_bounds(first, tz)
     _, end = local_day_bounds(last, tz)
     per_day: dict[date, list[Broadcast]] = defaultdict(list)
-    for b in session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)):
+    for b in broadcasts_between(session, st, start, end):
         per_day[b.planned_start.astimezone(tz).date()].append(b)
-    campaigns = session.scalars(select(Campaign).where(Campaign.station_id == st.id, Campaign.status == ContentStatus.APPROVED,
-                                                      Campaign.start_date <= last, Campaign.end_date >= first)).all()
+    campaigns = approved_campaigns_between(session, st, first, last)
     weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (last + timedelta(days=1))
-    slots = session.scalars(select(Slot).where(Slot.station_id == st.id, Slot.is_active.is_(True)).order_by(Slot.start_time)).all()
+    slots = active_slots(session, st)
     return render_template("schedule/month.html", first=first, weeks=weeks, per_day=per_day, campaigns=campaigns, weekdays=WEEKDAYS,
                            prev_month=prev_month, next_month=next_month, today=today(), slots=slots)
 
@@ -59,10 +60,10 @@ def _day_page(the_day: date, values: dict | None = None, errors: dict | None = N
     """The day view: broadcasts with items, the scripts that may be added, the one-off form."""
     session, st = db(), station()
     start, end = local_day_bounds(the_day, station_tz(st))
-    broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == st.id, Broadcast.planned_start >= start, Broadcast.planned_start < end).order_by(Broadcast.planned_start)).all()
+    broadcasts = broadcasts_between(session, st, start, end)
     now = SystemClock().now()
-    editable = {b.id for b in broadcasts if b.status in (BroadcastStatus.PLANNED, BroadcastStatus.READY) and b.planned_start > now}
-    approved = session.scalars(select(Script).where(Script.station_id == st.id, Script.status == ContentStatus.APPROVED).order_by(Script.title)).all() if editable else []
+    editable = {b.id for b in broadcasts if is_unstarted(b.status, b.planned_start, now)}
+    approved = approved_scripts(session, st) if editable else []
     return render_template("schedule/day.html", day=the_day, broadcasts=broadcasts, zones=st.zones, values=values or {}, errors=errors or {},
                            chosen=chosen or [], editable=editable, approved=approved,
                            prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1)), status

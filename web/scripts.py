@@ -7,16 +7,17 @@ import uuid
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from broadcast.errors import InvalidInput
-
+from broadcast.campaigns.manage import list_campaigns
+from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
 from broadcast.content.rendering import current_render, render_script
 from broadcast.content.scripts import create_script, get_script, import_files, spoken_form, update_script
-from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Script, User
+from broadcast.errors import InvalidInput
+from broadcast.models import Priority, Script
+from broadcast.stations.users import author_names
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
 from web.helpers import attempt, parse_date, station, user_row
@@ -37,19 +38,9 @@ def index():
     status = request.args.get("trang_thai", "")
     category = request.args.get("loai", "")
     page = max(request.args.get("trang", 1, type=int) or 1, 1)
-    stmt = select(Script).where(Script.station_id == st.id)
-    if q:
-        stmt = stmt.where(or_(Script.title.ilike(f"%{q}%"), Script.body.ilike(f"%{q}%")))
-    if status in {s.value for s in ContentStatus}:
-        stmt = stmt.where(Script.status == ContentStatus(status))
-    if category:
-        stmt = stmt.where(Script.category == category)
-    if campaign:
-        stmt = stmt.join(CampaignScript, CampaignScript.script_id == Script.id).join(Campaign, Campaign.id == CampaignScript.campaign_id).where(Campaign.slug == campaign)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    scripts = session.scalars(stmt.order_by(Script.updated_at.desc(), Script.id.desc()).offset((page - 1) * PAGE).limit(PAGE)).all()
-    campaigns = session.scalars(select(Campaign).where(Campaign.station_id == st.id).order_by(Campaign.start_date.desc())).all()
-    categories = [c for c in session.scalars(select(Script.category).where(Script.station_id == st.id).distinct().order_by(Script.category)) if c]
+    scripts, total = find_scripts(session, st, ScriptFilter(q, status, category, campaign), page, PAGE)
+    campaigns = list_campaigns(session, st)
+    categories = script_categories(session, st)
     return render_template("scripts/index.html", scripts=scripts, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1),
                            q=q, campaign=campaign, status=status, category=category, campaigns=campaigns, categories=categories)
 
@@ -101,7 +92,7 @@ def edit(script_id: int):
             return redirect(url_for("scripts.edit", script_id=script.id))
         errors = outcome.errors
     render = current_render(session, script)
-    authors = {u.id: u.full_name or u.username for u in session.scalars(select(User))}
+    authors = author_names(session)
     return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
                            spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors), (400 if errors else 200)
 

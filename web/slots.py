@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from broadcast.errors import InvalidInput
-from broadcast.models import ProgrammeTemplate, Slot
+from broadcast.models import Slot
+from broadcast.planning.queries import programme_templates
 from broadcast.planning.slots import create_slot, delete_slot, get_slot, list_slots, update_slot
 from broadcast.timeutil import SystemClock
 from web.auth import ADMIN, requires
@@ -54,7 +54,7 @@ def _arguments(values: dict) -> dict:
 
 def _page(values: dict | None = None, errors: dict | None = None, editing: Slot | None = None, status: int = 200):
     session, st = db(), station()
-    templates = session.scalars(select(ProgrammeTemplate).where(ProgrammeTemplate.station_id == st.id).order_by(ProgrammeTemplate.name)).all()
+    templates = programme_templates(session, st)
     values = values if values is not None else (_slot_values(editing) if editing else {"weekdays": "1234567", "is_active": True, "zone_ids": []})
     return render_template("schedule/slots.html", slots=list_slots(session, st), zones=st.zones, templates=templates, weekday_labels=WEEKDAY_LABELS,
                            values=values, errors=errors or {}, editing=editing), status

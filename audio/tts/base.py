@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from audio.tools import Tools
+
 
 @dataclass(frozen=True)
 class VoiceSpec:
@@ -26,21 +28,21 @@ class VoiceSpec:
 
 
 class TtsEngine(abc.ABC):
-    """A text-to-speech engine; subclasses are registered with audio.tts.registry."""
+    """A text-to-speech engine; subclasses are registered with audio.tts.registry and get the programs to run as tools."""
 
     name: str = ""
     default_voice: str = ""
 
     @abc.abstractmethod
-    def check(self) -> None:
+    def check(self, *, tools: Tools) -> None:
         """Raise EngineUnavailable (with the reason) when the engine cannot speak now."""
 
     @abc.abstractmethod
-    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path) -> None:
+    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path, *, tools: Tools) -> None:
         """Speak text into out_path, in any audio format ffmpeg can read."""
 
     @abc.abstractmethod
-    def voices(self) -> list[str]:
+    def voices(self, *, tools: Tools) -> list[str]:
         """Voice names this engine accepts (may be empty when voices are files)."""
 
     def resolve_voice(self, voice: str) -> str:

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from audio.errors import BadVoiceOption, EngineUnavailable, SynthesisFailed, ToolMissing, VoiceNotFound
+from audio.tools import Tools
 from audio.tts.base import TtsEngine
-
-ENV = "LOAXA_ESPEAK"
 
 # Defaults chosen for outdoor horn loudspeakers (no listening test possible here):
 # - speed 145 wpm instead of espeak's 175: village PA has long echoes between horns, and
@@ -32,23 +29,12 @@ class EspeakEngine(TtsEngine):
     name = "espeak"
     default_voice = "vi"
 
-    def __init__(self, binary: str | None = None) -> None:
-        """binary overrides LOAXA_ESPEAK and PATH."""
-        self._binary = binary
-
-    def binary(self) -> str:
-        """Path of espeak-ng, or ToolMissing with how to install it."""
-        chosen = self._binary or os.environ.get(ENV) or "espeak-ng"
-        path = shutil.which(chosen)
-        if path is None:
-            raise ToolMissing("Chưa cài espeak-ng: hãy chạy `make run` hoặc `apt-get install espeak-ng`.")
-        return path
-
-    def _run(self, args: list[str], text: str | None = None, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
-        """Run espeak-ng; text goes through stdin so long scripts never hit argv limits."""
+    def _run(self, tools: Tools, args: list[str], text: str | None = None,
+             timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+        """Run the espeak-ng of tools; text goes through stdin so long scripts never hit argv limits."""
         try:
             return subprocess.run(
-                [self.binary(), *args], input=text, capture_output=True, text=True,
+                [tools.path("espeak"), *args], input=text, capture_output=True, text=True,
                 encoding="utf-8", errors="replace", timeout=timeout,
             )
         except FileNotFoundError as exc:
@@ -58,28 +44,28 @@ class EspeakEngine(TtsEngine):
                 f"espeak-ng đọc quá {timeout:.0f} giây nên đã bị dừng: hãy chia văn bản thành đoạn ngắn hơn."
             ) from exc
 
-    def check(self) -> None:
+    def check(self, *, tools: Tools) -> None:
         """espeak-ng must be installed and runnable."""
         try:
-            proc = self._run(["--version"], timeout=10)
+            proc = self._run(tools, ["--version"], timeout=10)
         except ToolMissing as exc:
             raise EngineUnavailable(str(exc)) from exc
         if proc.returncode != 0:
             raise EngineUnavailable("espeak-ng không chạy được: hãy cài lại bằng `apt-get install --reinstall espeak-ng`.")
 
-    @functools.lru_cache(maxsize=1)  # noqa: B019 - one engine object per process; voices do not change
-    def _voice_table(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(languages, variants) that this espeak-ng installation knows."""
-        langs = self._run(["--voices"], timeout=10).stdout.splitlines()[1:]
-        variants = self._run(["--voices=variant"], timeout=10).stdout.splitlines()[1:]
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - one engine object per process; an installation's voices do not change
+    def _voice_table(self, tools: Tools) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(languages, variants) that the espeak-ng installation of tools knows."""
+        langs = self._run(tools, ["--voices"], timeout=10).stdout.splitlines()[1:]
+        variants = self._run(tools, ["--voices=variant"], timeout=10).stdout.splitlines()[1:]
         return (
             tuple(line.split()[1] for line in langs if len(line.split()) > 1),
             tuple(m.group(1) for line in variants if (m := re.search(r"!v/(\S+)", line))),
         )
 
-    def voices(self) -> list[str]:
+    def voices(self, *, tools: Tools) -> list[str]:
         """Language voices espeak-ng accepts (e.g. vi, vi-vn-x-central, vi-vn-x-south)."""
-        return list(self._voice_table()[0])
+        return list(self._voice_table(tools)[0])
 
     def _options(self, options: Mapping[str, object]) -> dict[str, object]:
         """Defaults merged with validated options."""
@@ -102,11 +88,11 @@ class EspeakEngine(TtsEngine):
             merged[key] = value
         return merged
 
-    def _voice_arg(self, voice: str, variant: str) -> str:
+    def _voice_arg(self, voice: str, variant: str, tools: Tools) -> str:
         """The -v argument, checking the language and variant exist (espeak ignores bad variants)."""
         lang, _, inline_variant = voice.partition("+")
         variant = variant or inline_variant
-        langs, variants = self._voice_table()
+        langs, variants = self._voice_table(tools)
         if lang.lower() not in {v.lower() for v in langs}:
             raise VoiceNotFound(
                 f"espeak-ng không có giọng '{lang}': hãy dùng một giọng trong `espeak-ng --voices`, ví dụ 'vi'."
@@ -117,16 +103,16 @@ class EspeakEngine(TtsEngine):
             )
         return f"{lang}+{variant}" if variant else lang
 
-    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path) -> None:
+    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path, *, tools: Tools) -> None:
         """Write a WAV (22.05 kHz) of text spoken by espeak-ng."""
         opts = self._options(options)
-        voice_arg = self._voice_arg(self.resolve_voice(voice), str(opts["variant"]))
+        voice_arg = self._voice_arg(self.resolve_voice(voice), str(opts["variant"]), tools)
         args = [
             "-v", voice_arg, "-s", str(opts["speed"]), "-p", str(opts["pitch"]), "-g", str(opts["word_gap"]),
             "-a", str(opts["amplitude"]), "-b", "1", "-w", str(out_path), "--stdin",
         ]
         # espeak-ng runs ~600x real time; the allowance grows with text length.
-        proc = self._run(args, text=text, timeout=30.0 + len(text) / 20)
+        proc = self._run(tools, args, text=text, timeout=30.0 + len(text) / 20)
         if proc.returncode != 0 or not Path(out_path).is_file() or Path(out_path).stat().st_size <= 44:
             detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"mã thoát {proc.returncode}"
             raise SynthesisFailed(f"espeak-ng không đọc được văn bản ({detail}): hãy kiểm tra giọng '{voice_arg}'.")

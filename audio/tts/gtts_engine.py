@@ -9,6 +9,7 @@ from gtts import gTTS
 from gtts.tts import gTTSError
 
 from audio.errors import BadVoiceOption, EngineUnavailable
+from audio.tools import Tools
 from audio.tts.base import TtsEngine
 
 # Seconds per network operation (connect, then each read); without one gTTS hangs forever
@@ -27,16 +28,16 @@ class GttsEngine(TtsEngine):
         """timeout applies to every connect and read unless a voice option overrides it."""
         self.timeout = timeout
 
-    def check(self) -> None:
+    def check(self, *, tools: Tools) -> None:
         """Nothing to check offline: reachability is only known by trying, within the timeout."""
 
-    def voices(self) -> list[str]:
+    def voices(self, *, tools: Tools) -> list[str]:
         """Languages gTTS knows (from its bundled table, no network)."""
         from gtts.lang import tts_langs
 
         return sorted(tts_langs())
 
-    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path) -> None:
+    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path, *, tools: Tools) -> None:
         """Write an MP3 of text; any network or service failure raises EngineUnavailable."""
         unknown = set(options) - _OPTIONS
         if unknown:

@@ -1,7 +1,6 @@
 """Piper neural speech: the voice is an .onnx file (with its .onnx.json beside) the operator copies in."""
 from __future__ import annotations
 
-import os
 import threading
 import wave
 from collections.abc import Mapping
@@ -9,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import BadVoiceOption, EngineUnavailable, SynthesisFailed, VoiceNotFound
+from audio.tools import Tools
 from audio.tts.base import TtsEngine
 
-# Folder(s) listed by voices(), os.pathsep separated; a voice may also be any absolute path.
-VOICE_DIRS_ENV = "LOAXA_PIPER_VOICES"
 _OPTIONS = {"speaker_id": int, "length_scale": float, "noise_scale": float, "noise_w_scale": float, "volume": float}
 
 
@@ -32,28 +30,24 @@ class PiperEngine(TtsEngine):
     name = "piper"
     default_voice = ""
 
-    def __init__(self, voice_dirs: list[Path] | None = None) -> None:
-        """voice_dirs are listed by voices(); default from LOAXA_PIPER_VOICES."""
-        self._voice_dirs = voice_dirs
+    def __init__(self) -> None:
+        """No voice loaded yet."""
         self._cache: dict[tuple[str, float, float], Any] = {}
         # Loading is slow and piper's espeak phonemizer is a C library with global state: serialise.
         self._lock = threading.Lock()
 
-    def check(self) -> None:
+    def check(self, *, tools: Tools) -> None:
         """piper-tts must be importable."""
         try:
             import piper  # noqa: F401
         except ImportError as exc:
             raise EngineUnavailable("Chưa cài piper-tts: hãy chạy `pip install piper-tts`.") from exc
 
-    def voices(self) -> list[str]:
-        """Paths of .onnx voice files found in the voice folders."""
-        dirs = self._voice_dirs
-        if dirs is None:
-            dirs = [Path(p) for p in os.environ.get(VOICE_DIRS_ENV, "").split(os.pathsep) if p]
-        return sorted(str(p) for d in dirs if d.is_dir() for p in d.glob("*.onnx"))
+    def voices(self, *, tools: Tools) -> list[str]:
+        """Paths of .onnx voice files found in the voice folders of tools (a voice may also be any path)."""
+        return sorted(str(p) for d in tools.piper_voice_dirs if d.is_dir() for p in d.glob("*.onnx"))
 
-    def _voice(self, voice: str) -> Any:
+    def _voice(self, voice: str, tools: Tools) -> Any:
         """The loaded PiperVoice for a voice file, from cache when the files did not change."""
         if not voice:
             raise VoiceNotFound("Chưa chọn tệp giọng Piper: hãy ghi đường dẫn tệp .onnx vào cấu hình giọng.")
@@ -65,7 +59,7 @@ class PiperEngine(TtsEngine):
             raise VoiceNotFound(
                 f"Thiếu tệp cấu hình '{config.name}' bên cạnh giọng Piper: hãy chép cả tệp .onnx.json đi kèm."
             )
-        self.check()
+        self.check(tools=tools)
         key = (str(model.resolve()), model.stat().st_mtime, config.stat().st_mtime)
         cached = self._cache.get(key)
         if cached is not None:
@@ -99,11 +93,11 @@ class PiperEngine(TtsEngine):
                 raise BadVoiceOption(f"Tùy chọn Piper {key}={value!r} không phải là số: hãy sửa cấu hình giọng.") from exc
         return SynthesisConfig(**values)  # type: ignore[arg-type]
 
-    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path) -> None:
+    def synthesize(self, text: str, voice: str, options: Mapping[str, object], out_path: Path, *, tools: Tools) -> None:
         """Write a WAV of text spoken by the Piper voice file."""
         syn_config = self._syn_config(options)
         with self._lock:
-            loaded = self._voice(self.resolve_voice(voice))
+            loaded = self._voice(self.resolve_voice(voice), tools)
             try:
                 with wave.open(str(out_path), "wb") as wav:
                     loaded.synthesize_wav(text, wav, syn_config=syn_config)

@@ -7,15 +7,16 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.models import AsRunEntry, LogStatus, Station
-from broadcast.timeutil import iso_local, to_utc
+from broadcast.stations.lookup import station_tz
+from broadcast.timeutil import check_day_order, iso_local, local_day_bounds, to_utc
 
 GENESIS = "0" * 64
 
@@ -110,11 +111,6 @@ def verify(session: Session, station_id: int) -> VerifyResult:
     return VerifyResult(True, count)
 
 
-def count_rows(session: Session, station_id: int) -> int:
-    """Number of log rows of a station."""
-    return session.scalar(select(func.count()).select_from(AsRunEntry).where(AsRunEntry.station_id == station_id)) or 0
-
-
 def export_row(entry: AsRunEntry, station: Station, tz: ZoneInfo) -> dict[str, Any]:
     """One log row in the export contract's field names and formats."""
     return {
@@ -145,6 +141,13 @@ def query_rows(session: Session, station_id: int, start: datetime | None = None,
     if end is not None:
         stmt = stmt.where(AsRunEntry.planned_start < end)
     return session.execute(stmt.order_by(AsRunEntry.seq)).scalars().all()
+
+
+def rows_on_days(session: Session, station: Station, first: date | None = None, last: date | None = None) -> Sequence[AsRunEntry]:
+    """Rows of a station planned on its local days first..last (an open end takes the whole log that way), in log order."""
+    check_day_order(first, last)
+    tz = station_tz(station)
+    return query_rows(session, station.id, local_day_bounds(first, tz)[0] if first else None, local_day_bounds(last, tz)[1] if last else None)
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:

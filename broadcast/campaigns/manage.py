@@ -153,20 +153,29 @@ def set_windows(session: Session, campaign: Campaign, windows: Sequence[TimeWind
     return campaign
 
 
-def add_window(session: Session, campaign: Campaign, window: TimeWindow | str, weekdays: str | None = None) -> Campaign:
-    """Add one window to the campaign's windows (same checks as set_windows)."""
+def change_windows(session: Session, campaign: Campaign, add: Sequence[TimeWindow | str] = (), weekdays: str | None = None,
+                   remove: int | None = None, clear: bool = False) -> Campaign:
+    """Clear the windows, remove the one numbered `remove` (from 1, as listed), then add windows (typed ones on `weekdays`),
+    all as one change with the checks of set_windows."""
     from broadcast.planning.windows import parse_window
 
-    return set_windows(session, campaign, [*campaign_windows(campaign), parse_window(window, weekdays)])
+    current = [] if clear else list(campaign_windows(campaign))
+    if remove is not None:
+        if not 1 <= remove <= len(current):
+            have = f"chỉ có {len(current)} khung giờ" if current else "chưa có khung giờ nào"
+            raise NotFound(f"Chiến dịch {campaign.slug} không có khung giờ số {remove} ({have}): hãy chọn một số trong danh sách khung giờ.")
+        del current[remove - 1]
+    return set_windows(session, campaign, current + [parse_window(window, weekdays) for window in add])
+
+
+def add_window(session: Session, campaign: Campaign, window: TimeWindow | str, weekdays: str | None = None) -> Campaign:
+    """Add one window to the campaign's windows (same checks as set_windows)."""
+    return change_windows(session, campaign, add=[window], weekdays=weekdays)
 
 
 def remove_window(session: Session, campaign: Campaign, index: int) -> Campaign:
     """Remove the window at a 0-based position of the campaign's windows."""
-    current = list(campaign_windows(campaign))
-    if not 0 <= index < len(current):
-        raise NotFound(f"Chiến dịch {campaign.slug} không có khung giờ số {index + 1}.")
-    del current[index]
-    return set_windows(session, campaign, current)
+    return change_windows(session, campaign, remove=index + 1)
 
 
 def back_to_draft(campaign: Campaign) -> None:

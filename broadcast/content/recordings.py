@@ -39,7 +39,7 @@ def add_recording(session: Session, settings: Settings, station: Station, script
         raise InvalidInput(f"Tệp {name} không phải tệp âm thanh: hãy tải tệp MP3, WAV, M4A, OGG hoặc WebM.", field="audio")
     try:
         result = prepare_recording(Path(src), recordings_dir(settings), loudness_target(station),
-                                   max_bytes=settings.max_upload_mb * 1024 * 1024, max_seconds=longest_slot_s(session, station.id))
+                                   max_bytes=settings.max_upload_mb * 1024 * 1024, max_seconds=longest_slot_s(session, station.id), tools=settings.tools)
     except AudioError as exc:
         raise InvalidInput(str(exc), field="audio") from None
     recording = Recording(

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from audio.batch import RenderJob, render_many
 from audio.loudness import LoudnessTarget
-from audio.render import RenderResult, render_speech
+from audio.export import check_export_path
+from audio.render import RenderResult, render_speech, render_to_file
 from audio.tts.base import VoiceSpec
 from broadcast.config import Settings
+from broadcast.content.queries import approved_scripts
 from broadcast.content.scripts import spoken_form
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
+from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
 
 
@@ -32,15 +35,19 @@ class ScriptAudio:
 
 def voice_chain(station: Station, settings: Settings) -> list[VoiceSpec]:
     """The station's chain of voices as audio specs (gTTS always gets the configured timeout)."""
-    chain = []
-    for entry in station.voice_chain or [{"engine": "espeak", "voice": "vi"}]:
-        options: dict[str, Any] = dict(entry.get("options") or {})
-        if entry["engine"] == "gtts":
-            options.setdefault("timeout", settings.gtts_timeout_s)
-        chain.append(VoiceSpec(engine=entry["engine"], voice=entry.get("voice", ""), options=tuple(sorted(options.items()))))
+    chain = [VoiceSpec(engine=entry["engine"], voice=entry.get("voice", ""), options=_options(settings, entry["engine"], entry.get("options")))
+             for entry in station.voice_chain or [{"engine": "espeak", "voice": "vi"}]]
     if all(spec.engine != "espeak" for spec in chain):
         chain.append(VoiceSpec(engine="espeak", voice="vi"))  # the offline voice that always works
     return chain
+
+
+def _options(settings: Settings, engine: str, given: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    """An engine's options as a spec holds them; gTTS always gets the configured timeout (a network call must not hang a render)."""
+    options = dict(given or {})
+    if engine == "gtts":
+        options.setdefault("timeout", settings.gtts_timeout_s)
+    return tuple(sorted(options.items()))
 
 
 def loudness_target(station: Station) -> LoudnessTarget:
@@ -63,6 +70,32 @@ def current_render(session: Session, script: Script) -> Render | None:
     return session.scalar(
         select(Render).where(Render.script_id == script.id, Render.script_version == script.version).order_by(Render.id.desc()).limit(1)
     )
+
+
+def ready_render(session: Session, script: Script) -> Render | None:
+    """The newest render of the script's current version whose file is on disk; None means the script needs rendering."""
+    render = current_render(session, script)
+    return render if render is not None and Path(render.path).exists() else None
+
+
+def scripts_to_render(session: Session, station: Station, everything: bool = False) -> tuple[list[Script], list[Script]]:
+    """The station's approved scripts (by number) and those to render: all of them, or only those without a ready render."""
+    scripts = approved_scripts(session, station, order=Script.id)
+    return scripts, scripts if everything else [s for s in scripts if ready_render(session, s) is None]
+
+
+def typed_voice(settings: Settings, engine: str | None, voice: str | None) -> VoiceSpec:
+    """A voice the operator names directly: espeak unless told, the engine's own default voice unless told, gTTS with its timeout."""
+    engine = engine or "espeak"
+    return VoiceSpec(engine=engine, voice=voice or "", options=_options(settings, engine, None))
+
+
+def speak_to_file(settings: Settings, text: str, output: Path, engine: str | None = None, voice: str | None = None) -> RenderResult:
+    """Read a typed text (normalized, no station lexicon) into an audio file with one named voice, at the default loudness."""
+    check_export_path(output)
+    segments = [(s.text, s.pause_ms) for s in split_for_speech(normalize(text).spoken)]
+    return render_to_file(segments, [typed_voice(settings, engine, voice)], output, settings.audio_dir / "renders", LoudnessTarget(),
+                          tools=settings.tools)
 
 
 def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
@@ -94,7 +127,7 @@ def _store(session: Session, script: Script, spoken: str, result: RenderResult) 
 def render_script(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None = None) -> tuple[Render, bool]:
     """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
     job, spoken = _job(session, settings, script, station, chain)
-    result = render_speech(job.text, job.chain, job.cache_dir, job.target)
+    result = render_speech(job.text, job.chain, job.cache_dir, job.target, tools=settings.tools)
     return _store(session, script, spoken, result), result.cached
 
 
@@ -113,7 +146,7 @@ def render_scripts(
 ) -> BatchReport:
     """Render scripts in parallel across the cores; one failure never stops the others or replaces a good render."""
     prepared = [(_job(session, settings, script, station, None), script) for script in scripts]
-    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress)
+    outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress, tools=settings.tools)
     report = BatchReport()
     for ((_, spoken), script), outcome in zip(prepared, outcomes):
         if outcome.result is None:

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 models of the station, split by area; every station-owned row carries station_id.
 
-Re-exported here so that `from broadcast.models import X` names any table or enum.
+Re-exported here so that `from broadcast.models import X` names any table, enum or status set.
 """
 
 from broadcast.models.asrun import AsRunEntry
@@ -9,11 +9,16 @@ from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
 from broadcast.models.content import Asset, LexiconEntry, Recording, Render, Script, ScriptVersion
 from broadcast.models.edge import EdgeAudio, EdgeToken
-from broadcast.models.enums import BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role
+from broadcast.models.enums import (
+    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
+    BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
+)
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
 from broadcast.models.stations import Membership, PlayerHeartbeat, Station, User, Zone
 
 __all__ = [
+    "AIRED",
+    "AIRED_IN_FULL",
     "AsRunEntry",
     "Asset",
     "Base",
@@ -29,10 +34,12 @@ __all__ = [
     "EdgeAudio",
     "EdgeToken",
     "ItemType",
+    "LOG_FAULTS",
     "LexiconEntry",
     "LogStatus",
     "Membership",
     "NAMING",
+    "NOT_AIRED",
     "PlayerHeartbeat",
     "Priority",
     "ProgrammeTemplate",
@@ -45,8 +52,10 @@ __all__ = [
     "Slot",
     "Station",
     "UTCDateTime",
+    "UNSTARTED",
     "User",
     "Zone",
     "_enum",
+    "is_unstarted",
     "utcnow",
 ]

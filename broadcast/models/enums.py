@@ -1,8 +1,9 @@
-"""The enumerations stored in the tables: roles, priorities, statuses, kinds."""
+"""The enumerations stored in the tables (roles, priorities, statuses, kinds) and the status sets the rules share."""
 
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 
 class Role(str, enum.Enum):
@@ -73,3 +74,22 @@ class LogStatus(str, enum.Enum):
     MISSED = "missed"
     FAILED = "failed"
     SKIPPED = "skipped"
+
+
+# A broadcast that has not gone on air yet: playout may still claim it, an editor may still change it.
+UNSTARTED = frozenset({BroadcastStatus.PLANNED, BroadcastStatus.READY})
+
+
+def is_unstarted(status: BroadcastStatus, planned_start: datetime, now: datetime) -> bool:
+    """Whether a broadcast may still change: not on air, not over, not cancelled, and its start still ahead."""
+    return status in UNSTARTED and planned_start > now
+
+
+# Log statuses whose seconds went out on air (an interrupted item counts the seconds it aired).
+AIRED = frozenset({LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED})
+# Log statuses of an item that aired to its end.
+AIRED_IN_FULL = frozenset({LogStatus.PLAYED, LogStatus.LATE})
+# Broadcasts that ended without going on air at all.
+NOT_AIRED = frozenset({BroadcastStatus.MISSED, BroadcastStatus.FAILED})
+# Log statuses of an item kept off the air by a fault (a skipped item was left out on purpose).
+LOG_FAULTS = frozenset({LogStatus.MISSED, LogStatus.FAILED})

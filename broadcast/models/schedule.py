@@ -74,7 +74,7 @@ class Broadcast(Base):
     manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    # Programme position reached on air (persisted every second) and position up to which the
+    # Programme position reached on air (persisted about twice a second while playing) and position up to which the
     # items are in the as-run log: a restart resumes from logged_s and never logs an item twice.
     seconds_aired: Mapped[float] = mapped_column(Float, default=0.0)
     logged_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")

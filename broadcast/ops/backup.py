@@ -35,6 +35,11 @@ class BackupReport:
     created_at: str
 
 
+def backup_name(now: datetime, settings: Settings) -> Path:
+    """The default backup file, named by the station's local date and time."""
+    return Path(f"loaxa-backup-{now.astimezone(settings.tz):%Y%m%d-%H%M%S}.tar.gz")
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

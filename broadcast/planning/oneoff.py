@@ -32,7 +32,7 @@ def create_message_broadcast(
 ) -> Broadcast:
     """A broadcast of one spoken message (between the station's jingles) at a given instant."""
     spoken = normalize(text).spoken
-    result = render_speech([(s.text, s.pause_ms) for s in split_for_speech(spoken)], voice_chain(station, settings), settings.audio_dir / "renders", loudness_target(station))
+    result = render_speech([(s.text, s.pause_ms) for s in split_for_speech(spoken)], voice_chain(station, settings), settings.audio_dir / "renders", loudness_target(station), tools=settings.tools)
     voice = f"{result.engine}:{result.voice}" if result.voice else result.engine
     parts: list[BroadcastItem] = []
     open_j, close_j = (_jingle(session, station, "jingle_open"), _jingle(session, station, "jingle_close")) if with_jingles else (None, None)

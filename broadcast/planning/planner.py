@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -90,8 +91,9 @@ def occurrences(rules: Sequence[SlotRule], first: date, last: date, tz: ZoneInfo
     return sorted(found, key=lambda o: (o.start, o.slot_id))
 
 
-def zones_meet(a: frozenset[int], b: frozenset[int]) -> bool:
-    """Whether two zone sets share a speaker cluster (empty means all zones)."""
+def zones_meet(a: Iterable[int], b: Iterable[int]) -> bool:
+    """Whether two zone lists share a speaker cluster (an empty list means every zone)."""
+    a, b = frozenset(a), frozenset(b)
     return not a or not b or bool(a & b)
 
 
@@ -574,9 +576,16 @@ def _quota(campaign: CampaignRule, occ: Occurrence, carriers: Sequence[Occurrenc
 
 def plays_due(campaign: CampaignRule, day: date) -> int:
     """Plays the campaign owes from its first day through this one, rounded up to whole plays."""
+    return math.ceil(_plays_owed(campaign.target, campaign.start, len(campaign.pool), day) - EPS)
+
+
+@lru_cache(maxsize=4096)
+def _plays_owed(target: CampaignTarget, start: date, pool_size: int, day: date) -> float:
+    """The need from start through day counted in plays, one day on from the day before (planning walks day by day)."""
+    if day < start:
+        return 0.0
     # The need is linear in the scripts' lengths: with every pool script one unit long it counts plays.
-    units = [1.0] * len(campaign.pool)
-    return math.ceil(sum(daily_need_s(campaign.target, d, script_seconds=units) for d in days(campaign.start, day)) - EPS)
+    return _plays_owed(target, start, pool_size, day - timedelta(days=1)) + daily_need_s(target, day, script_seconds=[1.0] * pool_size)
 
 
 def _window_note(campaign: CampaignRule, rule: SlotRule, day: date) -> str:

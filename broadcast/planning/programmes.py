@@ -21,6 +21,7 @@ from broadcast.config import Settings
 from broadcast.content.rendering import ScriptAudio, current_audio, loudness_target, script_audio
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import (
+    UNSTARTED,
     Asset,
     Broadcast,
     BroadcastItem,
@@ -35,6 +36,7 @@ from broadcast.models import (
     Slot,
     Station,
     User,
+    is_unstarted,
 )
 from broadcast.models.bulletins import BulletinTarget
 from broadcast.planning.planner import (
@@ -57,7 +59,6 @@ from broadcast.planning.windows import load_windows
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 
-UNSTARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # Scripts made from a central bulletin air only where the bulletin was placed, never in the daily rotation.
 BULLETIN_SOURCE = "bulletin"
 PLANNED_KINDS = (BroadcastKind.REGULAR, BroadcastKind.EXTRA)
@@ -118,11 +119,6 @@ class PlanReport:
     problems: list[str] = field(default_factory=list)
     cancelled: list[Broadcast] = field(default_factory=list)
 
-    @property
-    def left_out(self) -> list[str]:
-        """Older name of problems."""
-        return self.problems
-
 
 # ---------------------------------------------------------------- reading inputs
 
@@ -160,7 +156,7 @@ def ensure_filler(session: Session, settings: Settings, station: Station) -> Ass
 
     path = settings.audio_dir / "assets" / station.slug / "filler.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station))
+    generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
     seconds = _wav_seconds(path)
     if asset is None:
         asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền", path=str(path), duration_s=seconds)
@@ -244,7 +240,7 @@ def _load(session: Session, settings: Settings, station: Station, first: date, l
 
 def _started(broadcast: Broadcast, now: datetime) -> bool:
     """Whether a broadcast is beyond re-planning: on air, done, or its start has passed."""
-    return broadcast.status not in UNSTARTED or broadcast.planned_start <= now
+    return not is_unstarted(broadcast.status, broadcast.planned_start, now)
 
 
 def _drop_unapproved(session: Session, broadcast: Broadcast, approved: dict[int, Script]) -> None:
@@ -666,7 +662,7 @@ def assemble_broadcast(session: Session, settings: Settings, station: Station, b
         offset, parts = runs[segment["run"]]
         target = broadcast_file(settings, station, broadcast, None if single else segment["run"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        seconds = assemble(parts, target)
+        seconds = assemble(parts, target, tools=settings.tools)
         made.append({"kind": "file", "path": str(target), "offset_s": offset, "duration_s": seconds})
     _remove_stale(settings, station, broadcast)
     broadcast.segments = made

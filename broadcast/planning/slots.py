@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound
-from broadcast.models import Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
+from broadcast.models import UNSTARTED, Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
 from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, slot_overlap
 
 MAX_SLOT_S = 6 * 3600
@@ -190,7 +190,7 @@ def update_slot(session: Session, slot: Slot, **changes: Any) -> Slot:
 def delete_slot(session: Session, slot: Slot, now: datetime) -> int:
     """Delete a slot and cancel its broadcasts that have not started; returns how many were cancelled."""
     cancelled = 0
-    for broadcast in session.scalars(select(Broadcast).where(Broadcast.slot_id == slot.id, Broadcast.status.in_((BroadcastStatus.PLANNED, BroadcastStatus.READY)))):
+    for broadcast in session.scalars(select(Broadcast).where(Broadcast.slot_id == slot.id, Broadcast.status.in_(UNSTARTED))):
         if broadcast.planned_start > now:
             broadcast.status = BroadcastStatus.CANCELLED
             broadcast.note = f"Hủy: buổi phát {slot.name} đã bị xóa khỏi lịch."

@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from broadcast.asrun import chain as asrun
 from broadcast.models import (
-    Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ItemType, LogStatus, Station,
+    AIRED, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ItemType, LogStatus, Station,
 )
 from broadcast.stations.lookup import zone_names
 
-PLAYABLE = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 # An item that aired all but this many seconds still counts as played (ffmpeg reports in frames).
 PLAYED_TOLERANCE_S = 0.25
 # Starting later than this after the planned instant is logged as late.
@@ -99,15 +98,10 @@ def is_late(broadcast: Broadcast, from_s: float, actual_start: datetime) -> bool
     return (actual_start - planned).total_seconds() > LATE_AFTER_S
 
 
-def zones_overlap(a: Sequence[int], b: Sequence[int]) -> bool:
-    """Whether two zone lists share a speaker cluster (an empty list means every zone)."""
-    return not a or not b or bool(set(a) & set(b))
-
-
 def claim(session: Session, broadcast_id: int) -> bool:
     """Atomically mark a playable broadcast as playing; False if another job already has it."""
     result = session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status.in_(PLAYABLE)).values(status=BroadcastStatus.PLAYING)
+        update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.status.in_(UNSTARTED)).values(status=BroadcastStatus.PLAYING)
     )
     return result.rowcount == 1
 
@@ -222,7 +216,7 @@ def finish(session: Session, broadcast: Broadcast, ended_at: datetime | None, no
     ).all()
     aired: dict[int, float] = {}
     for item_id, status, seconds in rows:
-        if status in (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED):
+        if status in AIRED:
             aired[item_id] = aired.get(item_id, 0.0) + seconds
     statuses = {status for _, status, _ in rows}
     if broadcast.items and all(aired.get(i.id, 0.0) >= i.duration_s - PLAYED_TOLERANCE_S for i in broadcast.items):
@@ -280,7 +274,7 @@ def mark_missed(session: Session, station: Station, now: datetime, grace_s: floa
     grace = timedelta(seconds=grace_s)
     stale = session.scalars(
         select(Broadcast).where(
-            Broadcast.station_id == station.id, Broadcast.status.in_(PLAYABLE), Broadcast.planned_start <= now,
+            Broadcast.station_id == station.id, Broadcast.status.in_(UNSTARTED), Broadcast.planned_start <= now,
             or_(Broadcast.slot_end <= now, (Broadcast.logged_s <= 0) & (Broadcast.planned_start < now - grace)),
         ).order_by(Broadcast.planned_start)
     ).all()
@@ -295,7 +289,7 @@ def airable(session: Session, station: Station, now: datetime, horizon: datetime
     grace = timedelta(seconds=grace_s)
     return session.scalars(
         select(Broadcast).where(
-            Broadcast.station_id == station.id, Broadcast.status.in_(PLAYABLE), Broadcast.kind != BroadcastKind.EMERGENCY,
+            Broadcast.station_id == station.id, Broadcast.status.in_(UNSTARTED), Broadcast.kind != BroadcastKind.EMERGENCY,
             Broadcast.planned_start < horizon, Broadcast.slot_end > now,
             or_(Broadcast.planned_start >= now - grace, Broadcast.logged_s > 0),
         ).order_by(Broadcast.planned_start)
@@ -307,14 +301,9 @@ def pending_emergencies(session: Session, station: Station, now: datetime) -> Se
     return session.scalars(
         select(Broadcast).where(
             Broadcast.station_id == station.id, Broadcast.kind == BroadcastKind.EMERGENCY,
-            Broadcast.status.in_(PLAYABLE), Broadcast.planned_start <= now, Broadcast.slot_end > now,
+            Broadcast.status.in_(UNSTARTED), Broadcast.planned_start <= now, Broadcast.slot_end > now,
         ).order_by(Broadcast.planned_start, Broadcast.id)
     ).all()
-
-
-def logged_rows(session: Session, broadcast_id: int) -> int:
-    """Number of log rows of a broadcast."""
-    return session.scalar(select(func.count()).select_from(AsRunEntry).where(AsRunEntry.broadcast_id == broadcast_id)) or 0
 
 
 def filler_asset(session: Session, station: Station) -> Asset | None:
@@ -338,8 +327,8 @@ def ensure_filler(session: Session, settings, station: Station) -> Asset:
         return asset
     path = settings.audio_dir / "assets" / station.slug / "filler.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
-    generate_filler(path, FILLER_SECONDS, loudness_target(station))
-    duration = probe(path).duration_s
+    generate_filler(path, FILLER_SECONDS, loudness_target(station), tools=settings.tools)
+    duration = probe(path, tools=settings.tools).duration_s
     if asset is None:
         asset = Asset(station_id=station.id, kind="filler", name="Nhạc nền dự phòng", path=str(path), duration_s=duration)
         session.add(asset)

@@ -1,4 +1,4 @@
-"""Read models for the panel's pages: warnings, what is on air, campaign airtime per day, log filters."""
+"""Read models for the panel's pages: warnings, what is on air, campaign airtime per day, log filters, recent emergencies."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from broadcast.db import page_of
 from broadcast.models import (
-    AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, Recording, Render, Script, Station,
+    AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, LogStatus,
+    Recording, Render, Script, Station,
 )
 from broadcast.campaigns.needs import daily_needs
 from broadcast.planning.planner import days
 from broadcast.timeutil import local_day_bounds
 
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
 BEHIND_SHARE = 0.9
 
@@ -41,7 +42,7 @@ def upcoming(session: Session, station: Station, now: datetime, limit: int = 5) 
     """The next broadcasts not yet aired."""
     return session.scalars(
         select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.planned_start >= now,
-                                Broadcast.status.in_((BroadcastStatus.PLANNED, BroadcastStatus.READY))).order_by(Broadcast.planned_start).limit(limit)
+                                Broadcast.status.in_(UNSTARTED)).order_by(Broadcast.planned_start).limit(limit)
     ).all()
 
 
@@ -98,11 +99,11 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     found: list[PanelWarning] = []
     since = now - timedelta(days=1)
     bad = session.scalar(select(func.count()).select_from(AsRunEntry).where(
-        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_((LogStatus.MISSED, LogStatus.FAILED))))
+        AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= since, AsRunEntry.status.in_(LOG_FAULTS)))
     if bad:
         found.append(PanelWarning("bad", f"{bad} mục bị bỏ lỡ hoặc lỗi trong 24 giờ qua: xem nhật ký phát sóng.", "log.index"))
     failed_broadcasts = session.scalar(select(func.count()).select_from(Broadcast).where(
-        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED))))
+        Broadcast.station_id == station.id, Broadcast.planned_start >= since, Broadcast.status.in_(NOT_AIRED)))
     if failed_broadcasts:
         found.append(PanelWarning("bad", f"{failed_broadcasts} buổi phát không phát được trong 24 giờ qua.", "schedule.month"))
     rendered = select(Render.script_id).where(Render.script_id == Script.id, Render.script_version == Script.version)
@@ -160,3 +161,27 @@ def latest_log(session: Session, station: Station, start: datetime, end: datetim
     rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start,
                                                    AsRunEntry.planned_start < end).order_by(AsRunEntry.seq.desc()).limit(limit)).all()
     return list(reversed(rows))
+
+
+def log_page(session: Session, station: Station, flt: LogFilter, tz: ZoneInfo, page: int, per_page: int) -> tuple[list[AsRunEntry], int]:
+    """One page of the log rows matching a filter, in log order, and how many match in all."""
+    return page_of(session, log_query(station, flt, tz), page, per_page)
+
+
+def log_rows(session: Session, station: Station, flt: LogFilter, tz: ZoneInfo) -> list[AsRunEntry]:
+    """Every log row matching a filter, in log order (for export)."""
+    return list(session.scalars(log_query(station, flt, tz)))
+
+
+def recent_emergencies(session: Session, station: Station, limit: int = 10) -> list[Broadcast]:
+    """The station's latest emergency broadcasts, newest first."""
+    return list(session.scalars(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.kind == BroadcastKind.EMERGENCY)
+                                .order_by(Broadcast.planned_start.desc()).limit(limit)))
+
+
+def log_rows_by_broadcast(session: Session, broadcast_ids: Sequence[int]) -> dict[int, list[AsRunEntry]]:
+    """The log rows of each of these broadcasts, in log order (a broadcast without rows is absent)."""
+    rows: dict[int, list[AsRunEntry]] = {}
+    for entry in session.scalars(select(AsRunEntry).where(AsRunEntry.broadcast_id.in_(list(broadcast_ids))).order_by(AsRunEntry.seq)):
+        rows.setdefault(entry.broadcast_id, []).append(entry)
+    return rows

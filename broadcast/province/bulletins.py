@@ -19,7 +19,8 @@ from broadcast.content.rendering import render_script
 from broadcast.content.scripts import create_script, validated_text
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import (
-    AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ContentStatus, LogStatus, Priority, Role, Script, Slot, Station, User, Zone,
+    AIRED_IN_FULL, NOT_AIRED, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ContentStatus, LogStatus, Priority, Role, Script, Slot,
+    Station, User, Zone,
 )
 from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.planning.planner import occurrences, zones_meet
@@ -232,7 +233,7 @@ def _status_of(session: Session, target: BulletinTarget) -> CommuneStatus:
     ).order_by(AsRunEntry.seq))) if target.script_id else []
     planned = (broadcast.planned_start + timedelta(seconds=item.offset_s)) if broadcast is not None and item is not None else (
         broadcast.planned_start if broadcast is not None else None)
-    aired = [r for r in rows if r.status in (LogStatus.PLAYED, LogStatus.LATE)]
+    aired = [r for r in rows if r.status in AIRED_IN_FULL]
     seconds = sum(r.seconds for r in rows)
     note = ""
     if aired:
@@ -243,7 +244,7 @@ def _status_of(session: Session, target: BulletinTarget) -> CommuneStatus:
         state, note = "skipped", "; ".join(r.reason for r in rows if r.reason)[:300]
     elif broadcast is None or broadcast.status == BroadcastStatus.CANCELLED:
         state, note = "skipped", "buổi phát đã bị hủy"
-    elif broadcast.status in (BroadcastStatus.MISSED, BroadcastStatus.FAILED):
+    elif broadcast.status in NOT_AIRED:
         state, note = "failed", broadcast.note or "buổi phát không lên sóng được"
     elif item is None:
         done = broadcast.status in (BroadcastStatus.DONE, BroadcastStatus.INTERRUPTED)
@@ -270,6 +271,11 @@ def list_bulletins(session: Session, station_ids: Sequence[int], limit: int = 20
         return []
     ids = select(BulletinTarget.bulletin_id).where(BulletinTarget.station_id.in_(list(station_ids)))
     return list(session.scalars(select(Bulletin).where(Bulletin.id.in_(ids)).order_by(Bulletin.created_at.desc(), Bulletin.id.desc()).limit(limit)))
+
+
+def latest_bulletins(session: Session, limit: int = 50) -> list[Bulletin]:
+    """The latest bulletins to any station, newest number first."""
+    return list(session.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(limit)))
 
 
 def get_bulletin(session: Session, bulletin_id: int) -> Bulletin:

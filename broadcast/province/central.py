@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from broadcast.asrun import chain as asrun
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import (
-    Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
+    AIRED_IN_FULL, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
 )
 from broadcast.models.edge import EdgeAudio, EdgeToken
 from broadcast.timeutil import to_utc
@@ -57,6 +57,13 @@ def revoke_tokens(session: Session, station: Station, label: str | None = None) 
 def station_is_edge(session: Session, station_id: int) -> bool:
     """Whether a station airs from its own player (it holds an active sync token), so the centre must not air it."""
     return session.scalar(select(EdgeToken.id).where(EdgeToken.station_id == station_id, EdgeToken.is_active.is_(True)).limit(1)) is not None
+
+
+def check_central_playout(session: Session, station: Station) -> None:
+    """Refuse to air a station from the province server once it airs from its own player: each broadcast would be logged twice."""
+    if station_is_edge(session, station.id):
+        raise Conflict(f"Đài {station.slug} phát bằng trình phát riêng tại xã (đã cấp mã đồng bộ): máy chủ tỉnh không phát thay, "
+                       "nếu không một buổi sẽ được ghi hai lần.")
 
 
 def station_for_token(session: Session, token: str, now: datetime) -> Station:
@@ -272,13 +279,13 @@ def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -
 def _mark_aired(session: Session, station: Station, broadcast_ids: set[int]) -> None:
     """Give the central copy of broadcasts a commune aired the status its log rows show (for status pages)."""
     for broadcast in session.scalars(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.id.in_(broadcast_ids))):
-        if broadcast.status not in (BroadcastStatus.PLANNED, BroadcastStatus.READY):
+        if broadcast.status not in UNSTARTED:
             continue
         rows = session.scalars(select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.broadcast_id == broadcast.id)).all()
         if len(rows) < len(broadcast.items):
             continue  # the rest of its rows come in a later request
         statuses = {r.status for r in rows}
-        if statuses <= {LogStatus.PLAYED, LogStatus.LATE}:
+        if statuses <= AIRED_IN_FULL:
             broadcast.status = BroadcastStatus.DONE
         elif statuses == {LogStatus.MISSED}:
             broadcast.status = BroadcastStatus.MISSED

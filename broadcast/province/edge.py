@@ -19,8 +19,8 @@ from broadcast.config import Settings
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import Conflict, InvalidInput, LoaxaError
 from broadcast.models import (
-    Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, ItemType,
-    Priority, Script, Station, Zone,
+    UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, ItemType,
+    Priority, Script, Station, Zone, is_unstarted,
 )
 from broadcast.province.central import entry_to_json, parse_iso
 
@@ -28,7 +28,6 @@ from broadcast.province.central import entry_to_json, parse_iso
 # (connect, read) seconds for every HTTP call: a dead link must not hold the player's sync loop.
 TIMEOUT = (5.0, 30.0)
 PUSH_BATCH = 500
-_NOT_STARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
 
 
 class CentralUnreachable(LoaxaError):
@@ -183,7 +182,7 @@ def _write_plan(session: Session, settings: Settings, plan: dict[str, Any], now:
         existing = session.get(Broadcast, b["id"])
         if existing is not None and existing.station_id != st["id"]:
             raise Conflict(f"Buổi phát số {b['id']} ở xã thuộc đài khác: trình phát đồng bộ cần một cơ sở dữ liệu riêng.")
-        if existing is not None and (existing.status not in _NOT_STARTED or existing.started_at is not None or existing.planned_start <= now):
+        if existing is not None and (not is_unstarted(existing.status, existing.planned_start, now) or existing.started_at is not None):
             report.kept_started += 1
             continue
         refresh.append((existing, b))
@@ -220,7 +219,7 @@ def _write_plan(session: Session, settings: Settings, plan: dict[str, Any], now:
     window_start, window_end = _dt(plan["from"]), _dt(plan["to"])
     central_ids = {b["id"] for b in plan["broadcasts"]}
     for broadcast in session.scalars(select(Broadcast).where(
-        Broadcast.station_id == st["id"], Broadcast.status.in_(_NOT_STARTED),
+        Broadcast.station_id == st["id"], Broadcast.status.in_(UNSTARTED),
         Broadcast.planned_start >= max(window_start, now), Broadcast.planned_start < window_end,
     )):
         if broadcast.id not in central_ids:

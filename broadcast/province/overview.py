@@ -13,14 +13,12 @@ from sqlalchemy.orm import Session
 
 from broadcast.campaigns.manage import describe_target
 from broadcast.campaigns.needs import daily_needs
-from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, LogStatus, PlayerHeartbeat, Station
+from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
-from broadcast.playout.status import AIRED, behind, up_to_yesterday
+from broadcast.playout.status import behind, up_to_yesterday
 from broadcast.timeutil import local_day_bounds
 
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.MISSED, BroadcastStatus.INTERRUPTED, BroadcastStatus.FAILED)
-NOT_STARTED = (BroadcastStatus.PLANNED, BroadcastStatus.READY)
-BAD_LOG = (LogStatus.MISSED, LogStatus.FAILED)
 
 
 @dataclass
@@ -139,13 +137,13 @@ def _missed(session: Session, rows: dict[int, StationStatus], group: Sequence[in
     overdue = now - timedelta(seconds=late_grace_s)
     missed = (select(Broadcast.station_id, func.count())
               .where(Broadcast.station_id.in_(group), Broadcast.planned_start >= day_start, Broadcast.planned_start < now,
-                     or_(Broadcast.status.in_((BroadcastStatus.MISSED, BroadcastStatus.FAILED)),
-                         and_(Broadcast.status.in_(NOT_STARTED), Broadcast.planned_start < overdue)))
+                     or_(Broadcast.status.in_(NOT_AIRED),
+                         and_(Broadcast.status.in_(UNSTARTED), Broadcast.planned_start < overdue)))
               .group_by(Broadcast.station_id))
     for sid, count in session.execute(missed):
         rows[sid].missed_today = count
     bad = (select(AsRunEntry.station_id, func.count())
-           .where(AsRunEntry.station_id.in_(group), AsRunEntry.planned_start >= day_start, AsRunEntry.planned_start < now, AsRunEntry.status.in_(BAD_LOG))
+           .where(AsRunEntry.station_id.in_(group), AsRunEntry.planned_start >= day_start, AsRunEntry.planned_start < now, AsRunEntry.status.in_(LOG_FAULTS))
            .group_by(AsRunEntry.station_id))
     for sid, count in session.execute(bad):
         rows[sid].bad_items_today = count

@@ -121,10 +121,10 @@ def ensure_jingles(session: Session, settings: Settings, station: Station) -> li
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{kind}.wav"
         if kind == "filler":
-            generate_filler(path, FILLER_SECONDS, target=loudness_target(station))
+            generate_filler(path, FILLER_SECONDS, target=loudness_target(station), tools=settings.tools)
         else:
-            generate_chime(path, kind=style, target=loudness_target(station))
-        info = probe(path)
+            generate_chime(path, kind=style, target=loudness_target(station), tools=settings.tools)
+        info = probe(path, tools=settings.tools)
         if asset is None:
             session.add(Asset(station_id=station.id, kind=kind, name=name, path=str(path), duration_s=info.duration_s))
             made.append(name)

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from broadcast.errors import InvalidInput
-from broadcast.reports.compute import CampaignReport, Letterhead, build_report, to_dict
+from broadcast.reports.build import build_report
+from broadcast.reports.compute import CampaignReport, Letterhead, to_dict
 
 FORMATS = ("docx", "xlsx", "csv", "json")
 MEDIA_TYPES = {

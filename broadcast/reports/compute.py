@@ -1,28 +1,21 @@
-"""From as-run log rows to the tables of a campaign report (no file formats here)."""
+"""From as-run log rows to the tables of a campaign report: pure aggregation, no database and no file formats."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from broadcast.asrun import chain as asrun
-from broadcast.campaigns.manage import get_campaign
+from broadcast.asrun.chain import export_row
 from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
-from broadcast.models import AsRunEntry, Campaign, LogStatus, Membership, Role, Station, User, Zone
+from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Station, User
 from broadcast.planning.targets import daily_need_s
 from broadcast.planning.windows import weekdays_on
-from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order
 
-# Statuses whose seconds went out on air (interrupted counts the seconds it aired).
-AIRED = (LogStatus.PLAYED, LogStatus.LATE, LogStatus.INTERRUPTED)
-FULL = (LogStatus.PLAYED, LogStatus.LATE)
 
 OUTCOME_LABELS = {
     "missed": "không phát được",
@@ -197,7 +190,7 @@ def _outcome(rows: Sequence[AsRunEntry]) -> tuple[bool, bool, bool]:
     aired = [r for r in rows if r.status in AIRED and r.seconds > 0]
     if not aired:
         return True, False, False
-    cut = any(r.status in (LogStatus.INTERRUPTED, LogStatus.FAILED, LogStatus.SKIPPED, LogStatus.MISSED) for r in rows)
+    cut = any(r.status not in AIRED_IN_FULL for r in rows)
     late = any(r.status == LogStatus.LATE for r in rows)
     return False, cut, late
 
@@ -223,8 +216,7 @@ def period_bounds(campaign: Campaign, first: date | None, last: date | None) -> 
                 field=name,
             )
     start, end = first or campaign.start_date, last or campaign.end_date
-    if end < start:
-        raise InvalidInput("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.", field="end")
+    check_day_order(start, end, field="end")
     return start, end
 
 
@@ -238,14 +230,14 @@ def daily_targets(campaign: Campaign, days: Sequence[date], slot_seconds: dict[d
     value = target.value
     if target.kind == "plays_per_script_week":
         per_day = max(targets.values(), default=0.0)  # the same on every day on
-        note = (f"{_num(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
-                f"= {_num(value)} × tổng thời lượng các bài ({_num(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
-                f"= {_num(per_day / 60, 1)} phút")
+        note = (f"{vn_number(value)} lần mỗi bài mỗi tuần cho {len(script_seconds)} bài, quy ra thời lượng mỗi ngày "
+                f"= {vn_number(value)} × tổng thời lượng các bài ({vn_number(sum(script_seconds) / 60, 1)} phút) ÷ {weekdays_on(target.windows)} "
+                f"= {vn_number(per_day / 60, 1)} phút")
     elif target.kind == "share_of_slot":
-        note = (f"{_num(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
+        note = (f"{vn_number(value)}% thời lượng các buổi phát trong ngày (theo giờ buổi phát ghi trong nhật ký; "
                 "ngày không có nhật ký tính theo ngày phát thông thường)")
     else:
-        note = f"{_num(value)} phút nội dung chiến dịch mỗi ngày"
+        note = f"{vn_number(value)} phút nội dung chiến dịch mỗi ngày"
     return targets, note
 
 
@@ -255,21 +247,10 @@ def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
     return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
 
 
-def _num(value: float, decimals: int = 0) -> str:
+def vn_number(value: float, decimals: int = 0) -> str:
     """A number in Vietnamese notation (comma for decimals)."""
     text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def find_signer(session: Session, station: Station, campaign: Campaign) -> User | None:
-    """The official who approved the campaign, else the station's first approver."""
-    if campaign.approved_by_id:
-        user = session.get(User, campaign.approved_by_id)
-        if user is not None and any(m.station_id == station.id and m.role == Role.APPROVER for m in user.memberships):
-            return user
-    return session.scalar(
-        select(User).join(Membership).where(Membership.station_id == station.id, Membership.role == Role.APPROVER, User.is_active.is_(True)).order_by(User.id).limit(1)
-    )
 
 
 def default_letterhead(station: Station, signer: User | None) -> Letterhead:
@@ -293,66 +274,76 @@ def default_letterhead(station: Station, signer: User | None) -> Letterhead:
     )
 
 
-def _pool_seconds(session: Session, campaign: Campaign, full_seconds: dict[int, float]) -> dict[int, float]:
-    """Length of each pool script: the longest full airing in the log, else its current audio."""
-    from broadcast.content.rendering import script_audio
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is computed from, read from the database in one place (reports.gather)."""
 
-    lengths = {}
-    for entry in campaign.pool:
-        seconds = full_seconds.get(entry.script_id)
-        if seconds is None:
-            audio = script_audio(session, entry.script)
-            seconds = audio.duration_s if audio else 0.0
-        lengths[entry.script_id] = seconds
-    return lengths
+    station: Station
+    campaign: Campaign
+    first: date
+    last: date
+    rows: Sequence[AsRunEntry]  # the station's log rows planned on those local days, in log order
+    pool: Sequence[tuple[int, str]]  # (script id, title) of each pool script, in the pool's order
+    audio_seconds: Mapping[int, float]  # length of each pool script's current audio; absent when it has none
+    zones: Sequence[tuple[str, str]]  # (code, name) of the station's zones, in their order
 
 
-def build_report(session: Session, station: Station, campaign: Campaign | str, start: date | None = None, end: date | None = None,
-                 now: datetime | None = None, letterhead: Letterhead | None = None) -> CampaignReport:
-    """Compute a campaign's report for [start, end] (local days) from the station's as-run log."""
-    from broadcast.reports.notes import get_note_text
+@dataclass
+class Figures:
+    """The report's tables and totals, computed from the inputs alone."""
 
-    if isinstance(campaign, str) or campaign.station_id != station.id:
-        campaign = get_campaign(session, station, campaign if isinstance(campaign, str) else campaign.slug)
-    first, last = period_bounds(campaign, start, end)
-    tz = station_tz(station)
-    rows = asrun.query_rows(session, station.id, local_at(first, time(0), tz), local_at(last + timedelta(days=1), time(0), tz))
-    ours = [r for r in rows if r.campaign == campaign.slug]
-    if not ours:
+    target_note: str
+    days: list[DayRow]
+    scripts: list[ScriptRow]
+    zones: list[ZoneRow]
+    zone_targeted: bool
+    problems: list[Problem]
+    totals: Totals
+    entries: list[dict[str, Any]]
+
+
+def require_campaign_rows(rows: Sequence[AsRunEntry], campaign: Campaign, first: date, last: date) -> None:
+    """Refuse a period whose log holds nothing of the campaign: a report of zeros would mislead."""
+    if not any(r.campaign == campaign.slug for r in rows):
         raise NotFound(
             f"Nhật ký phát sóng không có buổi phát nào của chiến dịch {campaign.slug} từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: "
             "hãy chọn khoảng ngày đã phát, hoặc kiểm tra trình phát đã chạy và ghi nhật ký chưa."
         )
-    by_broadcast: dict[tuple[str, int], list[AsRunEntry]] = defaultdict(list)
-    for r in rows:
-        by_broadcast[_key(r)].append(r)
-    campaign_keys = list(dict.fromkeys(_key(r) for r in ours))
 
-    def local_day(value: datetime) -> date:
-        return value.astimezone(tz).date()
 
-    day_list = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+def _carrying_slot_seconds(by_broadcast: Mapping[tuple[str, int], list[AsRunEntry]], keys: Sequence[tuple[str, int]],
+                           tz: ZoneInfo) -> dict[date, float]:
+    """Slot seconds per local day of the broadcasts that carried the campaign."""
     # A share target is a share of the broadcasts that carried the campaign (the planner's rule), not of every broadcast.
     slot_seconds: dict[date, float] = defaultdict(float)
-    for key in campaign_keys:
+    for key in keys:
         windows = {(r.slot_start, r.slot_end) for r in by_broadcast[key] if r.slot_start and r.slot_end}
         for s0, s1 in windows:
-            slot_seconds[local_day(s0)] += (s1 - s0).total_seconds()
+            slot_seconds[s0.astimezone(tz).date()] += (s1 - s0).total_seconds()
+    return slot_seconds
 
+
+def _pool_lengths(pool: Sequence[tuple[int, str]], audio_seconds: Mapping[int, float], ours: Sequence[AsRunEntry]) -> dict[int, float]:
+    """Length of each pool script: the longest full airing in the log, else its current audio (0 without audio)."""
     full_seconds: dict[int, float] = {}
     for r in ours:
         sid = _script_id(r.item_ref)
-        if sid is not None and r.status in FULL:
+        if sid is not None and r.status in AIRED_IN_FULL:
             full_seconds[sid] = max(full_seconds.get(sid, 0.0), r.seconds)
-    pool = _pool_seconds(session, campaign, full_seconds)
-    targets, target_note = daily_targets(campaign, day_list, slot_seconds, list(pool.values()))
-    days = {d: DayRow(d, round(targets[d], 3)) for d in day_list}
+    lengths = {}
+    for script_id, _ in pool:
+        seconds = full_seconds.get(script_id)
+        lengths[script_id] = seconds if seconds is not None else audio_seconds.get(script_id, 0.0)
+    return lengths
 
-    totals = Totals(days=len(day_list))
+
+def _broadcast_outcomes(by_broadcast: Mapping[tuple[str, int], list[AsRunEntry]], keys: Sequence[tuple[str, int]], slug: str,
+                        days: dict[date, DayRow], totals: Totals, tz: ZoneInfo) -> list[Problem]:
+    """Count each campaign broadcast on its day and in the totals; the ones not aired in full and on time, as problems."""
     problems: list[Problem] = []
-    for key in campaign_keys:
+    for key in keys:
         group = by_broadcast[key]
-        day = days[local_day(min(r.planned_start for r in group))]
+        day = days[min(r.planned_start for r in group).astimezone(tz).date()]
         missed, cut, late = _outcome(group)
         day.broadcasts += 1
         day.missed += missed
@@ -366,20 +357,25 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
             outcome = "missed" if missed else "interrupted" if cut else "late"
             problems.append(Problem(
                 broadcast_id=group[0].broadcast_id, day=day.date, planned_start=min(r.planned_start for r in group), outcome=outcome,
-                aired_seconds=round(sum((r.seconds for r in group if r.campaign == campaign.slug and r.status in AIRED), 0.0), 3),
+                aired_seconds=round(sum((r.seconds for r in group if r.campaign == slug and r.status in AIRED), 0.0), 3),
                 reason=_reason(group, missed, late), zones=group[0].zones,
             ))
+    return sorted(problems, key=lambda p: p.planned_start)
 
+
+def _airtime(ours: Sequence[AsRunEntry], pool: Sequence[tuple[int, str]], zones: Sequence[tuple[str, str]], days: dict[date, DayRow],
+             totals: Totals, tz: ZoneInfo) -> tuple[dict[int | None, ScriptRow], dict[str, ZoneRow], bool]:
+    """Add each aired campaign item to its day and the totals, and sum it per script and per zone it reached."""
     scripts: dict[int | None, ScriptRow] = {}
-    for entry in sorted(campaign.pool, key=lambda e: e.script_id):
-        scripts[entry.script_id] = ScriptRow(entry.script_id, entry.script.title)
-    zone_rows = {z.code: ZoneRow(z.code, z.name) for z in session.scalars(select(Zone).where(Zone.station_id == station.id).order_by(Zone.position))}
+    for script_id, title in sorted(pool):
+        scripts[script_id] = ScriptRow(script_id, title)
+    zone_rows = {code: ZoneRow(code, name) for code, name in zones}
     zone_broadcasts: dict[str, set[tuple[str, int]]] = defaultdict(set)
     zone_targeted = False
     for r in ours:
         if r.status not in AIRED or r.seconds <= 0:
             continue
-        day = days[local_day(r.planned_start)]
+        day = days[r.planned_start.astimezone(tz).date()]
         day.aired_seconds += r.seconds
         day.items += 1
         totals.items += 1
@@ -387,12 +383,12 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
         sid = _script_id(r.item_ref)
         row = scripts.setdefault(sid, ScriptRow(sid, r.title))
         row.title = r.title or row.title
-        if r.status in FULL:
+        if r.status in AIRED_IN_FULL:
             row.plays += 1
         else:
             row.interrupted += 1
         row.aired_seconds += r.seconds
-        aired_on = local_day(r.actual_start or r.planned_start)
+        aired_on = (r.actual_start or r.planned_start).astimezone(tz).date()
         row.first_aired = min(row.first_aired or aired_on, aired_on)
         row.last_aired = max(row.last_aired or aired_on, aired_on)
         label = voice_label(r.voice)
@@ -407,10 +403,29 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
             zone_broadcasts[code].add(_key(r))
     for code, keys in zone_broadcasts.items():
         zone_rows[code].broadcasts = len(keys)
+    return scripts, zone_rows, zone_targeted
+
+
+def compute(inputs: ReportInputs) -> Figures:
+    """The report's figures from the period's log rows, the pool's lengths and the zones: no database, no clock."""
+    campaign, rows, tz = inputs.campaign, inputs.rows, ZoneInfo(inputs.station.timezone)
+    ours = [r for r in rows if r.campaign == campaign.slug]
+    by_broadcast: dict[tuple[str, int], list[AsRunEntry]] = defaultdict(list)
+    for r in rows:
+        by_broadcast[_key(r)].append(r)
+    campaign_keys = list(dict.fromkeys(_key(r) for r in ours))
+
+    day_list = [inputs.first + timedelta(days=n) for n in range((inputs.last - inputs.first).days + 1)]
+    lengths = _pool_lengths(inputs.pool, inputs.audio_seconds, ours)
+    targets, target_note = daily_targets(campaign, day_list, _carrying_slot_seconds(by_broadcast, campaign_keys, tz), list(lengths.values()))
+    days = {d: DayRow(d, round(targets[d], 3)) for d in day_list}
+    totals = Totals(days=len(day_list))
+    problems = _broadcast_outcomes(by_broadcast, campaign_keys, campaign.slug, days, totals, tz)
+    scripts, zone_rows, zone_targeted = _airtime(ours, inputs.pool, inputs.zones, days, totals, tz)
 
     if campaign.target_kind == "plays_per_script_week":
         plays = target_plays(campaign, day_list)
-        for sid in pool:
+        for sid in lengths:
             if sid in scripts:
                 scripts[sid].target_plays = plays
     for day in days.values():
@@ -425,27 +440,13 @@ def build_report(session: Session, station: Station, campaign: Campaign | str, s
     totals.other_broadcasts = len(set(by_broadcast) - set(campaign_keys))
     totals.all_aired_seconds = round(sum(r.seconds for r in rows if r.status in AIRED), 3)
 
-    check = asrun.verify(session, station.id)
-    log = LogCheck(
-        verified=check.ok, rows_checked=check.rows, reason=check.reason, first_bad_seq=check.first_bad_seq,
-        rows_in_period=len(rows), first_seq=rows[0].seq if rows else None, last_seq=rows[-1].seq if rows else None,
-        last_hash=rows[-1].row_hash if rows else "",
-    )
     entries = []
     for key in campaign_keys:
         for r in by_broadcast[key]:
-            exported = asrun.export_row(r, station, tz)
+            exported = export_row(r, inputs.station, tz)
             exported["reason"] = r.reason
             entries.append(exported)
-    return CampaignReport(
-        station_slug=station.slug, station_name=station.name, slug=campaign.slug, name=campaign.name, theme=campaign.theme or "",
-        campaign_start=campaign.start_date, campaign_end=campaign.end_date, start=first, end=last,
-        target_kind=campaign.target_kind, target_value=campaign.target_value, target_note=target_note,
-        days=list(days.values()), scripts=list(scripts.values()), zones=list(zone_rows.values()), zone_targeted=zone_targeted,
-        problems=sorted(problems, key=lambda p: p.planned_start), totals=totals, log=log,
-        note=get_note_text(session, campaign), letterhead=letterhead or default_letterhead(station, find_signer(session, station, campaign)),
-        generated_at=now, entries=entries, tz_name=station.timezone,
-    )
+    return Figures(target_note, list(days.values()), list(scripts.values()), list(zone_rows.values()), zone_targeted, problems, totals, entries)
 
 
 def to_dict(report: CampaignReport) -> dict[str, Any]:
@@ -495,12 +496,7 @@ def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]
 
 def minutes(seconds: float, decimals: int = 1) -> str:
     """Seconds as Vietnamese-notation minutes for documents."""
-    return _num(seconds / 60.0, decimals)
-
-
-def vn_number(value: float, decimals: int = 0) -> str:
-    """Public alias of the Vietnamese number format."""
-    return _num(value, decimals)
+    return vn_number(seconds / 60.0, decimals)
 
 
 def iter_problem_rows(report: CampaignReport) -> Iterable[list[str]]:

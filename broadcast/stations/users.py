@@ -71,6 +71,19 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def active_user(session: Session, username: str) -> User:
+    """An active user by name (as get_user finds it), or NotFound: a locked account may not act."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.is_active:
+        raise NotFound(f"Không có người dùng {username!r} đang hoạt động: hãy kiểm tra tên đăng nhập.")
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    """Every user account, by username."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
 def set_password(session: Session, username: str, password: str) -> User:
     """Replace a user's password."""
     user = get_user(session, username)
@@ -133,6 +146,11 @@ def station_users(session: Session, station: Station) -> list[tuple[User, Role]]
         select(User, Membership.role).join(Membership, Membership.user_id == User.id).where(Membership.station_id == station.id).order_by(User.username)
     ).all()
     return [(user, role) for user, role in rows]
+
+
+def author_names(session: Session) -> dict[int, str]:
+    """Every user's display name (full name, else username) by id, for "written by" columns."""
+    return {u.id: u.full_name or u.username for u in all_users(session)}
 
 
 def _admins_left(session: Session, station: Station, without: User) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from audio.tools import Tools
 from broadcast.config import Settings, load_settings
 from broadcast.db import make_engine, make_session_factory, upgrade
 from broadcast.errors import operator_errors
@@ -55,12 +55,10 @@ class LoaxaGroup(click.Group):
             raise click.ClickException(f"Không đọc/ghi được {where} ({exc.strerror or exc}): hãy kiểm tra đường dẫn, chỗ trống trên ổ đĩa và quyền ghi.") from None
 
 
-def require_tools(*names: str) -> None:
-    """Stop with a clear sentence when a system program is missing."""
+def require_tools(tools: Tools, *names: str) -> None:
+    """Stop with a clear sentence (ToolMissing) when a program of the settings (ffmpeg, ffprobe, espeak) is missing."""
     for name in names:
-        if shutil.which(name) is None:
-            package = {"ffprobe": "ffmpeg"}.get(name, name)
-            raise click.ClickException(f"Chưa cài {name}: hãy chạy `make run` hoặc `apt-get install {package}`.")
+        tools.path(name)
 
 
 pass_runtime = click.make_pass_decorator(Runtime)

@@ -6,13 +6,13 @@ import sys
 from datetime import datetime
 
 import click
-from sqlalchemy import select
 
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
-from broadcast.models import Priority, User
+from broadcast.models import Priority
 from broadcast.province import bulletins
 from broadcast.reports import bulletins as report
+from broadcast.stations.users import active_user
 from broadcast.timeutil import SystemClock, fmt_local
 from loaxa.cli import Runtime, pass_runtime
 from scripts_vi.importers import import_file
@@ -52,10 +52,7 @@ def send(rt: Runtime, title: str, text: str | None, text_file: str | None, prior
         text = import_file(text_file).body  # the scripts' importer: legacy encodings, .docx, size limit, one sentence on failure
     specs = [bulletins.parse_target(t) for t in targets]
     with transaction(rt.factory()) as session:
-        author = session.scalar(select(User).where(User.username == username))
-        if author is None or not author.is_active:
-            raise click.ClickException(f"Không có người dùng {username!r} đang hoạt động: hãy kiểm tra tên đăng nhập.")
-        sent = bulletins.send_bulletin(session, rt.settings, author, title, text or "", priority, specs,
+        sent = bulletins.send_bulletin(session, rt.settings, active_user(session, username), title, text or "", priority, specs,
                                        when=_when(when, rt.settings.tz), clock=SystemClock())
         statuses = bulletins.bulletin_status(session, sent)
         click.echo(f"Đã gửi bản tin số {sent.id} ({bulletins.PRIORITY_LABELS[sent.priority]}) tới {len(statuses)} xã:")
@@ -96,9 +93,7 @@ def status(rt: Runtime, bulletin_id: int, fmt: str) -> None:
 def list_cmd(rt: Runtime) -> None:
     """Các bản tin đã gửi gần đây."""
     with transaction(rt.factory()) as session:
-        from broadcast.models.bulletins import Bulletin
-
-        for found in session.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(50)):
+        for found in bulletins.latest_bulletins(session):
             aired = sum(1 for t in found.targets if t.state == "aired")
             click.echo(f"{found.id}\t{fmt_local(found.created_at)}\t{bulletins.PRIORITY_LABELS[found.priority]}\t{aired}/{len(found.targets)} xã đã phát\t{found.title}")
 

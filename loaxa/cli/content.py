@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from broadcast.db import transaction
-from broadcast.models import ContentStatus, Script
+from broadcast.models import Script
 from broadcast.stations.lookup import get_station
 from loaxa.cli import Runtime, pass_runtime, require_tools
 
@@ -68,22 +67,12 @@ def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
 @pass_runtime
 def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: str | None) -> None:
     """Đọc một đoạn văn bản thành tệp âm thanh (chuẩn hóa, lọc im lặng, cân bằng âm lượng)."""
-    require_tools("ffmpeg", "ffprobe")
-    from audio.loudness import LoudnessTarget
-    from audio.render import render_to_file
-    from audio.tts.base import VoiceSpec
-    from scripts_vi.normalize import normalize
-    from scripts_vi.segment import split_for_speech
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
+    from broadcast.content.rendering import speak_to_file
 
     if text is None:
         text = sys.stdin.read()
-    if output.suffix.lower() not in (".wav", ".mp3"):
-        raise click.ClickException(f"Tệp ra {output.name} phải có đuôi .wav hoặc .mp3.")
-    spoken = normalize(text).spoken
-    segments = [(s.text, s.pause_ms) for s in split_for_speech(spoken)]
-    chain = [VoiceSpec(engine=engine or "espeak", voice=voice if voice is not None else ("vi" if (engine or "espeak") in ("espeak", "gtts") else ""),
-                       options=(("timeout", rt.settings.gtts_timeout_s),) if engine == "gtts" else ())]
-    result = render_to_file(segments, chain, output, rt.settings.audio_dir / "renders", LoudnessTarget())
+    result = speak_to_file(rt.settings, text, output, engine, voice)
     click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
 
 
@@ -93,23 +82,17 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
 @pass_runtime
 def render(rt: Runtime, render_all: bool, changed: bool) -> None:
     """Tạo âm thanh cho các bài đã duyệt, song song trên các lõi CPU (dùng lại bộ nhớ đệm khi bài không đổi)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from rich.progress import Progress
 
     from audio.atomic import sweep_stale
-    from broadcast.content.rendering import current_render, render_scripts
+    from broadcast.content.rendering import render_scripts, scripts_to_render
 
     sweep_stale(rt.settings.audio_dir)  # leftovers of a render killed mid-way
 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        scripts = list(session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id)))
-
-        def needs_render(script: Script) -> bool:
-            render = current_render(session, script)
-            return render is None or not Path(render.path).exists()
-
-        todo = scripts if render_all else [s for s in scripts if needs_render(s)]
+        scripts, todo = scripts_to_render(session, station, everything=render_all)
         with Progress(transient=True) as progress:
             task = progress.add_task("Đang tạo âm thanh", total=len(todo))
             report = render_scripts(session, rt.settings, station, todo, lambda done, total: progress.update(task, completed=done))
@@ -126,18 +109,18 @@ def render(rt: Runtime, render_all: bool, changed: bool) -> None:
 def check_speech(rt: Runtime, threshold: float) -> None:
     """Nghe thử tự động (viet-asr): báo bài có âm thanh người nghe dễ nghe nhầm và các từ sai."""
     from audio import speech_check
-    from broadcast.content.rendering import current_render
+    from broadcast.content.queries import approved_scripts
+    from broadcast.content.rendering import ready_render
 
     flagged = 0
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        scripts = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED).order_by(Script.id))
-        for script in scripts:
-            render = current_render(session, script)
-            if render is None or not Path(render.path).exists():
+        for script in approved_scripts(session, station, order=Script.id):
+            render = ready_render(session, script)
+            if render is None:
                 click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
                 continue
-            result = speech_check.check(Path(render.path), render.spoken_text, threshold)
+            result = speech_check.check(Path(render.path), render.spoken_text, threshold, tools=rt.settings.tools)
             mark = "KHÓ NGHE" if result.flagged else "ổn"
             click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
             if result.flagged:

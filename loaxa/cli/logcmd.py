@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import time, timedelta
-
 import click
 
 from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.stations.lookup import get_station, station_tz
-from broadcast.timeutil import local_at
+from broadcast.timeutil import check_day_order
 from loaxa.cli import Runtime
 from loaxa.cli.schedule import parse_day
 
@@ -27,14 +25,11 @@ def log(ctx: click.Context, first: str | None, last: str | None, fmt: str) -> No
         return
     rt: Runtime = ctx.obj
     d0, d1 = parse_day(first, "bắt đầu"), parse_day(last, "kết thúc")
-    if d0 and d1 and d1 < d0:
-        raise click.ClickException("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.")
+    check_day_order(d0, d1)
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         tz = station_tz(station)
-        start = local_at(d0, time(0), tz) if d0 else None
-        end = local_at(d1 + timedelta(days=1), time(0), tz) if d1 else None
-        rows = [asrun.export_row(r, station, tz) for r in asrun.query_rows(session, station.id, start, end)]
+        rows = [asrun.export_row(r, station, tz) for r in asrun.rows_on_days(session, station, d0, d1)]
     sys.stdout.write(asrun.to_csv(rows) if fmt == "csv" else asrun.to_json(rows) + "\n")
 
 

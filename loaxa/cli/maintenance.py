@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from broadcast.db import upgrade
-from broadcast.ops.backup import backup, restore
+from broadcast.ops.backup import backup, backup_name, restore
 from broadcast.timeutil import SystemClock
 from loaxa.cli import Runtime, pass_runtime
 
@@ -19,7 +19,7 @@ from loaxa.cli import Runtime, pass_runtime
 def backup_cmd(rt: Runtime, output: Path | None, with_aircheck: bool) -> None:
     """Sao lưu cơ sở dữ liệu và âm thanh (chạy được cả khi đang phát sóng)."""
     now = SystemClock().now()
-    output = output or Path(f"loaxa-backup-{now.astimezone(rt.settings.tz):%Y%m%d-%H%M%S}.tar.gz")
+    output = output or backup_name(now, rt.settings)
     upgrade(rt.engine)
     report = backup(rt.settings, rt.engine, output, now, with_aircheck)
     click.echo(f"Đã sao lưu vào {report.path} ({report.files} tệp âm thanh, cơ sở dữ liệu {report.database}).")

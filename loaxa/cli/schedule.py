@@ -170,8 +170,7 @@ def campaign_approve(rt: Runtime, slug: str, username: str) -> None:
 def campaign_windows(rt: Runtime, slug: str, spans: tuple[str, ...], weekdays: str | None, remove: int | None, clear: bool, only_list: bool) -> None:
     """Khung giờ của chiến dịch: chỉ phát bài chiến dịch trong những giờ (và thứ) này."""
     from broadcast.campaigns.manage import campaign_windows as windows_of
-    from broadcast.campaigns.manage import get_campaign, set_windows
-    from broadcast.planning.windows import parse_window
+    from broadcast.campaigns.manage import change_windows, get_campaign
 
     if only_list and (spans or clear or remove is not None):
         raise InvalidInput("--list chỉ để xem: bỏ --list khi thêm, bỏ hoặc xóa khung giờ.")
@@ -183,12 +182,7 @@ def campaign_windows(rt: Runtime, slug: str, spans: tuple[str, ...], weekdays: s
         was_approved = c.status.value == "approved"
         changed = bool(spans or clear or remove is not None)
         if changed:
-            current = [] if clear else list(windows_of(c))
-            if remove is not None:
-                if not 1 <= remove <= len(current):
-                    raise InvalidInput(f"Chiến dịch {slug} không có khung giờ số {remove}: xem các khung giờ bằng `loaxa campaign windows {slug}`.")
-                del current[remove - 1]
-            set_windows(session, c, current + [parse_window(span, weekdays) for span in spans])
+            change_windows(session, c, add=spans, weekdays=weekdays, remove=remove, clear=clear)
         windows = windows_of(c)
         back = changed and was_approved and c.status.value == "draft"
     if not windows:

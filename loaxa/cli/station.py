@@ -5,17 +5,16 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from datetime import time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from broadcast.db import transaction, upgrade
-from broadcast.errors import Conflict
 from broadcast.ops.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from broadcast.province.central import station_is_edge
+from broadcast.province.central import check_central_playout
 from broadcast.stations.lookup import get_station, station_tz
-from broadcast.timeutil import SystemClock, local_at
+from broadcast.timeutil import SystemClock
 from loaxa.cli import Runtime, pass_runtime, require_tools
 
 
@@ -23,7 +22,7 @@ from loaxa.cli import Runtime, pass_runtime, require_tools
 @pass_runtime
 def demo(rt: Runtime) -> None:
     """Nạp đài mẫu xã Cẩm Tân và chiến dịch 2024 (chạy lại không thay đổi gì)."""
-    require_tools("ffmpeg", "ffprobe", "espeak-ng")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
     with transaction(rt.factory()) as session:
         today = SystemClock().now().astimezone(rt.settings.tz).date()
         report = load_demo(session, rt.settings, today)
@@ -51,7 +50,7 @@ def db_upgrade(rt: Runtime) -> None:
 @pass_runtime
 def play(rt: Runtime) -> None:
     """Chạy trình phát: phát các buổi đúng giờ và ghi nhật ký."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from scheduler.context import PlayoutContext
     from scheduler.runner import run, single_instance_lock
 
@@ -60,9 +59,7 @@ def play(rt: Runtime) -> None:
     try:
         factory = rt.factory()
         with transaction(factory) as session:
-            station = get_station(session, rt.settings.station)
-            if station_is_edge(session, station.id):
-                raise Conflict(f"Đài {station.slug} phát bằng trình phát riêng tại xã (đã cấp mã đồng bộ): máy chủ tỉnh không phát thay, nếu không một buổi sẽ được ghi hai lần.")
+            check_central_playout(session, get_station(session, rt.settings.station))
         run(PlayoutContext(rt.settings, factory), lock)
     except (KeyboardInterrupt, SystemExit):
         pass
@@ -79,24 +76,22 @@ def play(rt: Runtime) -> None:
 @pass_runtime
 def simulate(rt: Runtime, first: str, last: str, sink: str, into: str | None) -> None:
     """Mô phỏng trình phát trên đồng hồ giả cho cả khoảng ngày, ghi nhật ký như khi phát thật."""
-    require_tools("ffmpeg", "ffprobe")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     from audio.sinks import NullSink
     from loaxa.cli.schedule import parse_day
     from scheduler.runner import single_instance_lock
+    from scheduler.simulate import check_days
     from scheduler.simulate import simulate as run_simulation
 
     d0, d1 = parse_day(first, "bắt đầu"), parse_day(last, "kết thúc")
-    if d1 < d0:
-        raise click.ClickException("Ngày kết thúc đứng trước ngày bắt đầu: hãy đổi lại thứ tự.")
     settings, factory = rt.settings, rt.factory()
+    in_place_tz = None
+    if not into:
+        with transaction(factory) as session:
+            in_place_tz = station_tz(get_station(session, settings.station))
+    check_days(d0, d1, SystemClock().now(), in_place_tz)
     if into:
         settings, factory = _copy_database(rt, Path(into))
-    else:
-        with transaction(factory) as session:
-            tz = station_tz(get_station(session, settings.station))
-        if local_at(d1 + timedelta(days=1), time(0), tz) > SystemClock().now():
-            raise click.ClickException(
-                "Khoảng ngày này chưa qua: mô phỏng tại chỗ sẽ đánh dấu các buổi thật là đã phát; hãy thêm --into THƯ_MỤC để mô phỏng trên bản sao.")
     lock = single_instance_lock(settings.data_dir, settings.station)
     try:
         report = run_simulation(settings, factory, d0, d1, [NullSink()])
@@ -146,7 +141,7 @@ def _serve_web(rt: Runtime) -> None:
 @pass_runtime
 def serve(rt: Runtime) -> None:
     """Chạy cùng lúc trang quản trị và trình phát (kèm một buổi phát thử)."""
-    require_tools("ffmpeg", "ffprobe", "espeak-ng")
+    require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
     from broadcast.planning.oneoff import create_test_broadcast
 
     settings = rt.settings

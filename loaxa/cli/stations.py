@@ -29,7 +29,7 @@ def create(rt: Runtime, slug: str, name: str, zone_count: int | None, zone_specs
     if zone_count is not None and zone_specs:
         raise click.ClickException("Chỉ dùng một cách khai báo thôn: --zones N hoặc các --zone mã=Tên, không dùng cả hai.")
     if jingles:
-        require_tools("ffmpeg", "ffprobe")
+        require_tools(rt.settings.tools, "ffmpeg", "ffprobe")
     zones = numbered_zones(zone_count) if zone_count is not None else [parse_zone(spec) for spec in zone_specs]
     with transaction(rt.factory()) as session:
         station = create_station(session, slug, name, zones, timezone or rt.settings.timezone, standard_slots=slots)

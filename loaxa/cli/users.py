@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from broadcast.db import transaction
-from broadcast.models import User
 from broadcast.province.setup import grant as grant_role, revoke as revoke_role
 from broadcast.stations.lookup import get_station
-from broadcast.stations.users import ROLE_LABELS, create_user, parse_role, set_password
+from broadcast.stations.users import ROLE_LABELS, all_users, create_user, parse_role, set_password
 from loaxa.cli import Runtime, pass_runtime
 
 
@@ -48,7 +46,7 @@ def passwd(rt: Runtime, username: str, password: str) -> None:
 def list_users(rt: Runtime) -> None:
     """Liệt kê người dùng."""
     with transaction(rt.factory()) as session:
-        for u in session.scalars(select(User).order_by(User.username)):
+        for u in all_users(session):
             roles = ", ".join(f"{m.station.slug}:{m.role.value}" for m in u.memberships)
             click.echo(f"{u.username}\t{u.full_name}\t{roles}\t{'hoạt động' if u.is_active else 'khóa'}")
 
@@ -62,8 +60,8 @@ def grant(rt: Runtime, username: str, station: str, role: str) -> None:
     """Cấp (hoặc đổi) vai trò của người dùng tại một đài: admin | editor | approver | viewer."""
     parsed = parse_role(role)
     with transaction(rt.factory()) as session:
-        grant_role(session, username, station, parsed)
-    click.echo(f"{username.strip().lower()} có vai trò {ROLE_LABELS[parsed]} tại đài {station.strip().lower()}.")
+        granted = grant_role(session, username, station, parsed)
+    click.echo(f"{granted.username} có vai trò {ROLE_LABELS[parsed]} tại đài {station.strip().lower()}.")
 
 
 @user.command("revoke")
@@ -73,8 +71,8 @@ def grant(rt: Runtime, username: str, station: str, role: str) -> None:
 def revoke(rt: Runtime, username: str, station: str) -> None:
     """Thu hồi quyền của người dùng tại một đài."""
     with transaction(rt.factory()) as session:
-        revoke_role(session, username, station)
-    click.echo(f"Đã thu hồi quyền của {username.strip().lower()} tại đài {station.strip().lower()}.")
+        revoked = revoke_role(session, username, station)
+    click.echo(f"Đã thu hồi quyền của {revoked.username} tại đài {station.strip().lower()}.")
 
 
 COMMANDS = [user]

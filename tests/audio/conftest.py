@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from audio import ffmpeg
+from audio.tools import Tools
 from audio.tts.espeak import EspeakEngine
 
 GREETING = "Kính thưa bà con"
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 
 def tone(path: Path, seconds: float, *, freq: float = 440.0, level_db: float = -20.0, rate: int = 48000,
@@ -20,14 +22,14 @@ def tone(path: Path, seconds: float, *, freq: float = 440.0, level_db: float = -
     end = lead_s + seconds
     expr = f"{amp}*sin(2*PI*{freq}*t)*between(t,{lead_s},{end})"
     ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc='{expr}':s={rate}:c=mono:d={end + tail_s}",
-                "-c:a", codec, "-f", fmt, "-y", str(path)])
+                "-c:a", codec, "-f", fmt, "-y", str(path)], tools=TOOLS)
     return path
 
 
 def silence(path: Path, seconds: float) -> Path:
     """Write digital silence as a WAV."""
     ffmpeg.run(["-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", str(seconds), "-c:a", "pcm_s16le",
-                "-f", "wav", "-y", str(path)])
+                "-f", "wav", "-y", str(path)], tools=TOOLS)
     return path
 
 
@@ -46,7 +48,7 @@ def leftovers(folder: Path) -> list[Path]:
 def espeak_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A raw espeak-ng render of a Vietnamese greeting (22.05 kHz WAV, peaks near 0 dBFS)."""
     out = tmp_path_factory.mktemp("espeak") / "greeting.wav"
-    EspeakEngine().synthesize(GREETING + ", sáng nay xã tổ chức tiêm phòng cho trẻ em.", "vi", {}, out)
+    EspeakEngine().synthesize(GREETING + ", sáng nay xã tổ chức tiêm phòng cho trẻ em.", "vi", {}, out, tools=TOOLS)
     return out
 
 

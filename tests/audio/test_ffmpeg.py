@@ -8,11 +8,12 @@ import pytest
 
 from audio import ffmpeg
 from audio.errors import BadAudio, ToolMissing
-from tests.audio.conftest import tone
+from audio.tools import Tools
+from tests.audio.conftest import TOOLS, tone
 
 
 def test_probe_describes_audio(tmp_path: Path) -> None:
-    info = ffmpeg.probe(tone(tmp_path / "a.wav", 1.5))
+    info = ffmpeg.probe(tone(tmp_path / "a.wav", 1.5), tools=TOOLS)
     assert info.codec == "pcm_s16le" and info.sample_rate == 48000 and info.channels == 1
     assert info.duration_s == pytest.approx(1.5, abs=0.01)
     assert "wav" in info.container
@@ -22,26 +23,26 @@ def test_probe_rejects_renamed_pdf(tmp_path: Path) -> None:
     fake = tmp_path / "bulletin.mp3"
     fake.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n" * 50)
     with pytest.raises(BadAudio, match="không phải là âm thanh"):
-        ffmpeg.probe(fake)
+        ffmpeg.probe(fake, tools=TOOLS)
 
 
 def test_probe_missing_file(tmp_path: Path) -> None:
     with pytest.raises(BadAudio, match="Không tìm thấy"):
-        ffmpeg.probe(tmp_path / "nope.wav")
+        ffmpeg.probe(tmp_path / "nope.wav", tools=TOOLS)
 
 
-def test_missing_binary_from_env_is_tool_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOAXA_FFMPEG", str(tmp_path / "no-ffmpeg"))
-    with pytest.raises(ToolMissing, match="LOAXA_FFMPEG"):
-        ffmpeg.run(["-version"])
+def test_missing_configured_binary_is_tool_missing_naming_the_setting(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-ffmpeg")
+    with pytest.raises(ToolMissing, match=f"Không chạy được ffmpeg tại '{missing}' \\(biến LOAXA_FFMPEG\\)"):
+        ffmpeg.run(["-version"], tools=Tools(ffmpeg=missing))
 
 
-def test_env_override_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configured_binary_is_used(tmp_path: Path) -> None:
     link = tmp_path / "my-ffprobe"
     link.symlink_to(shutil.which("ffprobe"))
-    monkeypatch.setenv("LOAXA_FFPROBE", str(link))
-    assert ffmpeg.binary("ffprobe") == str(link)
-    assert ffmpeg.probe(tone(tmp_path / "a.wav", 0.5)).sample_rate == 48000
+    tools = Tools(ffprobe=str(link))
+    assert tools.path("ffprobe") == str(link)
+    assert ffmpeg.probe(tone(tmp_path / "a.wav", 0.5), tools=tools).sample_rate == 48000
 
 
 def test_parse_progress_takes_last_complete_block() -> None:
@@ -53,6 +54,6 @@ def test_parse_progress_takes_last_complete_block() -> None:
 def test_probe_finds_duration_of_streamed_webm(tmp_path: Path) -> None:
     src = tone(tmp_path / "a.wav", 2.0)
     webm = tmp_path / "recorder.webm"
-    ffmpeg.run(["-i", str(src), "-c:a", "libopus", "-live", "1", "-f", "webm", str(webm)])
-    info = ffmpeg.probe(webm)  # no duration in the container: found by decoding
+    ffmpeg.run(["-i", str(src), "-c:a", "libopus", "-live", "1", "-f", "webm", str(webm)], tools=TOOLS)
+    info = ffmpeg.probe(webm, tools=TOOLS)  # no duration in the container: found by decoding
     assert info.codec == "opus" and info.duration_s == pytest.approx(2.0, abs=0.05)

@@ -7,6 +7,7 @@ import pytest
 from audio import speech_check
 from audio.render import render_speech
 from audio.tts.base import VoiceSpec
+from tests.audio.conftest import TOOLS
 
 
 @pytest.mark.parametrize("ref, hyp, expected", [
@@ -26,9 +27,9 @@ def test_misheard_words_names_the_changed_words():
 @pytest.mark.skipif(not speech_check.available(), reason="viet-asr is an optional extra (x86_64, Python 3.11)")
 def test_real_transcription_of_an_espeak_render(tmp_path: Path):
     spoken = "Kính thưa bà con nhân dân, hôm nay xã tổ chức họp thôn"
-    render = render_speech(spoken, [VoiceSpec("espeak", "vi")], tmp_path)
-    result = speech_check.check(render.path, spoken, threshold=0.9)
+    render = render_speech(spoken, [VoiceSpec("espeak", "vi")], tmp_path, tools=TOOLS)
+    result = speech_check.check(render.path, spoken, threshold=0.9, tools=TOOLS)
     assert result.heard  # the recognizer heard words
     assert 0.0 <= result.cer < 0.9  # espeak-ng is robotic but intelligible (measured ~0.45–0.55)
-    silence = speech_check.check(render.path, "một câu hoàn toàn khác không liên quan gì đến đoạn âm thanh", threshold=0.5)
+    silence = speech_check.check(render.path, "một câu hoàn toàn khác không liên quan gì đến đoạn âm thanh", threshold=0.5, tools=TOOLS)
     assert silence.flagged

@@ -9,9 +9,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from audio.ffmpeg import probe
+from audio.tools import Tools
 from broadcast.db import make_engine, make_session_factory
 from broadcast.models import Script, User
 from loaxa.cli import main
+
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 
 def run(args: list[str], data_dir: Path, input: str | None = None, env: dict | None = None):
@@ -66,7 +69,7 @@ def test_tts_writes_wav_and_mp3(tmp_path: Path):
         out = tmp_path / name
         result = run(["tts", "-o", str(out), "Kính thưa bà con, ngày 15/11/2024."], tmp_path / "var")
         assert result.exit_code == 0, result.output
-        assert probe(out).duration_s > 1.0
+        assert probe(out, tools=TOOLS).duration_s > 1.0
 
 
 @pytest.mark.parametrize("args, message", [

@@ -12,7 +12,10 @@ import requests
 
 from audio.player import Player
 from audio.sinks import IcecastSink
+from audio.tools import Tools
 from tests.icecast_server import Relay, icecast
+
+TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("icecast2") is None, reason="icecast2 is not installed")]
 MOUNT = "/cam-tan-thon-1"  # /<station slug>-<zone code>: one mount per commune zone
@@ -41,7 +44,7 @@ def test_broadcast_reaches_a_listener_through_a_relay(tmp_path: Path):
     src = tmp_path / "broadcast.wav"
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=12", "-ar", "48000", "-ac", "1", str(src)], check=True)
     with icecast(tmp_path / "master") as master:
-        player = Player()
+        player = Player(TOOLS)
         player.start(src, [IcecastSink(master.source_url(MOUNT), name="Cẩm Tân – Thôn 1")])
         try:
             assert player.wait_first_audio(timeout=10) is not None, master.error_log()

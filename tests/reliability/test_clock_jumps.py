@@ -14,7 +14,7 @@ from broadcast.db import transaction
 from broadcast.models import AsRunEntry, BroadcastStatus, LogStatus
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at
-from scheduler import context, jobs, runner
+from scheduler import context, jobs, runner, sync
 from scheduler.clock import SimulatedClock, SimulatedScheduler
 from tests.scheduler.conftest import get_broadcast, make_broadcast
 
@@ -47,7 +47,7 @@ def test_clock_jumps_forward_and_back_double_nothing_and_log_what_was_passed(dem
     assert get_broadcast(demo_factory, ids["B"]).status == BroadcastStatus.MISSED
     clock.jump_to(at(1) - timedelta(seconds=20))  # back before A and B
     jobs.sync()  # the next pass after the jump sees the earlier time
-    assert scheduler.get_job(jobs.air_job_id(ids["A"])) is None and scheduler.get_job(jobs.air_job_id(ids["B"])) is None
+    assert scheduler.get_job(sync.air_job_id(ids["A"])) is None and scheduler.get_job(sync.air_job_id(ids["B"])) is None
     scheduler.run_until(at(25))
     clock.jump_to(at(29))  # forward 2 min past E, within the grace
     scheduler.run_until(at(35))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import MetaData, func, select
 
 from broadcast.db import make_engine
+from broadcast.models import Script
 from loaxa.cli import main
 from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
 
@@ -24,6 +25,23 @@ def snapshot(settings) -> str:
         counts = {name: conn.execute(select(func.count()).select_from(table)).scalar() for name, table in sorted(meta.tables.items())}
     engine.dispose()
     return hashlib.sha256(repr(counts).encode()).hexdigest()
+
+
+LEGACY_READABLE = ("tcvn3", "vni", "cp1258", "utf16")
+
+
+def _one_sentence(output: str) -> bool:
+    """A refusal the way the CLI gives it: one line, `Error: ` and the sentence."""
+    lines = output.strip().splitlines()
+    return len(lines) == 1 and lines[0].startswith("Error: ") and len(lines[0]) > len("Error: ") + 10
+
+
+def _scripts(settings) -> int:
+    engine = make_engine(settings.db_url)
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(Script)).scalar()
+    engine.dispose()
+    return count
 
 
 def invoke(settings, args: list[str], input: bytes | str | None = None):
@@ -60,21 +78,35 @@ def test_normalize_survives_every_hostile_text(settings, record):
         assert result.exit_code == 0, (name, result.output)
         assert not any(ch.isdigit() for ch in result.stdout), name
         tried += 1
+    refused = 0
     for name, data in LEGACY_BYTES.items():
         result = invoke(settings, ["normalize"], input=data)
-        assert result.exit_code in (0, 1), (name, result.output)
+        if name in LEGACY_READABLE:  # the old Vietnamese encodings are read, not refused
+            assert result.exit_code == 0 and "Kính thưa bà con" in result.stdout, (name, result.output)
+        else:
+            assert result.exit_code == 1 and _one_sentence(result.output), (name, result.output)
+            refused += 1
         tried += 1
-    record("cli_normalize_hostile_inputs", tried, "texts and byte strings piped to `loaxa normalize` (NUL, RTL marks, HTML, SQL, legacy encodings, 200 kB lines): all read or refused in one sentence")
+    record("cli_normalize_hostile_inputs", tried, "texts and byte strings piped to `loaxa normalize` (NUL, RTL marks, HTML, SQL, legacy encodings, 200 kB lines): "
+           f"all read (TCVN3, VNI, Windows-1258 and UTF-16 as the Vietnamese they encode) or refused in one sentence ({refused} refused)")
 
 
 def test_import_takes_the_good_refuses_the_bad_in_one_run(demo_settings, tmp_path: Path, record):
     files = _hostile_files(tmp_path / "in")
+    before = _scripts(demo_settings)
     result = invoke(demo_settings, ["scripts", "import", *map(str, files)])
-    refused = [line for line in result.output.splitlines() if line.startswith("Không nhập được")]
+    lines = result.output.splitlines()
+    refused = [line for line in lines if line.startswith("Không nhập được")]
+    imported = [line for line in lines if line.startswith("Đã nhập: ")]
     for name in ("renamed.docx", "bomb.docx", "huge.txt", "empty.txt", "spaces.txt", "binary.txt"):
         assert any(name in line for line in refused), name
-    assert "tcvn3" not in " ".join(refused) and "vni.txt" not in " ".join(refused)
-    record("cli_import_hostile_files", len(files), "files in one `loaxa scripts import` run (legacy encodings, zip bomb, renamed PDF, 10 MB, empty): bad ones refused by name, good ones imported")
+    for name in ("tcvn3.txt", "vni.txt", "cp1258.txt", "utf16.txt"):
+        assert not any(name in line for line in refused), name
+    # Every file is accounted for, once: imported (and really stored) or refused by name.
+    assert len(imported) + len(refused) == len(files) and f"{len(imported)} bài đã nhập, {len(refused)} tệp lỗi." in lines
+    assert _scripts(demo_settings) == before + len(imported) and len(imported) >= 4
+    record("cli_import_hostile_files", len(files), "files in one `loaxa scripts import` run (legacy encodings, zip bomb, renamed PDF, 10 MB, empty): "
+           f"{len(refused)} bad ones refused by name, {len(imported)} good ones imported (the legacy encodings among them) and found in the database")
 
 
 @pytest.mark.parametrize("command", [["plan", "--date"], ["plan", "--from"], ["log", "--from"], ["report", "--campaign", "bdg-2024", "--format", "json", "--from"]])
@@ -110,6 +142,8 @@ def test_hostile_names_and_texts_elsewhere(demo_settings, tmp_path: Path, record
     for args in cases:
         result = invoke(demo_settings, args)
         assert result.exit_code != 0, (args, result.output)
+        refusals = [line for line in result.output.splitlines() if line.startswith(("Error: ", "Không nhập được"))]
+        assert len(refusals) == 1, (args, result.output)
     assert snapshot(demo_settings) == before
     assert not (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
     record("cli_hostile_arguments", len(cases), "hostile names, roles, engines, paths and campaigns: each refused in one sentence, database unchanged")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 import json
+import unicodedata
 from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
 from broadcast.db import transaction
-from broadcast.models import Broadcast, Campaign, LexiconEntry, Script, ScriptVersion, Station, User, Zone
+from broadcast.models import Base, Broadcast, Campaign, LexiconEntry, Script, ScriptVersion, Station, User, Zone
 from broadcast.province import central as edge_central
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
+from scripts_vi.clean import clean_text
 from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
 from tests.web.conftest import Client
 from web import create_app
@@ -62,6 +65,28 @@ def _counts(factory) -> tuple[int, ...]:
         return tuple(session.scalar(select(func.count()).select_from(t)) for t in TABLES)
 
 
+def _texts(factory) -> dict[tuple[str, tuple, str], str]:
+    """Every text cell of every table, by (table, primary key, column): what an accepted post may have stored."""
+    cells = {}
+    with factory() as session:
+        conn = session.connection()
+        for table in Base.metadata.sorted_tables:
+            keys = [c.name for c in table.primary_key.columns]
+            for row in conn.execute(table.select()).mappings():
+                for column, value in row.items():
+                    if isinstance(value, enum.Enum):
+                        value = value.value
+                    if isinstance(value, str):
+                        cells[(table.name, tuple(row[k] for k in keys), column)] = value
+    return cells
+
+
+def _is_clean(text: str) -> bool:
+    """Stored the way the panel's text hygiene leaves text: NFC, no control or invisible characters, no outer spaces."""
+    return (clean_text(text) == text == text.strip() and unicodedata.is_normalized("NFC", text)
+            and not any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\n" for ch in text))
+
+
 def test_hostile_corpus_against_every_panel_form(demo_settings, demo_factory, record):
     app = create_app(demo_settings, testing=True)
     admin = Client(app, "admin")
@@ -85,6 +110,8 @@ def test_hostile_corpus_against_every_panel_form(demo_settings, demo_factory, re
     assert len(forms) >= 6 and any("ban-tin-tinh" in a for a, _ in forms) and any("khung-gio" in a for a, _ in forms), sorted(forms)
     values = {**TEXTS, **{f"date:{d}": d for d in DATES}, **{f"bytes:{k}": v.decode("latin-1") for k, v in LEGACY_BYTES.items()}}
     tried, errors, accepted, server_errors = 0, 0, 0, []
+    stored = _texts(demo_factory)
+    landed: set[str] = set()
     for (action, _), (fields, free) in sorted(forms.items()):
         audio = any(part in action for part in AUDIO_FORMS)
         for field in sorted(free - {"csrf_token"}):
@@ -99,15 +126,27 @@ def test_hostile_corpus_against_every_panel_form(demo_settings, demo_factory, re
                     server_errors.append((action, field, name, response.status_code))
                     continue
                 assert RAW_SCRIPT not in body, (action, field, name)
-                if response.status_code in (302, 303):
-                    accepted += 1
-                else:
+                if response.status_code not in (302, 303):
                     errors += 1
                     assert _counts(demo_factory) == before, (action, field, name, response.status_code)
+                    continue
+                accepted += 1
+                # Read back what the accepted post stored: every text it changed is clean, and it holds the posted value cleaned.
+                now_stored = _texts(demo_factory)
+                changed = {cell: text for cell, text in now_stored.items() if stored.get(cell) != text}
+                dirty = {cell: text[:80] for cell, text in changed.items() if not _is_clean(text)}
+                assert not dirty, (action, field, name, dirty)
+                cleaned = clean_text(value).strip()
+                # A value equal, once cleaned, to what is already there changes nothing: it is then found unchanged.
+                assert cleaned in (changed.values() if changed else now_stored.values()), (action, field, name, cleaned[:80], changed)
+                landed |= {f"{cell[0]}.{cell[2]}" for cell, text in changed.items() if text == cleaned}
+                stored = now_stored
     assert not server_errors, server_errors[:10]
-    assert errors > 0 and tried > 200
+    assert errors > 0 and tried > 200 and accepted > 0
     record("hostile_form_posts", tried, f"hostile values posted by a logged-in admin with a real CSRF token into the free fields of {len(forms)} panel forms "
-           f"({len(post_rules)} POST routes in the URL map): no 500, never raw <script> in the answer, no row change on the {errors} refusals ({accepted} accepted, stored cleaned)")
+           f"({len(post_rules)} POST routes in the URL map): no 500, never raw <script> in the answer, no row change on the {errors} refusals; "
+           f"the {accepted} accepted values read back from the database ({', '.join(sorted(landed))}): each stored as the posted text cleaned "
+           "(NFC, no control or invisible characters), and nothing else they changed unclean")
 
 
 def test_edge_api_garbage_bodies_get_json_4xx(demo_settings, demo_factory, record):

@@ -51,6 +51,7 @@ def test_sigkill_mid_request_leaves_no_half_written_script(demo_settings, record
         half = conn.execute(select(func.count()).select_from(Script).where(func.length(Script.body) < 100)).scalar()
     engine.dispose()
     assert answered[0] > 0, "no request completed before the kill: the test proved nothing"
+    assert sent[0] - answered[0] >= 1, "no save was in flight when the server was killed: the test proved nothing"
     assert orphans == 0 and half == 0
     assert 14 + answered[0] <= scripts <= 14 + sent[0]
     record("web_sigkill_requests_in_flight", sent[0] - answered[0], "script saves cut by SIGKILL of `loaxa web` mid-request: none left a half-written script or a script without its version row")

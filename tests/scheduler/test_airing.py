@@ -121,6 +121,7 @@ def test_sync_schedules_stable_jobs_follows_plan_changes_and_drops_cancelled(dem
     jobs.sync()
     job = ctx.scheduler.get_job(f"air-{broadcast_id}")
     assert job is not None and job.next_run_time == start - timedelta(seconds=demo_settings.preload_s)
+    assert job.func is jobs.air and job.args == (broadcast_id,)  # scheduled by its text reference, resolved to the job
     with transaction(demo_factory) as session:
         session.get(Broadcast, broadcast_id).planned_start = start + timedelta(seconds=30)
     jobs.sync()

@@ -1,0 +1,22 @@
+"""Read-only queries of campaigns for the panel (the full list is manage.list_campaigns)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcast.models import Campaign, ContentStatus, Station
+
+
+def approved_campaigns_between(session: Session, station: Station, first: date, last: date) -> list[Campaign]:
+    """The station's approved campaigns running on at least one day from first to last."""
+    return list(session.scalars(select(Campaign).where(
+        Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED, Campaign.start_date <= last, Campaign.end_date >= first,
+    )))
+
+
+def campaign_slugs(session: Session, station: Station) -> list[str]:
+    """The station's campaign slugs in alphabetical order (the log's campaign filter)."""
+    return list(session.scalars(select(Campaign.slug).where(Campaign.station_id == station.id).order_by(Campaign.slug)))
