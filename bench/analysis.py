@@ -41,7 +41,7 @@ def render(figures: Mapping[str, object], aims: Mapping[str, float], missed: lis
 
     env = Environment(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     page = env.from_string(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
-    text = page.render(v=_Formatted(numbers), n=numbers, has=has, ratio=ratio, fmt=fmt, aim=lambda k: fmt(aims[k]),
+    text = page.render(v=_Formatted(numbers), n=numbers, has=has, ratio=ratio, fmt=fmt, aim=lambda k: fmt(aims[k]), aims=aims,
                        missed=lambda k: k in missed, missed_keys=missed)
     # Sections left out leave blank lines behind: keep at most one between paragraphs.
     while "\n\n\n" in text:

@@ -203,18 +203,19 @@ def missed(figures: dict) -> list[str]:
     return out
 
 
-def markdown(figures: dict, notes: dict, quick: bool) -> str:
+def markdown(figures: dict, notes: dict, quick: bool, measured_at: str) -> str:
     """The benchmarks page: one row per figure with its baseline and their ratio, then the analysis of these figures."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     fmt = analysis.fmt
-    load = ""
+    context = ""
     if "machine_load_start" in figures and "machine_load_end" in figures:
-        load = (f" The machine was shared with other work during the run (load average {fmt(figures['machine_load_start'])} at the "
-                f"start, {fmt(figures['machine_load_end'])} at the end).")
+        context = (f" The machine was shared with other work during the run (load average {fmt(figures['machine_load_start'])} at the "
+                   f"start, {fmt(figures['machine_load_end'])} at the end).")
+    if "run_minutes" in figures:
+        context += f" The run took {fmt(figures['run_minutes'])} minutes."
     lines = [
         "# Benchmarks", "",
-        f"Measured {now} on {os.cpu_count()} CPUs ({platform.machine()}, Python {platform.python_version()})"
-        + (" — quick run, small sizes" if quick else "") + f". Produced by `python bench/run.py`.{load} "
+        f"Measured {measured_at} on {figures.get('cpu_count', os.cpu_count())} CPUs ({platform.machine()}, Python {platform.python_version()})"
+        + (" — quick run, small sizes" if quick else "") + f". Produced by `python bench/run.py`.{context} "
         "Absolute times are noisy on a shared machine; the ratio to the baseline measured in the same run is what holds.", "",
         "| figure | what | value | baseline | value / baseline | aim | met |", "|---|---|---|---|---|---|---|",
     ]
@@ -251,14 +252,16 @@ def main(argv: list[str] | None = None) -> int:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         notes = saved.pop("_notes", {})
         quick = bool(saved.pop("_quick", False))
+        measured_at = saved.pop("_measured_at")
         figures = saved
     else:
         quick = args.quick
         figures, notes = measure(quick)
+        measured_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if args.json:
-        print(json.dumps({**figures, "_notes": notes, "_quick": quick}, ensure_ascii=False))
+        print(json.dumps({**figures, "_notes": notes, "_quick": quick, "_measured_at": measured_at}, ensure_ascii=False))
     if not args.no_write:
-        args.out.write_text(markdown(figures, notes, quick), encoding="utf-8")
+        args.out.write_text(markdown(figures, notes, quick, measured_at), encoding="utf-8")
     return 1 if any(v.startswith("failed") for v in notes.values()) else 0
 
 
