@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
