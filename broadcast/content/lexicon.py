@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import LexiconEntry, Station
+from broadcast.stations.lookup import station_row
 from scripts_vi.clean import clean_text
 
 KINDS = {"abbreviation": "viết tắt", "pronunciation": "cách đọc"}
@@ -41,8 +42,8 @@ def list_entries(session: Session, station: Station) -> Sequence[LexiconEntry]:
 
 def get_entry(session: Session, station: Station, entry_id: int) -> LexiconEntry:
     """One entry of this station, or NotFound."""
-    entry = session.get(LexiconEntry, entry_id)
-    if entry is None or entry.station_id != station.id:
+    entry = station_row(session, LexiconEntry, entry_id, station)
+    if entry is None:
         raise NotFound(f"Không có mục từ điển số {entry_id}.")
     return entry
 

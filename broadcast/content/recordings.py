@@ -15,6 +15,7 @@ from broadcast.content.rendering import loudness_target
 from broadcast.errors import InvalidInput, NotFound, PermissionDenied
 from broadcast.models import ContentStatus, Recording, Role, Script, Slot, Station, User
 from broadcast.stations.users import role_at
+from broadcast.stations.lookup import station_row
 
 AUDIO_SUFFIXES = (".mp3", ".wav", ".m4a", ".ogg", ".oga", ".opus", ".webm", ".flac", ".aac")
 
@@ -54,8 +55,8 @@ def add_recording(session: Session, settings: Settings, station: Station, script
 
 def get_recording(session: Session, station: Station, recording_id: int) -> Recording:
     """A recording of this station, or NotFound."""
-    recording = session.get(Recording, recording_id)
-    if recording is None or recording.station_id != station.id:
+    recording = station_row(session, Recording, recording_id, station)
+    if recording is None:
         raise NotFound(f"Không có bản ghi âm số {recording_id} ở đài này.")
     return recording
 

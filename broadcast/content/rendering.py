@@ -19,6 +19,7 @@ from broadcast.content.queries import approved_scripts
 from broadcast.content.scripts import spoken_form, spoken_text
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
+from broadcast.stations.lookup import station_row
 from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
 
@@ -181,8 +182,8 @@ def render_scripts(
 def playable_script(session: Session, station: Station, script_id: int, field: str = "script", or_typed: bool = False) -> tuple[Script, ScriptAudio]:
     """An approved script of the station with its audio ready, or one sentence saying why it cannot go on air."""
     instead = " hoặc nhập nội dung bản tin" if or_typed else ""  # where a typed message could replace it
-    script = session.get(Script, script_id)
-    if script is None or script.station_id != station.id:
+    script = station_row(session, Script, script_id, station)
+    if script is None:
         raise NotFound(f"Không có bài số {script_id} ở đài này: hãy chọn bài khác{instead}.")
     if script.status != ContentStatus.APPROVED:
         raise InvalidInput(f"Bài «{script.title}» chưa được duyệt nên chưa phát được: hãy gửi người phê duyệt{instead}.", field=field)

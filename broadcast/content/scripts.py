@@ -13,6 +13,7 @@ from broadcast.errors import InvalidInput, NotFound, PermissionDenied
 from broadcast.models import ContentStatus, LexiconEntry, Priority, Role, Script, ScriptVersion, Station, User
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
+from broadcast.stations.lookup import station_row
 from scripts_vi.clean import clean_text
 from scripts_vi.normalize import Normalized, normalize
 
@@ -109,8 +110,8 @@ def return_script(session: Session, script: Script, approver: User, comment: str
 
 def get_script(session: Session, station: Station, script_id: int) -> Script:
     """A script of this station, or NotFound."""
-    script = session.get(Script, script_id)
-    if script is None or script.station_id != station.id:
+    script = station_row(session, Script, script_id, station)
+    if script is None:
         raise NotFound(f"Không có bài số {script_id} ở đài này.")
     return script
 

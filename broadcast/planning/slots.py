@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import UNSTARTED, Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
 from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, slot_overlap
+from broadcast.stations.lookup import station_row
 
 MAX_SLOT_S = 6 * 3600
 MAX_RELAY_S = 4 * 3600
@@ -84,13 +85,12 @@ def _values(session: Session, station: Station, raw: Mapping[str, Any]) -> dict[
             raise InvalidInput(f"Buổi phát {name} chọn thôn không thuộc đài này: hãy chọn lại thôn.", field="zone_ids")
     template_id = raw.get("template_id")
     if template_id is not None:
-        template = session.get(ProgrammeTemplate, template_id)
-        if template is None or template.station_id != station.id:
+        if station_row(session, ProgrammeTemplate, template_id, station) is None:
             raise InvalidInput(f"Buổi phát {name} dùng một chương trình mẫu không có ở đài này: hãy chọn lại.", field="template_id")
     campaign_id = raw.get("campaign_id")
     if campaign_id is not None:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is None or campaign.station_id != station.id:
+        campaign = station_row(session, Campaign, campaign_id, station)
+        if campaign is None:
             raise InvalidInput(f"Buổi phát thêm {name} gắn với một chiến dịch không có ở đài này.", field="campaign_id")
         lo, hi = valid_from or campaign.start_date, valid_to or campaign.end_date
         if max(lo, campaign.start_date) > min(hi, campaign.end_date):
@@ -141,8 +141,8 @@ def _check_overlap(session: Session, station: Station, values: Mapping[str, Any]
 
 def get_slot(session: Session, station: Station, slot_id: int) -> Slot:
     """A slot of this station, or NotFound."""
-    slot = session.get(Slot, slot_id)
-    if slot is None or slot.station_id != station.id:
+    slot = station_row(session, Slot, slot_id, station)
+    if slot is None:
         raise NotFound(f"Không có buổi phát số {slot_id} ở đài này.")
     return slot
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -9,6 +10,15 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import NotFound
 from broadcast.models import Station, Zone
+
+
+class StationOwned(Protocol):
+    """A table row that belongs to one station."""
+
+    station_id: int
+
+
+Row = TypeVar("Row", bound=StationOwned)
 
 
 def get_station(session: Session, slug: str) -> Station:
@@ -30,3 +40,9 @@ def zone_names(session: Session, station_id: int, zone_ids: list[int]) -> str:
         return "all"
     zones = session.scalars(select(Zone).where(Zone.station_id == station_id, Zone.id.in_(zone_ids)).order_by(Zone.position))
     return ",".join(z.code for z in zones)
+
+
+def station_row(session: Session, model: type[Row], row_id: int | None, station: Station) -> Row | None:
+    """The row of this station with this id; None when there is none or it is another station's (never shown across communes)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    return row if row is not None and row.station_id == station.id else None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from audio.tts.registry import engine_names
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Station, Zone
+from broadcast.stations.lookup import station_row
 from scripts_vi.clean import clean_text
 
 LUFS_RANGE = (-30.0, -10.0)
@@ -91,8 +92,8 @@ def add_zone(session: Session, station: Station, code: str, name: str, stream_mo
 
 def get_zone(session: Session, station: Station, zone_id: int) -> Zone:
     """A zone of this station, or NotFound."""
-    zone = session.get(Zone, zone_id)
-    if zone is None or zone.station_id != station.id:
+    zone = station_row(session, Zone, zone_id, station)
+    if zone is None:
         raise NotFound(f"Không có cụm loa số {zone_id}.")
     return zone
 
