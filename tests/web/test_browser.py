@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import threading
 from types import SimpleNamespace
 from pathlib import Path
@@ -189,7 +188,6 @@ def test_every_page_renders_without_console_errors(browser, base_url):
     admin.close(), phone.close()
 
 
-@pytest.mark.xfail(importlib.util.find_spec("broadcast.playout.emergency") is None, strict=False, reason="needs playout branch")
 def test_emergency_from_the_panel(browser, base_url):
     editor = Session(browser, base_url, "bientap")
     editor.page.set_default_timeout(3000)
