@@ -30,7 +30,7 @@ from broadcast.models import (
     Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, ItemType, LogStatus, PlayerHeartbeat, Script, Slot, Zone,
 )
 from broadcast.planning.oneoff import create_message_broadcast
-from broadcast.planning.programmes import plan_hash
+from broadcast.planning.writer import plan_hash
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler.airing import STALL_S
