@@ -196,13 +196,15 @@ def _outcome(rows: Sequence[AsRunEntry]) -> tuple[bool, bool, bool]:
 
 
 def _reason(rows: Sequence[AsRunEntry], missed: bool, late: bool) -> str:
-    """The log's reasons; for a late start, how late it was (the log shows it even without a reason)."""
+    """The log's reasons; for a late start or a late resumption, how late it was (the log shows it even without a reason)."""
     reasons = list(dict.fromkeys(r.reason.strip() for r in rows if r.reason and r.reason.strip()))
-    started = [r for r in rows if r.actual_start is not None]
-    if late and started:
-        first = min(started, key=lambda r: r.planned_start)
+    late_rows = [r for r in rows if r.status == LogStatus.LATE and r.actual_start is not None]
+    if late and late_rows:
+        # The first late row, not the first row: a broadcast cut on time and resumed later was late only from the resumption.
+        first = min(late_rows, key=lambda r: r.planned_start)
         delay = (first.actual_start - first.planned_start).total_seconds()
-        reasons.append(f"bắt đầu trễ {delay:.0f} giây so với giờ dự kiến")
+        started_late = first.planned_start == min(r.planned_start for r in rows)
+        reasons.append(f"{'bắt đầu' if started_late else 'phát tiếp'} trễ {delay:.0f} giây so với giờ dự kiến")
     return "; ".join(reasons) or "nhật ký không ghi lý do"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from datetime import date
 
 import pytest
@@ -21,41 +20,12 @@ from broadcast.reports.notes import get_note_text, save_note
 from broadcast.stations.lookup import get_station
 from broadcast.stations.users import get_user
 from loaxa.cli import main
+from tests.broadcast.log_sums import sums_over_log
 from tests.broadcast.report_data import month, month_dir  # noqa: F401 - fixtures
-
-AIRED = {"played", "late", "interrupted"}
-CUT = {"interrupted", "failed", "skipped", "missed"}
-
 
 def _cli(settings, *args):
     result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "--station", "cam-tan", *args])
     return result
-
-
-def _sums_over_log(rows, slug):
-    """The report's figures recomputed independently from `loaxa log --format json` rows."""
-    by_broadcast = defaultdict(list)
-    for row in rows:
-        by_broadcast[row["broadcast_id"]].append(row)
-    ours = [r for r in rows if r["campaign"] == slug]
-    keys = {r["broadcast_id"] for r in ours}
-    aired = [r for r in ours if r["status"] in AIRED and r["seconds"] > 0]
-    days = defaultdict(float)
-    scripts = defaultdict(float)
-    for r in aired:
-        days[r["planned_start"][:10]] += r["seconds"]
-        scripts[int(r["item_id"].split(":")[1])] += r["seconds"]
-    missed = {k for k in keys if not any(r["status"] in AIRED and r["seconds"] > 0 for r in by_broadcast[k])}
-    return {
-        "broadcasts": len(keys),
-        "items": len(aired),
-        "aired_seconds": sum(r["seconds"] for r in aired),
-        "missed": len(missed),
-        "late": sum(any(r["status"] == "late" for r in by_broadcast[k]) for k in keys),
-        "interrupted": sum(any(r["status"] in CUT for r in by_broadcast[k]) for k in keys - missed),
-        "days": days,
-        "scripts": scripts,
-    }
 
 
 @pytest.mark.parametrize("period", [(), ("--from", "2024-11-20", "--to", "30/11/2024")])
@@ -67,17 +37,17 @@ def test_report_figures_equal_sums_over_loaxa_log(month, period):
     first, last = (period[1], "2024-11-30") if period else ("2024-11-15", "2024-12-15")
     log = _cli(settings, "log", "--from", first, "--to", last, "--format", "json")
     assert log.exit_code == 0, log.output
-    sums = _sums_over_log(json.loads(log.output), "bdg-2024")
+    sums = sums_over_log(json.loads(log.output), "bdg-2024")
 
     totals = report["totals"]
     for key in ("broadcasts", "items", "missed", "late", "interrupted"):
-        assert totals[key] == sums[key], key
-    assert totals["aired_seconds"] == pytest.approx(sums["aired_seconds"], abs=1e-3)
+        assert totals[key] == getattr(sums, key), key
+    assert totals["aired_seconds"] == pytest.approx(sums.aired_seconds, abs=1e-3)
     assert sum(d["aired_seconds"] for d in report["days"]) == pytest.approx(totals["aired_seconds"], abs=1e-3)
     for day in report["days"]:
-        assert day["aired_seconds"] == pytest.approx(sums["days"].get(day["date"], 0.0), abs=1e-3), day["date"]
+        assert day["aired_seconds"] == pytest.approx(sums.days[day["date"]].aired_seconds, abs=1e-3), day["date"]
     for script in report["scripts"]:
-        assert script["aired_seconds"] == pytest.approx(sums["scripts"].get(script["id"], 0.0), abs=1e-3), script["title"]
+        assert script["aired_seconds"] == pytest.approx(sums.scripts[script["id"]].aired_seconds, abs=1e-3), script["title"]
     assert report["campaign"] == {**report["campaign"], "slug": "bdg-2024", "start": "2024-11-15", "end": "2024-12-15"}
     assert (report["days"][0]["date"], report["days"][-1]["date"]) == (first, last)
     assert len(report["days"]) == (date.fromisoformat(report["period"]["end"]) - date.fromisoformat(report["period"]["start"])).days + 1
@@ -249,12 +219,12 @@ def test_report_after_simulating_the_month_equals_sums_over_loaxa_log(demo_setti
     simulated = _cli(demo_settings, "simulate", "--from", "2024-11-15", "--to", "2024-12-15", "--sink", "null")
     assert simulated.exit_code == 0, simulated.output
     report = json.loads(_cli(demo_settings, "report", "--campaign", "bdg-2024", "--format", "json").output)
-    sums = _sums_over_log(json.loads(_cli(demo_settings, "log", "--from", "2024-11-15", "--to", "2024-12-15", "--format", "json").output), "bdg-2024")
+    sums = sums_over_log(json.loads(_cli(demo_settings, "log", "--from", "2024-11-15", "--to", "2024-12-15", "--format", "json").output), "bdg-2024")
     for key in ("broadcasts", "items", "missed", "late", "interrupted"):
-        assert report["totals"][key] == sums[key], key
-    assert report["totals"]["aired_seconds"] == pytest.approx(sums["aired_seconds"], abs=1e-3)
+        assert report["totals"][key] == getattr(sums, key), key
+    assert report["totals"]["aired_seconds"] == pytest.approx(sums.aired_seconds, abs=1e-3)
     for day in report["days"]:
-        assert day["aired_seconds"] == pytest.approx(sums["days"].get(day["date"], 0.0), abs=1e-3), day["date"]
+        assert day["aired_seconds"] == pytest.approx(sums.days[day["date"]].aired_seconds, abs=1e-3), day["date"]
         assert day["aired_seconds"] >= day["target_seconds"]  # simulated on time: every day meets its 10 minutes
     assert report["totals"]["broadcasts"] == 62 and report["totals"]["missed"] == 0
     assert report["log_verified"] is True
