@@ -35,8 +35,12 @@ TOKEN_BLUEPRINTS = frozenset({"api_edge"})
 
 
 def is_public(endpoint: str | None, blueprint: str | None) -> bool:
-    """Whether a request may reach its view without a login (an unknown URL may not: it is answered after login)."""
-    return endpoint in PUBLIC_ENDPOINTS or blueprint in TOKEN_BLUEPRINTS
+    """Whether a request may be answered without a login.
+
+    A request that matches no route (endpoint None) runs no view: it gets its 404 or 405 as before, which an edge
+    player probing the API expects rather than a redirect to a login page.
+    """
+    return endpoint is None or endpoint in PUBLIC_ENDPOINTS or blueprint in TOKEN_BLUEPRINTS
 
 
 class PanelUser(UserMixin):

@@ -66,6 +66,7 @@ def test_every_route_but_login_and_static_requires_login(app, demo_settings):
     tried = _walk_anonymously(app)
     assert len([t for t in tried if t.startswith("GET ")]) >= 30 and len([t for t in tried if t.startswith("POST ")]) >= 35
     assert _row_counts(demo_settings) == before  # the refused posts changed nothing
+    assert app.test_client().get("/khong-co-trang-nay").status_code == 404  # no route, no view: nothing to guard
 
 
 def test_a_route_added_without_any_decorator_is_still_behind_the_login(demo_settings):
@@ -88,7 +89,7 @@ def test_the_public_endpoints_are_only_the_login_page_and_static_files():
     ("dashboard.home", "dashboard", False),
     ("api_edge_v2.plan", "api_edge_v2", False),
     ("moi.trang", None, False),
-    (None, None, False),  # an unknown URL: answered (404) only after login
+    (None, None, True),  # a URL that matches no route runs no view: 404 or 405, as before
 ])
 def test_is_public(endpoint, blueprint, public):
     assert is_public(endpoint, blueprint) is public
