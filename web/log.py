@@ -10,12 +10,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from broadcast.asrun import chain as asrun
-from broadcast.models import Campaign, LogStatus
+from broadcast.models import Campaign, LogStatus, Station, Zone
 from broadcast.playout.status import LogFilter, log_query
 from broadcast.stations.lookup import station_tz
 from web.auth import ANY, requires
 from web.db import db
 from web.helpers import parse_date, station, today
+from web.page_cache import cached_page
 
 bp = Blueprint("log", __name__, url_prefix="/nhat-ky")
 PAGE = 50
@@ -39,14 +40,25 @@ def index():
     """Filtered, paginated log rows."""
     session, st = db(), station()
     flt, errors = _filter()
+    page = max(request.args.get("trang", 1, type=int) or 1, 1)
+    args = {k: v for k, v in request.args.items() if k != "trang"}
+    zones = session.execute(select(Zone.code, Zone.name).where(Zone.station_id == st.id).order_by(Zone.position)).all()
+    campaigns = session.scalars(select(Campaign.slug).where(Campaign.station_id == st.id).order_by(Campaign.slug)).all()
+    # The rows shown are the station's log up to its last row, whose hash covers every row before it, through the
+    # query: a new row is a new head, so a kept page is never stale.
+    shown = (st.id, asrun.head(session, st.id), flt, page, tuple(zones), tuple(campaigns))
+    html = cached_page("log.index", shown, lambda: _render(st, flt, errors, page, args, zones, campaigns))
+    return html, (400 if errors else 200)
+
+
+def _render(st: Station, flt: LogFilter, errors: dict[str, str], page: int, args: dict[str, str], zones, campaigns) -> str:  # type: ignore[no-untyped-def]
+    """The log page: the filter's rows counted and paginated."""
+    session = db()
     stmt = log_query(st, flt, station_tz(st))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = max(request.args.get("trang", 1, type=int) or 1, 1)
     rows = session.scalars(stmt.offset((page - 1) * PAGE).limit(PAGE)).all()
-    campaigns = session.scalars(select(Campaign.slug).where(Campaign.station_id == st.id).order_by(Campaign.slug)).all()
-    args = {k: v for k, v in request.args.items() if k != "trang"}
     return render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
-                           zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args), (400 if errors else 200)
+                           zones=zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args)
 
 
 def _export_rows():
