@@ -26,6 +26,22 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="m
 # The Flask session key of the station the user works on now (a province user has many).
 STATION_KEY = "station_id"
 
+# The only endpoints served without a login: everything else, present or added later, sends an anonymous visitor to
+# the login page before its view runs (the roles are then checked by each view's `requires`).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Blueprints that authenticate every call themselves: the commune players' sync API takes a station's bearer token
+# (no session, no cookie) and answers 401 without a valid one.
+TOKEN_BLUEPRINTS = frozenset({"api_edge"})
+
+
+def is_public(endpoint: str | None, blueprint: str | None) -> bool:
+    """Whether a request may be answered without a login.
+
+    A request that matches no route (endpoint None) runs no view: it gets its 404 or 405 as before, which an edge
+    player probing the API expects rather than a redirect to a login page.
+    """
+    return endpoint is None or endpoint in PUBLIC_ENDPOINTS or blueprint in TOKEN_BLUEPRINTS
+
 
 class PanelUser(UserMixin):
     """The logged-in user with their role at the station they work on now."""
@@ -144,6 +160,14 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     limiter.init_app(app)
+
+    @app.before_request
+    def login_before_anything():  # type: ignore[no-untyped-def]
+        """Send an anonymous visitor to the login page unless the endpoint is public (CSRF is checked before this)."""
+        # Public first: a static file must not cost the user's lookup.
+        if is_public(request.endpoint, request.blueprint) or current_user.is_authenticated:
+            return None
+        return login_manager.unauthorized()
 
     @app.errorhandler(429)
     def too_many(_e):  # type: ignore[no-untyped-def]

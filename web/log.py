@@ -10,12 +10,13 @@ from openpyxl import Workbook
 
 from broadcast.asrun import chain as asrun
 from broadcast.campaigns.queries import campaign_slugs
-from broadcast.models import LogStatus
+from broadcast.models import LogStatus, Station
 from broadcast.playout.status import LogFilter, log_page, log_rows
 from broadcast.stations.lookup import station_tz
 from web.auth import ANY, requires
 from web.db import db
 from web.helpers import parse_date, station, today
+from web.page_cache import cached_page
 
 bp = Blueprint("log", __name__, url_prefix="/nhat-ky")
 PAGE = 50
@@ -40,11 +41,21 @@ def index():
     session, st = db(), station()
     flt, errors = _filter()
     page = max(request.args.get("trang", 1, type=int) or 1, 1)
-    rows, total = log_page(session, st, flt, station_tz(st), page, PAGE)
-    campaigns = campaign_slugs(session, st)
     args = {k: v for k, v in request.args.items() if k != "trang"}
+    zones = tuple((z.code, z.name) for z in st.zones)
+    campaigns = tuple(campaign_slugs(session, st))
+    # The rows shown are the station's log up to its last row, whose hash covers every row before it, through the
+    # query: a new row is a new head, so a kept page is never stale.
+    shown = (st.id, asrun.head(session, st.id), flt, page, zones, campaigns)
+    html = cached_page("log.index", shown, lambda: _render(st, flt, errors, page, args, campaigns))
+    return html, (400 if errors else 200)
+
+
+def _render(st: Station, flt: LogFilter, errors: dict[str, str], page: int, args: dict[str, str], campaigns: tuple[str, ...]) -> str:
+    """The log page: the filter's rows counted and paginated."""
+    rows, total = log_page(db(), st, flt, station_tz(st), page, PAGE)
     return render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
-                           zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args), (400 if errors else 200)
+                           zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args)
 
 
 def _export_rows():

@@ -59,16 +59,22 @@ def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def append(session: Session, entry: AsRunEntry) -> AsRunEntry:
-    """Give the row its sequence number and chained hash, and add it to the session."""
+def head(session: Session, station_id: int) -> tuple[int, str]:
+    """A station's last log row as (seq, row_hash); (0, GENESIS) for an empty log. The hash covers every row before it."""
     last = session.execute(
         select(AsRunEntry.seq, AsRunEntry.row_hash)
-        .where(AsRunEntry.station_id == entry.station_id)
+        .where(AsRunEntry.station_id == station_id)
         .order_by(AsRunEntry.seq.desc())
         .limit(1)
     ).first()
-    entry.seq = (last.seq + 1) if last else 1
-    entry.prev_hash = last.row_hash if last else GENESIS
+    return (last.seq, last.row_hash) if last else (0, GENESIS)
+
+
+def append(session: Session, entry: AsRunEntry) -> AsRunEntry:
+    """Give the row its sequence number and chained hash, and add it to the session."""
+    last_seq, last_hash = head(session, entry.station_id)
+    entry.seq = last_seq + 1
+    entry.prev_hash = last_hash
     entry.seconds = round(float(entry.seconds or 0.0), 3)
     if entry.start_offset_ms is not None:
         entry.start_offset_ms = round(float(entry.start_offset_ms), 3)

@@ -205,10 +205,8 @@ def audio_path_for(session: Session, station: Station, sha256: str) -> Path:
 
 def log_head(session: Session, station: Station) -> dict[str, Any]:
     """The last stored log row's seq and hash (seq 0 and the genesis hash when empty)."""
-    last = session.execute(
-        select(AsRunEntry.seq, AsRunEntry.row_hash).where(AsRunEntry.station_id == station.id).order_by(AsRunEntry.seq.desc()).limit(1)
-    ).first()
-    return {"seq": last.seq if last else 0, "row_hash": last.row_hash if last else asrun.GENESIS}
+    seq, row_hash = asrun.head(session, station.id)
+    return {"seq": seq, "row_hash": row_hash}
 
 
 def entry_from_json(row: dict[str, Any]) -> AsRunEntry:
