@@ -16,6 +16,42 @@ from broadcast.config import Settings, load_settings
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get("LOAXA_TEST_POSTGRES_URL", "")
+ALLOW_SKIPS = "LOAXA_ALLOW_SKIPS"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """A skipped test fails (see _skip_fails)."""
+    outcome = yield
+    _skip_fails(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):  # type: ignore[no-untyped-def]
+    """A skipped module (a module-level importorskip) fails too."""
+    outcome = yield
+    _skip_fails(outcome.get_result())
+
+
+def _skip_fails(report) -> None:  # type: ignore[no-untyped-def]
+    """Turn a skip into a failure: it means a tool, package or file the suite needs is missing, and a green run would
+    claim tests that never ran. A developer's partial machine opts out with LOAXA_ALLOW_SKIPS=1."""
+    if not report.skipped or hasattr(report, "wasxfail") or os.environ.get(ALLOW_SKIPS) == "1":
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = (f"{reason}\nA skip fails the suite: install what is missing (`make install-test`), "
+                       f"or set {ALLOW_SKIPS}=1 on a machine that cannot have it.")
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """On the PostgreSQL pass, tests of SQLite-only behaviour (marker sqlite_only) are deselected: not run, and not skips."""
+    if not POSTGRES_ADMIN_URL:
+        return
+    sqlite_only = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if sqlite_only:
+        config.hook.pytest_deselected(items=sqlite_only)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
 
 
 def _admin(sql: str) -> None:

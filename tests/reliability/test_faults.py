@@ -5,7 +5,6 @@ stalled relay; and missing ffmpeg/espeak-ng for the command line."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import sqlite3
@@ -40,7 +39,6 @@ from tests.processes import free_port, processes_for, stop, wait_for
 from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of, with_filler
 
 ROOT = Path(__file__).resolve().parents[2]
-ON_SQLITE = not os.environ.get("LOAXA_TEST_POSTGRES_URL")
 # The broadcast starts this long after the player holds the station: a sync (every second here), the preload
 # (5 s before the start) and the armed start fit with room to spare on a busy machine.
 LEAD_S = 12.0
@@ -111,14 +109,14 @@ def _aircheck_seconds(settings, broadcast_id: int) -> float:
 
 @pytest.fixture
 def tmpfs():
-    """Mount small tmpfs file systems (we run as root in the test box); unmounted afterwards."""
+    """Mount small tmpfs file systems; unmounted afterwards. Needs root: CI (`make test` in .ci/run) runs as root."""
     mounted: list[Path] = []
 
     def mount(where: Path, size: str = "1m") -> Path:
         where.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+            pytest.skip(f"mounting a tmpfs needs root, as CI runs the suite ({done.stderr.strip()})")
         mounted.append(where)
         return where
 
@@ -127,7 +125,7 @@ def tmpfs():
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
-@pytest.mark.skipif(not ON_SQLITE, reason="PostgreSQL row locks never block the whole database the way an SQLite writer does")
+@pytest.mark.sqlite_only  # PostgreSQL row locks never block the whole database the way an SQLite writer does
 def test_database_locked_while_audio_plays_waits_then_logs_everything(demo_settings, demo_factory, tmp_path, record):
     log = tmp_path / "play.log"
     with player(demo_settings, demo_factory, log):

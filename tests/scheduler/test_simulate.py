@@ -72,9 +72,8 @@ def test_simulating_a_range_that_has_not_passed_needs_a_copy(demo_settings, tmp_
 FAR = datetime(2098, 12, 31, tzinfo=UTC)
 
 
+@pytest.mark.sqlite_only  # --into makes a SQLite copy; on PostgreSQL the command refuses it with a sentence saying so
 def test_simulating_ahead_into_a_copy_leaves_the_real_database_alone(demo_settings, demo_factory, tmp_path):
-    if demo_settings.database_url:
-        pytest.skip("--into makes a SQLite copy; on PostgreSQL the command refuses it with a sentence saying so")
     from broadcast.config import load_settings
     from broadcast.db import make_engine, make_session_factory
 

@@ -19,7 +19,8 @@ THEME = (
 # Digit groups allowed although the plan does not contain them: the public child-protection
 # hotline and the International Day for the Elimination of Violence against Women.
 ALLOWED = [r"(?<!\d)111(?!\d)", r"(?<!\d)25/11(?!\d)"]
-SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seed"
+# The commune's plan the scripts were written from (a copy of the project's shared/seed, so every clone checks it).
+SEED_DIR = Path(__file__).resolve().parent / "seed"
 SCRIPTS = load_campaign(CAMPAIGN)
 
 
@@ -66,9 +67,9 @@ def test_only_public_phone_number():
             assert run in ("111", "3175", "2024", "2021", "2025"), f"{path.name}: {run}"
 
 
-@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="shared/seed is not beside the repository")
 def test_every_number_comes_from_the_plan():
     seed = "\n".join(p.read_text(encoding="utf-8") for p in SEED_DIR.glob("*.md"))
+    assert seed
     seed_runs = set(re.findall(r"\d+", seed))
     for path, doc in SCRIPTS:
         body = doc.body
