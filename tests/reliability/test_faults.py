@@ -104,7 +104,7 @@ def _aired(factory, broadcast_id: int, log: Path) -> tuple[Broadcast, list]:
 def _aircheck_seconds(settings, broadcast_id: int) -> float:
     """Seconds recorded in the broadcast's air-check files (one more after an output was dropped and playout went on)."""
     files = sorted(settings.aircheck_dir.rglob(f"*-{broadcast_id}*.mp3"))
-    return sum(probe(path).duration_s for path in files if not path.name.startswith("."))
+    return sum(probe(path, tools=settings.tools).duration_s for path in files if not path.name.startswith("."))
 
 
 @pytest.fixture
