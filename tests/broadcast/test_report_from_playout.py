@@ -36,8 +36,9 @@ from broadcast.content.rendering import render_script
 from broadcast.content.scripts import approve_script, create_script
 from broadcast.db import transaction
 from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, PlayerHeartbeat, Zone
-from broadcast.planning.programmes import add_one_off, assemble_broadcast
+from broadcast.planning.oneoff import add_one_off
 from broadcast.planning.slots import list_slots, update_slot
+from broadcast.playout.assembly import assemble_broadcast
 from broadcast.playout.emergency import start_emergency
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.stations.users import get_user
