@@ -80,6 +80,8 @@ def start_panel(settings: Settings, port: int | None = None, ready_workers: int 
     its workers have built their apps, so the first answer only proves one of them.
     """
     port = port or free_port()
+    if ready_workers:
+        env_extra.setdefault("LOAXA_LOG_LEVEL", "INFO")  # the workers' "ready" lines are logged at INFO
     env = subprocess_env(settings, LOAXA_HOST="127.0.0.1", LOAXA_PORT=str(port), LOAXA_STATION="cam-tan", **env_extra)
     # stderr to a file, never a pipe nobody reads: a full pipe (waitress logs under load) freezes the server.
     log = panel_log(settings, port)

@@ -1,47 +1,45 @@
-"""Rendered pages and page fragments kept in memory, keyed by everything they show.
+"""Rendered pages kept in memory, keyed by everything they show.
 
-A key is the data displayed (the log page: the station's chain head, whose hash covers every row before it, the
+A key is the data a page displays (the log: the station's chain head, whose hash covers every row before it, the
 resolved query, the zones and campaigns of its filters; the month schedule: the shown fields of its broadcasts,
-campaigns and slots), plus the language and time zone it is written in and, for a whole page, what the layout
-shows of the request (the viewer, their stations and roles, the URL, the CSRF token). A change to any of it is a
-new key, so an entry is never stale: it is only no longer asked for, and the least recently used are dropped.
+campaigns and slots), the language and time zone it is written in, and what the layout shows of the request (the
+viewer, their stations and roles, the URL, the CSRF token). A change to any of it is a new key, so an entry is
+never stale: it is only no longer asked for, and the least recently used entries are dropped.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from threading import Lock
 from typing import Any, Callable, Hashable, Iterable
 
-import time
-
 from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
 
 from web.helpers import tz
 
-CAPACITY = 256  # entries per process: a log page of 50 rows is about 40 kB
+CAPACITY = 256  # pages per process: a log page of 50 rows is about 40 kB
 
 
-class FragmentCache:
+class PageCache:
     """A bounded, thread-safe map from a key to rendered HTML, least recently used dropped first."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """The fragment kept for key, or render it now and keep it."""
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The HTML kept for key, or render it now and keep it."""
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
         # Rendered outside the lock: two threads missing the same key both render it, and both results are equal.
-        html = Markup(render())
+        html = render()
         with self._lock:
             self._entries[key] = html
             while len(self._entries) > self.capacity:
@@ -52,17 +50,17 @@ class FragmentCache:
         return len(self._entries)
 
 
-def fragment(name: str, shown: Hashable, render: Callable[[], str]) -> Markup:
-    """The named fragment of the current page for what it shows, in the request's language and station time zone."""
-    cache: FragmentCache = current_app.extensions["loaxa_fragments"]
-    return cache.get_or_render((name, str(get_locale()), tz().key, shown), render)
-
-
 def cached_page(name: str, shown: Hashable, render: Callable[[], str]) -> str:
-    """A whole page for what it shows and who asks, rendered only on a miss (always while a flashed message waits)."""
+    """A page for what it shows and who asks, rendered only on a miss (and always while a flashed message waits)."""
     if session.get("_flashes"):
         return render()  # the layout shows and consumes them: such a page is never kept
-    return fragment(name, (_layout(), shown), render)
+    cache: PageCache = current_app.extensions["loaxa_pages"]
+    return cache.get_or_render((name, str(get_locale()), tz().key, _layout(), shown), render)
+
+
+def fields(objects: Iterable[Any], *names: str) -> tuple[tuple[Any, ...], ...]:
+    """The named fields of each object, in order: the part of a key that says which rows a page displays."""
+    return tuple(tuple(getattr(obj, name) for name in names) for obj in objects)
 
 
 def _layout() -> tuple[Hashable, ...]:
@@ -74,16 +72,5 @@ def _layout() -> tuple[Hashable, ...]:
 
 
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
-    """Give the app its own fragment cache (one per process: nothing crosses a fork)."""
-    app.extensions["loaxa_fragments"] = FragmentCache()
-    app.jinja_env.globals.update(cached_fragment=_cached_fragment, shown=shown)
-
-
-def shown(objects: Iterable[Any], *fields: str) -> tuple[tuple[Any, ...], ...]:
-    """The listed fields of each object, in order: the part of a fragment's key that says which rows it displays."""
-    return tuple(tuple(getattr(obj, name) for name in fields) for obj in objects)
-
-
-def _cached_fragment(name: str, shown: Hashable, caller: Callable[[], str]) -> Markup:
-    """`{% call cached_fragment(name, shown) %}…{% endcall %}` in a template: the block, rendered only on a miss."""
-    return fragment(name, shown, caller)
+    """Give the app its own cache (one per process: nothing crosses a fork)."""
+    app.extensions["loaxa_pages"] = PageCache()

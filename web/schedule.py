@@ -20,6 +20,7 @@ from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
 from web.db import db, settings
 from web.helpers import attempt, parse_date, station, today, user_row
+from web.page_cache import cached_page, fields
 
 bp = Blueprint("schedule", __name__, url_prefix="/lich")
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -52,8 +53,12 @@ def month():
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (last + timedelta(days=1))
     slots = active_slots(session, st)
-    return render_template("schedule/month.html", first=first, weeks=weeks, per_day=per_day, campaigns=campaigns, weekdays=WEEKDAYS,
-                           prev_month=prev_month, next_month=next_month, today=today(), slots=slots)
+    # Kept whole for every field month.html reads of them (a field added there must be added here).
+    shown = (first, today(), fields(slots, "name", "start_time", "duration_s"), fields(campaigns, "slug", "start_date", "end_date"),
+             fields((b for day in per_day.values() for b in day), "planned_start", "status", "kind", "title"))
+    return cached_page("schedule.month", shown, lambda: render_template(
+        "schedule/month.html", first=first, weeks=weeks, per_day=per_day, campaigns=campaigns, weekdays=WEEKDAYS,
+        prev_month=prev_month, next_month=next_month, today=today(), slots=slots))
 
 
 def _day_page(the_day: date, values: dict | None = None, errors: dict | None = None, chosen: list[int] | None = None, status: int = 200):

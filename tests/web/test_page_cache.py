@@ -1,4 +1,4 @@
-"""Kept pages and fragments are never stale: a new log row, a schedule edit, another viewer or language shows at once."""
+"""Kept pages are never stale: a new log row, a schedule edit, another viewer or language shows at once."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at
 from tests.web.conftest import Client
 from web import create_app
-from web.page_cache import FragmentCache
+from web.page_cache import PageCache
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def panel(demo_settings):
     return create_app(demo_settings, testing=True)
 
 
-def _kept(app) -> FragmentCache:
-    return app.extensions["loaxa_fragments"]
+def _kept(app) -> PageCache:
+    return app.extensions["loaxa_pages"]
 
 
 def _log_row(session, settings, title: str) -> None:
@@ -49,7 +49,7 @@ def _row_count(html: str) -> int:
 
 
 def test_the_cache_renders_once_per_key_and_drops_the_least_recently_used():
-    cache, renders = FragmentCache(capacity=2), []
+    cache, renders = PageCache(capacity=2), []
 
     def render(text: str):  # type: ignore[no-untyped-def]
         return lambda: renders.append(text) or f"<p>{text}</p>"
