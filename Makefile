@@ -13,9 +13,12 @@ run: install
 	$(PY) -m loaxa demo
 	$(PY) -m loaxa serve
 
-# The PostgreSQL pass skips the packages that never touch a database (same code, same result), and the browser
+# The PostgreSQL pass skips the packages that never touch a database (same code, same result), the process-level
+# end-to-end tests (serve, real-time faults, the report built from playout: their database work is the playout and
+# log code already run on PostgreSQL by tests/scheduler and tests/reliability), and the browser
 # tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).
-PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py
+PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py \
+	--ignore=tests/test_serve.py --ignore=tests/reliability/test_faults.py --ignore=tests/broadcast/test_report_from_playout.py
 
 # The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
 # real-time ones one at a time (tools/run-pytest.sh).
