@@ -1,6 +1,6 @@
 """One runner for every benchmark figure, each beside its baseline from the same run.
 
-python bench/run.py [--quick] [--json] [--no-write] [--from-json FIGURES.json]
+python bench/run.py [--quick] [--only GROUP,...] [--json] [--no-write] [--out FILE] [--from-json FIGURES.json]
 Writes docs/benchmarks.md (unless --no-write), its analysis filled from the same run's figures (bench/analysis.md);
 --json prints one object keyed by figure name, which --from-json turns into the page again without measuring.
 """
@@ -18,7 +18,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -169,13 +169,15 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
 ]
 
 
-def measure(quick: bool) -> tuple[dict, dict]:
-    """Run every group; returns (figures, notes) where notes say why a group gave nothing."""
+def measure(quick: bool, only: Sequence[str] = ()) -> tuple[dict, dict]:
+    """Run every group (or the named ones); returns (figures, notes) where notes say why a group gave nothing."""
     # The machine's load beside the figures: on a shared machine it is what moves absolute times.
     figures: dict = {"machine_load_start": round(os.getloadavg()[0], 2)}
     notes: dict = {}
     run_started = time.perf_counter()
     for name, group in GROUPS:
+        if only and name not in only:
+            continue
         started = time.perf_counter()
         try:
             result = group(quick)
@@ -249,7 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--from-json", type=Path, help="write the page from the figures a --json run printed, measuring nothing")
+    parser.add_argument("--only", default="", metavar="GROUP,...", help="run only these groups (" + ", ".join(n for n, _ in GROUPS) + ")")
     args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
+    unknown = sorted(set(only) - {n for n, _ in GROUPS})
+    if unknown:
+        parser.error(f"unknown group {', '.join(unknown)}: use {', '.join(n for n, _ in GROUPS)}")
+    if only and not args.no_write and args.out == parser.get_default("out"):
+        parser.error("a run of some groups only would replace the whole docs/benchmarks.md: add --no-write or --out FILE")
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         notes = saved.pop("_notes", {})
@@ -258,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = saved
     else:
         quick = args.quick
-        figures, notes = measure(quick)
+        figures, notes = measure(quick, only)
         measured_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if args.json:
         print(json.dumps({**figures, "_notes": notes, "_quick": quick, "_measured_at": measured_at}, ensure_ascii=False))

@@ -1,4 +1,4 @@
-"""The benchmark runner still runs end to end on tiny sizes (no timing is asserted)."""
+"""The benchmark runner still runs end to end on tiny sizes (the figures' sanity is asserted, never their speed)."""
 
 import json
 import struct
@@ -102,14 +102,24 @@ def test_analysis_refuses_a_figure_the_run_did_not_measure():
 PROGRAMME_30MIN_MIB = 30 * 60 * 48000 * 2 / 2**20
 
 
-@pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
-def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: Path):
+def _quick_run(tmp_path: Path, groups: str) -> tuple[dict, str]:
+    """bench/run.py --quick over some groups: its figures and the page it wrote."""
     out = tmp_path / "benchmarks.md"
-    proc = subprocess.run([sys.executable, "bench/run.py", "--quick", "--json", "--out", str(out)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "bench/run.py", "--quick", "--only", groups, "--json", "--out", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
     assert not any(str(v).startswith("failed") for v in figures["_notes"].values()), figures["_notes"]
+    return figures, out.read_text(encoding="utf-8")
+
+
+# Every group but playout: no real-time part, so it runs beside other tests (no timing is asserted).
+TIMING_FREE_GROUPS = "normalize,tts,render,assemble,plan,report,web,speech,province,stations"
+
+
+@pytest.mark.timeout(900)  # ten groups of real work: minutes on a busy machine
+def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: Path):
+    figures, page = _quick_run(tmp_path, TIMING_FREE_GROUPS)
     for key in ("normalize_chars_per_s", "tts_rtf_espeak", "tts_rtf_espeak_bare", "render_2_scripts_cold_s", "render_2_scripts_warm_s",
                 "loudnorm_1min_peak_rss_mb", "render_peak_rss_mb", "plan_month_commune_s", "plan_month_20_communes_s",
                 "report_7d_build_report_s", "province_5x30_db_mb", "overview_50_ms", "overview_loop_50_ms"):
@@ -126,6 +136,16 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert figures["output_s"] == pytest.approx(1800, abs=0.1) and figures["pydub_output_s"] == pytest.approx(1800, abs=0.1)
     assert figures["pydub_rss_mb"] > PROGRAMME_30MIN_MIB > figures["assemble_30min_rss_mb"] > 0
     assert figures["assemble_30min_s"] > 0 and figures["pydub_s"] > 0
+    assert not any(key.startswith("playout_") for key in figures), "playout was not asked for"
+    assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page
+    # The analysis quotes this run's own figures.
+    assert f"assembles 30 minutes in {analysis.fmt(figures['assemble_30min_s'])} s" in page
+
+
+@pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
+@pytest.mark.timeout(900)
+def test_bench_quick_playout_measures_first_audio_at_the_sink(tmp_path: Path):
+    figures, page = _quick_run(tmp_path, "playout")
     # Playout: first audio at the sink for every broadcast of each kind; released on the instant (raw) it cannot be early.
     assert figures["playout_planned_per_kind"] >= 3 and figures["playout_missed"] == 0
     for kind in ("raw", "compensated", "baseline"):
@@ -133,10 +153,14 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert 0 < figures["playout_raw_ms_min"] <= figures["playout_raw_ms_p50"] <= figures["playout_raw_ms_max"] < 2000
     assert 0 < figures["apscheduler_ffmpeg_ms_min"] <= figures["apscheduler_ffmpeg_ms_max"] < 5000
     assert -500 < figures["playout_offset_ms_min"] <= figures["playout_offset_ms_p50"] <= figures["playout_offset_ms_max"] < 2000
-    page = out.read_text(encoding="utf-8")
-    assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page and "| `playout_raw_ms_p50` |" in page
-    # The analysis quotes this run's own figures.
+    assert "| `playout_raw_ms_p50` |" in page and "assemble_30min_s" not in {k for k in figures}
     fmt = analysis.fmt
     assert f"no lead): p50 {fmt(figures['playout_raw_ms_p50'])} ms" in page
     assert f"same kind of file: p50 {fmt(figures['apscheduler_ffmpeg_ms_p50'])} ms" in page
-    assert f"assembles 30 minutes in {fmt(figures['assemble_30min_s'])} s" in page
+
+
+def test_bench_refuses_an_unknown_group_and_a_partial_run_over_the_page():
+    unknown = subprocess.run([sys.executable, "bench/run.py", "--only", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "unknown group nope" in unknown.stderr
+    partial = subprocess.run([sys.executable, "bench/run.py", "--only", "normalize"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert partial.returncode == 2 and "would replace the whole docs/benchmarks.md" in partial.stderr
