@@ -7,18 +7,21 @@ TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
 PHONY_EXTRA := test-sqlite test-postgres lint-imports
-.PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean
+.PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean screenshots
 
 run: install
 	$(PY) -m loaxa demo
 	$(PY) -m loaxa serve
 
-# The PostgreSQL pass skips the packages that never touch a database (same code, same result), the process-level
+# The PostgreSQL pass skips the packages and files that never touch a database (same code, same result: text, sound,
+# the player and its stall watch, the Icecast relay, the importers' fuzzing, the benchmark runner), the process-level
 # end-to-end tests (serve, real-time faults, the report built from playout: their database work is the playout and
 # log code already run on PostgreSQL by tests/scheduler and tests/reliability), and the browser
 # tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).
 PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py \
-	--ignore=tests/test_serve.py --ignore=tests/reliability/test_faults.py --ignore=tests/broadcast/test_report_from_playout.py
+	--ignore=tests/test_serve.py --ignore=tests/reliability/test_faults.py --ignore=tests/broadcast/test_report_from_playout.py \
+	--ignore=tests/scheduler/test_player_arm.py --ignore=tests/scheduler/test_stall.py --ignore=tests/province/test_stream_relay.py \
+	--ignore=tests/reliability/test_fuzz_importers.py
 
 # The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
 # real-time ones one at a time (tools/run-pytest.sh).
@@ -29,6 +32,10 @@ test: install-test lint-imports
 # The layering of pyproject.toml [tool.importlinter]: a broken contract prints the offending imports and fails.
 lint-imports: install-test
 	$(VENV)/bin/lint-imports --no-cache
+
+# Refresh the operator guide's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install-test
+	LOAXA_SCREENSHOTS=1 LOAXA_TEST_PHASES=slow tools/run-pytest.sh tests/web/test_browser.py
 
 test-sqlite: install-test
 	tools/run-pytest.sh
