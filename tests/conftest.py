@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
@@ -16,6 +17,7 @@ from broadcast.config import Settings, load_settings
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get("LOAXA_TEST_POSTGRES_URL", "")
+SHARED_DEMO_RENDERS = Path(__file__).resolve().parents[1] / ".pytest_cache" / "loaxa-demo-renders"
 ALLOW_SKIPS = "LOAXA_ALLOW_SKIPS"
 
 
@@ -122,8 +124,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory):
     settings = make_settings(root)
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    with transaction(make_session_factory(engine)) as session:
-        load_demo(session, settings, SystemClock().now().astimezone(settings.tz).date())
+    renders = settings.audio_dir / "renders"
+    # The demo's fourteen scripts read once per `make test`, not once per worker and pass: the first template renders
+    # them for real and leaves them in a shared folder; the others start from a copy and find them in their render
+    # cache (the station's own cache, keyed by text, voice and format). The lock makes the second worker wait and reuse.
+    SHARED_DEMO_RENDERS.mkdir(parents=True, exist_ok=True)
+    with FileLock(SHARED_DEMO_RENDERS.with_suffix(".lock")):
+        shutil.copytree(SHARED_DEMO_RENDERS, renders, dirs_exist_ok=True)
+        with transaction(make_session_factory(engine)) as session:
+            load_demo(session, settings, SystemClock().now().astimezone(settings.tz).date())
+        shutil.copytree(renders, SHARED_DEMO_RENDERS, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
     engine.dispose()
     yield settings
     drop_database(settings.database_url)
