@@ -143,7 +143,9 @@ def test_demo_shows_the_render_progress_bar(station):
 
 def test_serve_airs_the_test_broadcast_logs_it_answers_and_stops_on_sigterm(station, tmp_path):
     settings, factory, _ = station
-    serve, base = _serve(settings, tmp_path / "serve.log")  # the test broadcast a minute after start, as `make run`
+    # As `make run` starts it, but with the test broadcast 40 s after start instead of a minute (`make run`'s default):
+    # time enough for the player to take the station on a busy machine, 20 s less of waiting.
+    serve, base = _serve(settings, tmp_path / "serve.log", LOAXA_TEST_BROADCAST_DELAY_S="40")
     try:
         wait_port(int(base.rsplit(":", 1)[1]), timeout=120, proc=serve)
         page = requests.get(base + "/dang-nhap", timeout=30)
