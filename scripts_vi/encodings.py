@@ -138,12 +138,17 @@ def _neighbour_upper(kinds: list[str], i: int) -> bool:
 
 def _sentence_start(line: str, pos: int) -> bool:
     before = line[:pos].rstrip(" \t\"“‘'(*#-")
-    return not before or before[-1] in ".!?:"
+    # Not after a colon: Vietnamese goes on in lowercase there ("Chủ đề: ý thức"), and a
+    # lowercase letter the author wrote must come back lowercase.
+    return not before or before[-1] in ".!?"
+
+
+def _tcvn3_codes(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("latin-1").translate({i: _TCVN3_DECODE[i] for i in range(0x80, 0x100)}))
 
 
 def _decode_tcvn3(data: bytes) -> str:
-    text = data.decode("latin-1").translate({i: _TCVN3_DECODE[i] for i in range(0x80, 0x100)})
-    return _restore_tcvn3_capitals(unicodedata.normalize("NFC", text))
+    return _restore_tcvn3_capitals(_tcvn3_codes(data))
 
 
 def _decode_vni(data: bytes) -> str:
@@ -156,6 +161,49 @@ def _decode_cp1258(data: bytes) -> str:
 
 
 _LEGACY = (("cp1258", _decode_cp1258), ("vni", _decode_vni), ("tcvn3", _decode_tcvn3))
+_LITERAL = {
+    "tcvn3": _tcvn3_codes,
+    "vni": _decode_vni,
+    "cp1258": _decode_cp1258,
+}
+_FROM_CP1252 = {ch: i for i, ch in enumerate(_CP1252)}
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258"}
+
+
+def font_bytes(text: str) -> bytes | None:
+    """The 8-bit codes a legacy (ANSI) font was given for text, as Word stores them; None if not 8-bit."""
+    out = bytearray()
+    for ch in text:
+        code = _FROM_CP1252.get(ch)
+        if code is None:
+            if ord(ch) >= 0x100:
+                return None
+            code = ord(ch)  # C1 controls and the five unassigned cp1252 slots are stored as themselves
+        out.append(code)
+    return bytes(out)
+
+
+def decode_literal(data: bytes, encoding: str) -> str:
+    """Decode bytes known to be in a legacy encoding code by code, guessing no capitals."""
+    return _LITERAL[encoding](data)
+
+
+def redecode_legacy(text: str) -> Decoded | None:
+    """Legacy-font text shown as Windows-1252 letters (mojibake) decoded, or None if it reads better as it is."""
+    data = font_bytes(text)
+    if data is None or all(b < 0x80 for b in data):
+        return None
+    before = score(text)
+    best: tuple[float, str, str] | None = None
+    for name, decoder in _LEGACY:
+        try:
+            candidate = decoder(data)
+        except UnicodeDecodeError:
+            continue
+        s = score(candidate)
+        if s >= MIN_SCORE and s > before and (best is None or s > best[0]):
+            best = (s, name, candidate)
+    return None if best is None else Decoded(best[2], best[1])
 
 
 def score(text: str) -> float:
