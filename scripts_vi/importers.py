@@ -187,7 +187,7 @@ def _read_pdf(path: Path) -> _Extracted:
             raise _fail(path, "được khóa bằng mật khẩu nên không đọc được chữ; hãy xin bản không đặt mật khẩu hoặc tệp Word gốc.")
         if info.pages > MAX_PDF_PAGES:
             raise _fail(path, f"có {info.pages} trang, quá giới hạn {MAX_PDF_PAGES} trang; hãy tách riêng phần cần phát thành tệp nhỏ hơn.")
-        layout = poppler.pdf_text(path)
+        layout = poppler.pdf_words(path)
     except ImportFailed:
         raise
     except ScriptError as exc:

@@ -47,9 +47,9 @@ def pdf_info(path: Path) -> PdfInfo:
     return PdfInfo(pages=int(pages.group(1)) if pages else 0, encrypted=encrypted)
 
 
-def pdf_text(path: Path) -> str:
-    """The text layer of a PDF in its printed layout, pages separated by form feeds."""
-    proc = _run([PDFTOTEXT, "-layout", "-enc", "UTF-8", "-q", str(path), "-"])
+def pdf_words(path: Path) -> bytes:
+    """The text layer of a PDF as XHTML: pages, blocks, lines and words with their boxes (-bbox-layout)."""
+    proc = _run([PDFTOTEXT, "-bbox-layout", "-enc", "UTF-8", "-q", str(path), "-"])
     if proc.returncode != 0:
         raise ConversionFailed("không đọc được chữ trong tệp PDF (có thể bị hỏng); hãy lấy lại bản gốc.")
-    return proc.stdout.decode("utf-8", "replace")
+    return proc.stdout

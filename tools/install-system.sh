@@ -8,6 +8,8 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 have_cmd ffmpeg || need+=(ffmpeg)
 have_cmd espeak-ng || need+=(espeak-ng)
+# PDF import (pdfinfo, pdftotext): small, so every station has it.
+have_cmd pdftotext || need+=(poppler-utils)
 if [ "$mode" = test ]; then
   have_cmd chromium || need+=(chromium)
   have_cmd icecast2 || need+=(icecast2)

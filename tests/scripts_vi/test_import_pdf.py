@@ -1,0 +1,182 @@
+"""PDF import: made by LibreOffice from Word files in one shared batch, read back to the source paragraphs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.shared import Pt
+
+from scripts_vi import office
+from scripts_vi.errors import ImportFailed
+from scripts_vi.importers import import_file
+from scripts_vi.pdf_reflow import Line, Page, Word, drop_furniture, reflow_pages
+from tests.scripts_vi.legacy_docs import add_runs, tcvn3_runs
+from tests.scripts_vi.pdf_fixtures import image_only_pdf, many_pages_pdf
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+# No "ư" here: its TCVN3 code 0xAD is the soft hyphen, which LibreOffice leaves out of the PDFs it prints
+# from legacy-font runs (a limit of the fixture maker; the .docx and .doc paths keep it, see their tests).
+SENTENCE = (
+    "Kính mời bà con nhân dân xã Cẩm Tân: Trạm Y tế xã thông báo lịch tiêm chủng cho trẻ em trong tháng này, "
+    "đề nghị các gia đình có con nhỏ đến đúng giờ và mang theo sổ tiêm chủng. "
+)
+# A plan as offices print it: title, numbered headings, long paragraphs with a first-line indent and no
+# space between them, one of them running over a page break, a header on every page and a page number.
+PLAN = [
+    "KẾ HOẠCH",
+    "Triển khai Tháng hành động vì bình đẳng giới",
+    "1. Mục đích, yêu cầu",
+    *[f"Đoạn {i}: " + (SENTENCE * 3).strip() for i in range(1, 9)],
+    "2. Nội dung",
+    "a) Tuyên truyền trên hệ thống loa của xã.",
+    "- Phát thanh hai buổi mỗi ngày.",
+    "Đoạn cuối: " + (SENTENCE * 2).strip(),
+]
+
+
+def _add_page_field(paragraph) -> None:
+    for xml in (
+        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
+        '<w:r %s><w:t>1</w:t></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml % W_NS))
+
+
+def _plan_docx(path: Path, legacy: bool = False) -> Path:
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "ỦY BAN NHÂN DÂN XÃ CẨM TÂN"
+    footer = section.footer.paragraphs[0]
+    footer.text = "Trang "
+    _add_page_field(footer)
+    for text in PLAN:
+        paragraph = document.add_paragraph()
+        if legacy and text.startswith("Đoạn"):
+            add_runs(paragraph, tcvn3_runs(text))
+        else:
+            paragraph.add_run(text)
+        if text.startswith("Đoạn"):
+            paragraph.paragraph_format.first_line_indent = Pt(24)
+    document.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Every PDF of this module from one LibreOffice run (it starts slowly)."""
+    folder = tmp_path_factory.mktemp("pdf")
+    sources = [_plan_docx(folder / "ke-hoach.docx"), _plan_docx(folder / "ke-hoach-tcvn3.docx", legacy=True)]
+    return {p.stem: p for p in office.convert(sources, "pdf", folder)}
+
+
+def test_plan_pdf_back_to_its_paragraphs(pdfs):
+    script = import_file(pdfs["ke-hoach"])
+    assert script.body.split("\n") == PLAN
+    assert (script.format, script.encoding, script.converted) == ("pdf", "unicode", ())
+    assert script.title == "KẾ HOẠCH"
+
+
+def test_pdf_of_a_tcvn3_document_is_converted(pdfs):
+    script = import_file(pdfs["ke-hoach-tcvn3"])
+    assert script.body.split("\n") == PLAN
+    assert script.converted == ("TCVN3 (ABC) (nhận ra theo nội dung)",)
+
+
+def _line(text: str, x0: float, y: float, block: int, width: float = 6.0) -> Line:
+    words, x = [], x0
+    for token in text.split():
+        words.append(Word(token, x, x + width * len(token)))
+        x += width * len(token) + 3
+    return Line(tuple(words), y, y + 12, block)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # Wrapped: the next word would not have fitted on the line before.
+        ([_line("aaaa bbbb cccc", 50, 100, 1), _line("dddddddddddd ee", 50, 114, 1), _line("ff", 50, 128, 1)],
+         ["aaaa bbbb cccc dddddddddddd ee ff"]),
+        # A short line ends its paragraph: "dd" would have fitted after "aaaa".
+        ([_line("aaaa bbbb cccc", 50, 100, 1), _line("aaaa", 50, 114, 1), _line("dd", 50, 128, 1)],
+         ["aaaa bbbb cccc aaaa", "dd"]),
+        # A numbered heading and a bullet start their own lines; a first-line indent starts a paragraph.
+        ([_line("aaaa bbbb cccc", 50, 100, 1), _line("1. dddddddd", 50, 114, 1), _line("- eeee", 50, 128, 1),
+          _line("aaaa bbbb cccc", 50, 142, 1), _line("ffffffffffffff", 70, 156, 1)],
+         ["aaaa bbbb cccc", "1. dddddddd", "- eeee", "aaaa bbbb cccc", "ffffffffffffff"]),
+        # Hyphenated words go on without a space; a soft hyphen disappears.
+        ([_line("aaaa bbbb ki-", 50, 100, 1), _line("lôôôôôôôôô-gam dầu\u00ad", 50, 114, 1), _line("hỏa", 50, 128, 1)],
+         ["aaaa bbbb ki-lôôôôôôôôô-gam dầuhỏa"]),
+        # Another block of poppler's is another paragraph.
+        ([_line("aaaa bbbb cccc", 50, 100, 1), _line("dddddddddddd", 50, 130, 2)], ["aaaa bbbb cccc", "dddddddddddd"]),
+    ],
+)
+def test_reflow_rules(lines, expected):
+    assert reflow_pages([Page(800.0, tuple(lines))]).split("\n") == expected
+
+
+def test_furniture_dropped_only_at_page_edges():
+    def page(number: int) -> Page:
+        return Page(800.0, (
+            _line("UBND XÃ CẨM TÂN", 50, 20, 1),
+            _line(f"Số {number} trong kế hoạch", 50, 300, 2),
+            _line(f"Trang {number}/3", 50, 770, 3),
+        ))
+
+    kept = drop_furniture([page(1), page(2), page(3)])
+    assert [[line.text for line in lines] for lines in kept] == [[f"Số {n} trong kế hoạch"] for n in (1, 2, 3)]
+    # On a single page nothing repeats: only the bare page number goes.
+    one = Page(800.0, (_line("UBND XÃ CẨM TÂN", 50, 20, 1), _line("7", 300, 770, 2)))
+    assert [line.text for line in drop_furniture([one])[0]] == ["UBND XÃ CẨM TÂN"]
+
+
+def _reason(path: Path) -> str:
+    with pytest.raises(ImportFailed) as info:
+        import_file(path)
+    message = str(info.value)
+    assert path.name in message and message.endswith(".") and "\n" not in message
+    return message
+
+
+def test_image_only_pdf_refused(tmp_path):
+    path = tmp_path / "ban-quet.pdf"
+    path.write_bytes(image_only_pdf())
+    assert "chỉ có hình ảnh" in _reason(path)
+
+
+def test_huge_page_count_refused(tmp_path):
+    path = tmp_path / "rat-dai.pdf"
+    path.write_bytes(many_pages_pdf(2000))
+    assert "2000 trang" in _reason(path)
+
+
+def test_not_a_pdf_and_truncated_refused(tmp_path, pdfs):
+    html = tmp_path / "trang-web.pdf"
+    html.write_text("<html><body>Thông báo</body></html>", encoding="utf-8")
+    assert "không phải tệp PDF" in _reason(html)
+    cut = tmp_path / "cut.pdf"
+    data = pdfs["ke-hoach"].read_bytes()
+    cut.write_bytes(data[: len(data) // 3])
+    message = _reason(cut)
+    assert "hỏng" in message or "chỉ có hình ảnh" in message
+
+
+def test_missing_poppler_named(tmp_path, monkeypatch, pdfs):
+    from scripts_vi import poppler
+
+    monkeypatch.setattr(poppler, "PDFINFO", str(tmp_path / "khong-co-pdfinfo"))
+    assert "poppler-utils" in _reason(pdfs["ke-hoach"])
+
+
+def test_tools_present():
+    # These tests need the real tools; tools/install-system.sh installs them.
+    assert shutil.which("pdftotext") and shutil.which("soffice")
