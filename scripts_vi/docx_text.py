@@ -130,6 +130,9 @@ def _run_text(run: etree._Element, walk: _Walk) -> str:
             parts.append("\n")
         elif tag == W + "noBreakHyphen":
             parts.append("-")
+        elif tag == W + "softHyphen":
+            # Kept for the decoder: in a TCVN3 font this code (0xAD) is the letter ư; clean_text drops it elsewhere.
+            parts.append("\u00ad")
     return "".join(parts)
 
 

@@ -169,12 +169,8 @@ def _read_doc(path: Path, converted_docx: Path | None) -> _Extracted:
         try:
             docx_path = office.doc_to_docx(path, Path(tmp))
         except ScriptError as exc:
-            raise _fail(path, f"không nhập được: {_lower_first(str(exc))}") from None
+            raise _fail(path, f"không nhập được: {exc}") from None
         return _read_docx(docx_path, "doc", shown=path)
-
-
-def _lower_first(sentence: str) -> str:
-    return sentence[:1].lower() + sentence[1:] if sentence[:1].isupper() and not sentence[:2].isupper() else sentence
 
 
 def _read_pdf(path: Path) -> _Extracted:
@@ -191,7 +187,7 @@ def _read_pdf(path: Path) -> _Extracted:
     except ImportFailed:
         raise
     except ScriptError as exc:
-        raise _fail(path, _lower_first(str(exc))) from None
+        raise _fail(path, f"không nhập được: {exc}") from None
     text = reflow(layout)
     if not any(ch.isalpha() for ch in text):
         raise _fail(path, "chỉ có hình ảnh (bản quét), không có lớp chữ để đọc; hãy dùng tệp Word gốc hoặc gõ lại nội dung.")

@@ -12,7 +12,7 @@ SOFFICE = "soffice"
 PACKAGE = "libreoffice-writer-nogui"
 TIMEOUT_S = 180.0
 MISSING = (
-    f"Chưa cài LibreOffice để đọc tệp Word 97–2003 (.doc): hãy chạy «make system-doc» (gói {PACKAGE}) "
+    f"chưa cài LibreOffice để đọc tệp Word 97–2003 (.doc): hãy chạy «make system-doc» (gói {PACKAGE}) "
     "hoặc mở tệp bằng Word và lưu lại dưới dạng .docx."
 )
 

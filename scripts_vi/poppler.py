@@ -12,7 +12,7 @@ from scripts_vi.errors import ConversionFailed, ToolMissing
 PDFINFO = "pdfinfo"
 PDFTOTEXT = "pdftotext"
 TIMEOUT_S = 120.0
-_MISSING = "Chưa cài poppler-utils để đọc tệp PDF: hãy chạy «make system» hoặc «apt-get install poppler-utils»."
+_MISSING = "chưa cài poppler-utils để đọc tệp PDF: hãy chạy «make system» hoặc «apt-get install poppler-utils»."
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     except FileNotFoundError as exc:
         raise ToolMissing(_MISSING) from exc
     except subprocess.TimeoutExpired as exc:
-        raise ConversionFailed(f"đọc quá {TIMEOUT_S:.0f} giây nên đã dừng; hãy chia tệp PDF thành tệp nhỏ hơn.") from exc
+        raise ConversionFailed(f"pdftotext chạy quá {TIMEOUT_S:.0f} giây nên đã dừng; hãy chia tệp PDF thành tệp nhỏ hơn.") from exc
 
 
 def pdf_info(path: Path) -> PdfInfo:
@@ -40,7 +40,7 @@ def pdf_info(path: Path) -> PdfInfo:
     if proc.returncode != 0:
         if "password" in err.lower():
             return PdfInfo(pages=0, encrypted=True, needs_password=True)
-        raise ConversionFailed("không phải tệp PDF đọc được (có thể bị hỏng hoặc chưa tải hết); hãy lấy lại bản gốc.")
+        raise ConversionFailed("poppler không mở được tệp PDF này (có thể bị hỏng hoặc chưa tải hết); hãy lấy lại bản gốc.")
     out = proc.stdout.decode("utf-8", "replace")
     pages = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
     encrypted = re.search(r"^Encrypted:\s+yes", out, re.MULTILINE) is not None
@@ -51,5 +51,5 @@ def pdf_words(path: Path) -> bytes:
     """The text layer of a PDF as XHTML: pages, blocks, lines and words with their boxes (-bbox-layout)."""
     proc = _run([PDFTOTEXT, "-bbox-layout", "-enc", "UTF-8", "-q", str(path), "-"])
     if proc.returncode != 0:
-        raise ConversionFailed("không đọc được chữ trong tệp PDF (có thể bị hỏng); hãy lấy lại bản gốc.")
+        raise ConversionFailed("poppler không đọc được chữ trong tệp PDF này (có thể bị hỏng); hãy lấy lại bản gốc.")
     return proc.stdout
