@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from scripts_vi.clean import clean_text
@@ -186,6 +188,31 @@ def font_bytes(text: str) -> bytes | None:
 def decode_literal(data: bytes, encoding: str) -> str:
     """Decode bytes known to be in a legacy encoding code by code, guessing no capitals."""
     return _LITERAL[encoding](data)
+
+
+# Vietnamese is written in Latin letters: a document whose letters are mostly of other scripts (or private-use
+# and unassigned code points) is a binary file some converter read as text, not a script.
+MIN_LATIN_SHARE = 0.8
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(ch: str) -> str:
+    """"odd" (unassigned, private use, replacement), "latin" or "other" letter, or "" for anything else."""
+    if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs"):
+        return "odd"
+    if not ch.isalpha():
+        return ""
+    return "latin" if "LATIN" in unicodedata.name(ch, "") else "other"
+
+
+def looks_vietnamese_script(text: str) -> bool:
+    """Whether the letters of a text are mostly Latin and it holds next to no unassigned or private-use code points."""
+    kinds = Counter(_kind(ch) for ch in text if ord(ch) > 0x7F)
+    if kinds["odd"] > max(2, len(text) // 100):
+        return False
+    ascii_letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    letters = ascii_letters + kinds["latin"] + kinds["other"]
+    return not letters or ascii_letters + kinds["latin"] >= MIN_LATIN_SHARE * letters
 
 
 def redecode_legacy(text: str) -> Decoded | None:

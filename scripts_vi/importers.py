@@ -13,7 +13,7 @@ from typing import Iterable
 from scripts_vi import office, poppler
 from scripts_vi.clean import clean_text
 from scripts_vi.docx_text import docx_text
-from scripts_vi.encodings import LEGACY_NAMES, decode_bytes, redecode_legacy
+from scripts_vi.encodings import LEGACY_NAMES, decode_bytes, looks_vietnamese_script, redecode_legacy
 from scripts_vi.errors import ImportFailed, ScriptError
 from scripts_vi.pdf_reflow import reflow
 from scripts_vi.scriptfile import ScriptDoc, parse_script
@@ -232,13 +232,17 @@ def extract(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: P
     if suffix not in SUFFIXES:
         raise _fail(path, _UNSUPPORTED)
     _check_size(path, suffix, max_bytes)
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path)
     if suffix == DOCX_SUFFIX:
-        return _read_docx(path)
-    if suffix == DOC_SUFFIX:
-        return _read_doc(path, converted_docx)
-    if suffix == PDF_SUFFIX:
-        return _read_pdf(path)
-    return _read_text(path)
+        found = _read_docx(path)
+    elif suffix == DOC_SUFFIX:
+        found = _read_doc(path, converted_docx)
+    else:
+        found = _read_pdf(path)
+    if not looks_vietnamese_script(found.text):
+        raise _fail(path, "không chứa chữ tiếng Việt đọc được (có thể bị hỏng hoặc không phải văn bản); hãy mở bằng Word và lưu lại dưới dạng .docx.")
+    return found
 
 
 def import_file(

@@ -13,7 +13,7 @@ from lxml import etree
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:(?:trang|page)\s*)?\d{1,4}\s*(?:(?:/|of|trên)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
-_TRAILING_NUMBER = re.compile(r"\d{1,4}\s*(?:(?:/|of|trên)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
+_TRAILING_NUMBER = re.compile(r"[\d/\s\-–—]+$")
 # Lines that start a paragraph of their own: numbered headings and list items ("1.", "1.2.", "II.", "a)", "-", "•").
 _STARTS_BLOCK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[IVXLC]{1,6}[.)]|[a-zđ][.)]|[-–•+*▪●])\s", re.IGNORECASE)
 # Running headers and footers live within this share of the page height from its top or bottom.
@@ -78,8 +78,7 @@ def parse_bbox(xhtml: str | bytes) -> list[Page]:
             block_id += 1
             for line in block.iter(_NS + "line"):
                 words = tuple(
-                    Word(w.text or "", float(w.get("xMin")), float(w.get("xMax")))
-                    for w in line.iter(_NS + "word") if (w.text or "").strip()
+                    Word(w.text, float(w.get("xMin")), float(w.get("xMax"))) for w in line if w.text and not w.text.isspace()
                 )
                 if words:
                     lines.append(Line(words, float(line.get("yMin")), float(line.get("yMax")), block_id))

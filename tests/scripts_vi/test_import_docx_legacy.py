@@ -156,3 +156,21 @@ def test_unicode_letters_in_a_legacy_font_are_kept(tmp_path):
     add_runs(document.add_paragraph(), [(".VnTime", "Các đồng chí"), ("VNI-Times", "Việt Nam")])
     script = import_file(_save(document, tmp_path / "u.docx"))
     assert (script.body, script.converted) == ("Các đồng chíViệt Nam", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kính thưa bà con nhân dân xã Cẩm Tân.", True),
+        ("Chúc mừng 🎉 năm mới, 2025!", True),
+        ("", True),
+        ("12345 ... ---", True),
+        ("탏ᇠꆱ#ȃЅ؇ࠉฏထሓᐕᘗ᠙ᨛᰝḟ‡∣␥☧⠩⨫Ⱝⸯ", False),  # a binary file a converter read as UTF-16
+        ("Thông báo \ue0e1\ue2e3\ue4e5 xã", False),  # private-use code points
+        ("Kính thưa bà con nhân dân xã Cẩm Tân, Москва", True),  # a few foreign letters among Vietnamese ones
+    ],
+)
+def test_looks_vietnamese_script(text, expected):
+    from scripts_vi.encodings import looks_vietnamese_script
+
+    assert looks_vietnamese_script(text) is expected
