@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scripts_vi.clean import clean_text
 from scripts_vi.errors import UnknownEncoding
-from scripts_vi.legacy_tables import TCVN3_HIGH, TCVN3_LOWER_ONLY, VNI_ENCODE
+from scripts_vi.legacy_tables import TCVN3_HIGH, TCVN3_LOWER_ONLY, VNI_ENCODE, VPS_DECODE
 from scripts_vi.syllable import TONE_MARKS, is_syllable
 
 # Below this share of non-ASCII characters sitting in real Vietnamese syllables, we give up.
@@ -163,13 +163,21 @@ def _decode_cp1258(data: bytes) -> str:
 
 
 _LEGACY = (("cp1258", _decode_cp1258), ("vni", _decode_vni), ("tcvn3", _decode_tcvn3))
+_VPS = {b: VPS_DECODE.get(b, chr(b)) for b in range(0x100)}
+
+
+def _decode_vps(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("latin-1").translate(_VPS))
+
+
 _LITERAL = {
     "tcvn3": _tcvn3_codes,
+    "vps": _decode_vps,
     "vni": _decode_vni,
     "cp1258": _decode_cp1258,
 }
 _FROM_CP1252 = {ch: i for i, ch in enumerate(_CP1252)}
-LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258"}
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258", "vps": "VPS"}
 
 
 def font_bytes(text: str) -> bytes | None:

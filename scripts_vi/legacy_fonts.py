@@ -1,4 +1,4 @@
-"""Which legacy Vietnamese encoding a font name implies: the .Vn* family, VNI-* and VPS fonts."""
+"""Which legacy Vietnamese encoding a font name implies: the .Vn* family (TCVN3), VNI-* and VPS fonts."""
 
 from __future__ import annotations
 
@@ -24,4 +24,6 @@ def font_encoding(font: str | None) -> FontEncoding | None:
         return FontEncoding("tcvn3", capitals=len(name) > 3 and name.endswith("H"))
     if name.lower().startswith("vni-") or name.lower().startswith("vni "):
         return FontEncoding("vni")
+    if name.lower().startswith("vps"):
+        return FontEncoding("vps")  # VPS Times, VPS Arial...
     return None

@@ -22,6 +22,7 @@ if [ "$mode" = test ]; then
   have_cmd soffice || need+=(libreoffice-writer-nogui)
   have_cmd pdftoppm || need+=(poppler-utils)
   have_cmd sox || need+=(sox)
+  have_cmd recode || need+=(recode)  # the reference the VPS table is checked against
   have_cmd wrk || need+=(wrk)
   have_pkg fonts-dejavu-core || need+=(fonts-dejavu-core)
   have_pkg fonts-liberation || need+=(fonts-liberation)

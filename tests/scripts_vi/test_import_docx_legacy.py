@@ -24,6 +24,7 @@ W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
         (".VnCentury Schoolbook", FontEncoding("tcvn3")),
         ("VNI-Times", FontEncoding("vni")),
         ("VNI-Helve", FontEncoding("vni")),
+        ("VPS Times", FontEncoding("vps")),
         ("Times New Roman", None),
         ("Arial", None),
         ("", None),
@@ -174,3 +175,30 @@ def test_looks_vietnamese_script(text, expected):
     from scripts_vi.encodings import looks_vietnamese_script
 
     assert looks_vietnamese_script(text) is expected
+
+
+def _vps_encode(text: str) -> bytes:
+    from scripts_vi.legacy_tables import VPS_DECODE
+
+    table = {ch: b for b, ch in VPS_DECODE.items()}
+    return bytes(table[ch] if ch in table else ch.encode("latin-1")[0] for ch in text)
+
+
+def test_vps_table_matches_gnu_recode():
+    import subprocess
+
+    from scripts_vi.encodings import decode_literal
+
+    # recode is installed for the tests (tools/install-system.sh test); it is where the table comes from.
+    for byte in range(256):
+        run = subprocess.run(["recode", "VPS..UTF-8"], input=bytes([byte]), capture_output=True, check=False)
+        if run.returncode == 0:
+            assert decode_literal(bytes([byte]), "vps") == run.stdout.decode("utf-8"), hex(byte)
+
+
+def test_vps_runs(tmp_path):
+    text = "Kính thưa bà con nhân dân xã Cẩm Tân: Ủy ban thông báo lịch tiêm chủng."
+    document = docx.Document()
+    add_runs(document.add_paragraph(), [("VPS Times", as_font_text(_vps_encode(text)))])
+    script = import_file(_save(document, tmp_path / "vps.docx"))
+    assert (script.body, script.converted) == (text, ("VPS (phông VPS Times)",))
