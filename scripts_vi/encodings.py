@@ -228,17 +228,24 @@ def redecode_legacy(text: str) -> Decoded | None:
     data = font_bytes(text)
     if data is None or all(b < 0x80 for b in data):
         return None
-    before = score(text)
+    best = _best_legacy(data)
+    if best is None or best[0] < MIN_SCORE or best[0] <= score(text):
+        return None
+    return Decoded(best[2], best[1])
+
+
+def _best_legacy(data: bytes) -> tuple[float, str, str] | None:
+    """(score, encoding, text) of the legacy decoding that reads most like Vietnamese; the first wins a tie."""
     best: tuple[float, str, str] | None = None
     for name, decoder in _LEGACY:
         try:
-            candidate = decoder(data)
+            text = decoder(data)
         except UnicodeDecodeError:
             continue
-        s = score(candidate)
-        if s >= MIN_SCORE and s > before and (best is None or s > best[0]):
-            best = (s, name, candidate)
-    return None if best is None else Decoded(best[2], best[1])
+        s = score(text)
+        if best is None or s > best[0]:
+            best = (s, name, text)
+    return best
 
 
 def score(text: str) -> float:
@@ -320,15 +327,7 @@ def _raw_decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best: tuple[float, str, str] | None = None
-    for name, decoder in _LEGACY:
-        try:
-            text = decoder(data)
-        except UnicodeDecodeError:
-            continue
-        s = score(text)
-        if best is None or s > best[0]:
-            best = (s, name, text)
+    best = _best_legacy(data)
     if best is None or best[0] < MIN_SCORE:
         raise UnknownEncoding(
             "Không nhận ra bảng mã tiếng Việt của nội dung (không phải UTF-8, TCVN3, VNI hay Windows-1258); hãy mở tệp và lưu lại với bảng mã Unicode UTF-8."

@@ -1,10 +1,19 @@
-"""Build .docx files the way old offices typed them: runs in .VnTime/.VnTimeH (TCVN3) or VNI-Times fonts."""
+"""Build .docx files the way old offices typed them (runs in .VnTime/.VnTimeH or VNI-Times fonts), and read refusals."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
+
+import pytest
+from docx.oxml import parse_xml
+
+from scripts_vi.errors import ImportFailed
+from scripts_vi.importers import import_file
 
 from scripts_vi.encodings import decode_literal, encode_tcvn3, encode_vni
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def as_font_text(data: bytes) -> str:
@@ -36,3 +45,24 @@ def add_runs(paragraph, runs: list[tuple[str, str]]) -> None:
         run = paragraph.add_run(text)
         if font:
             run.font.name = font
+
+
+def add_page_field(paragraph, shown: str = "1") -> None:
+    """Append a PAGE field (as Word writes page numbers) whose last result was `shown`."""
+    for xml in (
+        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
+        f'<w:r %s><w:t>{shown}</w:t></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml % W_NS))
+
+
+def refusal(path: Path) -> str:
+    """The one-sentence reason import_file gives for refusing path, checked to name the file."""
+    with pytest.raises(ImportFailed) as info:
+        import_file(path)
+    message = str(info.value)
+    assert path.name in message and message.endswith(".") and "\n" not in message
+    return message

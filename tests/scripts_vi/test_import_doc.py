@@ -8,9 +8,8 @@ import docx
 import pytest
 
 from scripts_vi import office
-from scripts_vi.errors import ImportFailed
 from scripts_vi.importers import import_file, import_paths
-from tests.scripts_vi.legacy_docs import add_runs, tcvn3_runs, vni_runs
+from tests.scripts_vi.legacy_docs import add_runs, refusal, tcvn3_runs, vni_runs
 
 LINES = [
     "THÔNG BÁO CỦA ĐÀI TRUYỀN THANH XÃ CẨM TÂN",
@@ -58,24 +57,16 @@ def test_folder_of_docs_in_one_conversion(docs, monkeypatch):
     assert calls == [2]  # one LibreOffice process for the whole folder
 
 
-def _reason(path: Path) -> str:
-    with pytest.raises(ImportFailed) as info:
-        import_file(path)
-    message = str(info.value)
-    assert path.name in message and message.endswith(".") and "\n" not in message
-    return message
-
-
 def test_doc_that_is_html_refused(tmp_path):
     path = tmp_path / "trang-web.doc"
     path.write_text("<html><body><p>Thông báo</p></body></html>", encoding="utf-8")
-    assert "không phải tệp Word 97–2003 thật" in _reason(path)
+    assert "không phải tệp Word 97–2003 thật" in refusal(path)
 
 
 def test_truncated_doc_refused(tmp_path, docs):
     path = tmp_path / "cut.doc"
     path.write_bytes(docs[0].read_bytes()[:1500])
-    assert "LibreOffice" in _reason(path)
+    assert "LibreOffice" in refusal(path)
 
 
 def test_docx_named_doc_is_read_as_docx(tmp_path):
@@ -86,5 +77,5 @@ def test_docx_named_doc_is_read_as_docx(tmp_path):
 
 def test_missing_libreoffice_named(tmp_path, monkeypatch, docs):
     monkeypatch.setattr(office, "SOFFICE", str(tmp_path / "khong-co-soffice"))
-    message = _reason(docs[0])
+    message = refusal(docs[0])
     assert "libreoffice-writer-nogui" in message and "make system-doc" in message

@@ -10,10 +10,7 @@ from docx.oxml import parse_xml
 from scripts_vi.encodings import decode_bytes, encode_tcvn3
 from scripts_vi.importers import import_file
 from scripts_vi.legacy_fonts import FontEncoding, font_encoding
-from tests.scripts_vi.legacy_docs import add_runs, as_font_text, tcvn3_runs, vni_runs
-
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
+from tests.scripts_vi.legacy_docs import W_NS, add_page_field, add_runs, as_font_text, tcvn3_runs, vni_runs
 
 @pytest.mark.parametrize(
     ("font", "expected"),
@@ -79,15 +76,7 @@ def test_font_from_styles_tables_headers_footers(tmp_path):
     section.header.paragraphs[0].text = as_font_text(encode_tcvn3("Đài truyền thanh xã"))
     footer = section.footer.paragraphs[0]
     footer.text = as_font_text(encode_tcvn3("Trang "))
-    # A PAGE field: its result is page furniture, not text.
-    for xml in (
-        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
-        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
-        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
-        '<w:r %s><w:t>7</w:t></w:r>',
-        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
-    ):
-        footer._p.append(parse_xml(xml % W_NS))
+    add_page_field(footer, "7")  # its result is page furniture, not text
     path = _save(document, tmp_path / "kieu.docx")
     script = import_file(path)
     assert script.body.split("\n") == [

@@ -7,17 +7,14 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml import parse_xml
 from docx.shared import Pt
 
 from scripts_vi import office
-from scripts_vi.errors import ImportFailed
 from scripts_vi.importers import import_file
 from scripts_vi.pdf_reflow import Line, Page, Word, drop_furniture, reflow_pages
-from tests.scripts_vi.legacy_docs import add_runs, tcvn3_runs
+from tests.scripts_vi.legacy_docs import add_page_field, add_runs, refusal, tcvn3_runs
 from tests.scripts_vi.pdf_fixtures import image_only_pdf, many_pages_pdf
 
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 # No "ư" here: its TCVN3 code 0xAD is the soft hyphen, which LibreOffice leaves out of the PDFs it prints
 # from legacy-font runs (a limit of the fixture maker; the .docx and .doc paths keep it, see their tests).
 SENTENCE = (
@@ -38,17 +35,6 @@ PLAN = [
 ]
 
 
-def _add_page_field(paragraph) -> None:
-    for xml in (
-        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
-        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
-        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
-        '<w:r %s><w:t>1</w:t></w:r>',
-        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
-    ):
-        paragraph._p.append(parse_xml(xml % W_NS))
-
-
 def _plan_docx(path: Path, legacy: bool = False) -> Path:
     document = docx.Document()
     normal = document.styles["Normal"]
@@ -58,7 +44,7 @@ def _plan_docx(path: Path, legacy: bool = False) -> Path:
     section.header.paragraphs[0].text = "ỦY BAN NHÂN DÂN XÃ CẨM TÂN"
     footer = section.footer.paragraphs[0]
     footer.text = "Trang "
-    _add_page_field(footer)
+    add_page_field(footer)
     for text in PLAN:
         paragraph = document.add_paragraph()
         if legacy and text.startswith("Đoạn"):
@@ -139,34 +125,26 @@ def test_furniture_dropped_only_at_page_edges():
     assert [line.text for line in drop_furniture([one])[0]] == ["UBND XÃ CẨM TÂN"]
 
 
-def _reason(path: Path) -> str:
-    with pytest.raises(ImportFailed) as info:
-        import_file(path)
-    message = str(info.value)
-    assert path.name in message and message.endswith(".") and "\n" not in message
-    return message
-
-
 def test_image_only_pdf_refused(tmp_path):
     path = tmp_path / "ban-quet.pdf"
     path.write_bytes(image_only_pdf())
-    assert "chỉ có hình ảnh" in _reason(path)
+    assert "chỉ có hình ảnh" in refusal(path)
 
 
 def test_huge_page_count_refused(tmp_path):
     path = tmp_path / "rat-dai.pdf"
     path.write_bytes(many_pages_pdf(2000))
-    assert "2000 trang" in _reason(path)
+    assert "2000 trang" in refusal(path)
 
 
 def test_not_a_pdf_and_truncated_refused(tmp_path, pdfs):
     html = tmp_path / "trang-web.pdf"
     html.write_text("<html><body>Thông báo</body></html>", encoding="utf-8")
-    assert "không phải tệp PDF" in _reason(html)
+    assert "không phải tệp PDF" in refusal(html)
     cut = tmp_path / "cut.pdf"
     data = pdfs["ke-hoach"].read_bytes()
     cut.write_bytes(data[: len(data) // 3])
-    message = _reason(cut)
+    message = refusal(cut)
     assert "hỏng" in message or "chỉ có hình ảnh" in message
 
 
@@ -174,7 +152,7 @@ def test_missing_poppler_named(tmp_path, monkeypatch, pdfs):
     from scripts_vi import poppler
 
     monkeypatch.setattr(poppler, "PDFINFO", str(tmp_path / "khong-co-pdfinfo"))
-    assert "poppler-utils" in _reason(pdfs["ke-hoach"])
+    assert "poppler-utils" in refusal(pdfs["ke-hoach"])
 
 
 def test_tools_present():
