@@ -18,8 +18,10 @@ _TRAILING_NUMBER = re.compile(r"[\d/\s\-–—]+$")
 _STARTS_BLOCK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[IVXLC]{1,6}[.)]|[a-zđ][.)]|[-–•+*▪●])\s", re.IGNORECASE)
 # Running headers and footers live within this share of the page height from its top or bottom.
 EDGE_SHARE = 0.12
-# A first line indented this many points more than its block starts a paragraph.
+# A first line indented this many points more than the page's text starts a paragraph.
 INDENT_PT = 8.0
+# Extra space above a line, beyond the usual space between lines, that starts a paragraph (share of a line's height).
+PARAGRAPH_GAP = 0.4
 # A next word that would have fitted on the previous line with this much room to spare proves a paragraph end.
 SLACK_PT = 2.0
 _NS = "{http://www.w3.org/1999/xhtml}"
@@ -37,7 +39,7 @@ class Word:
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its words, its vertical place, and the block poppler put it in."""
+    """One printed line: its words, its vertical place, and the block poppler put it in (kept for reading)."""
 
     words: tuple[Word, ...]
     y0: float
@@ -128,38 +130,49 @@ def _would_fit(previous: Line, line: Line, right: float) -> bool:
     return previous.x1 + _gap(previous) + (word.x1 - word.x0) <= right - SLACK_PT
 
 
+def _usual_gap(lines: list[Line]) -> float:
+    """The space between two lines of one paragraph on this page: a low quantile of the downward gaps."""
+    gaps = sorted(b.y0 - a.y1 for a, b in zip(lines, lines[1:]) if b.y0 > a.y0 and b.y0 >= a.y1)
+    return gaps[(len(gaps) - 1) // 4] if gaps else 0.0
+
+
+def _left_margin(lines: list[Line]) -> float:
+    """Where most lines of the page start (the leftmost of the commonest starts)."""
+    counts = Counter(round(line.x0) for line in lines)
+    most = max(counts.values())
+    return float(min(x for x, n in counts.items() if n == most))
+
+
+def _starts_paragraph(previous: Line, line: Line, right: float, left: float, usual_gap: float) -> bool:
+    if _STARTS_BLOCK.match(line.text) or line.y0 < previous.y0:
+        return True  # a heading or list item, or the top of a new column
+    if line.y0 - previous.y1 > usual_gap + PARAGRAPH_GAP * (previous.y1 - previous.y0):
+        return True  # more space above it than between the lines of a paragraph
+    return _would_fit(previous, line, right) or line.x0 > left + INDENT_PT
+
+
 def reflow_pages(pages: list[Page]) -> str:
     """Paragraphs, one per output line, from the lines of the pages."""
-    kept = drop_furniture(pages)
     paragraphs: list[str] = []
     previous: Line | None = None
     previous_right = 0.0
-    previous_page = -1
-    for page_index, lines in enumerate(kept):
+    for lines in drop_furniture(pages):
         if not lines:
             continue
-        rights: dict[int, float] = {}
-        lefts: dict[int, float] = {}
-        for line in lines:
-            rights[line.block] = max(rights.get(line.block, 0.0), line.x1)
-            lefts[line.block] = min(lefts.get(line.block, line.x0), line.x0)
-        page_right = max(rights.values())
-        for line in lines:
-            text = line.text
-            if previous is None or _STARTS_BLOCK.match(text):
+        right, left, usual_gap = max(line.x1 for line in lines), _left_margin(lines), _usual_gap(lines)
+        for index, line in enumerate(lines):
+            if previous is None:
                 new = True
-            elif previous.block == line.block:
-                new = _would_fit(previous, line, rights[line.block]) or line.x0 > lefts[line.block] + INDENT_PT
-            elif previous_page == page_index:
-                new = True  # poppler saw space between the two blocks
+            elif index == 0:  # a paragraph may go on over a page break, by the same fitting test
+                new = bool(_STARTS_BLOCK.match(line.text)) or _would_fit(previous, line, previous_right)
             else:
-                new = _would_fit(previous, line, previous_right)  # a paragraph going on over a page break
+                new = _starts_paragraph(previous, line, right, left, usual_gap)
             if new:
-                paragraphs.append(text)
+                paragraphs.append(line.text)
             else:
-                paragraphs[-1] = _join(paragraphs[-1], text)
-            previous, previous_page = line, page_index
-        previous_right = page_right
+                paragraphs[-1] = _join(paragraphs[-1], line.text)
+            previous = line
+        previous_right = right
     return "\n".join(paragraphs)
 
 

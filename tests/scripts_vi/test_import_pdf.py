@@ -35,11 +35,12 @@ PLAN = [
 ]
 
 
-def _plan_docx(path: Path, legacy: bool = False) -> Path:
+def _plan_docx(path: Path, legacy: bool = False, line_spacing: float = 1.0) -> Path:
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = line_spacing
     section = document.sections[0]
     section.header.paragraphs[0].text = "ỦY BAN NHÂN DÂN XÃ CẨM TÂN"
     footer = section.footer.paragraphs[0]
@@ -61,12 +62,17 @@ def _plan_docx(path: Path, legacy: bool = False) -> Path:
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     """Every PDF of this module from one LibreOffice run (it starts slowly)."""
     folder = tmp_path_factory.mktemp("pdf")
-    sources = [_plan_docx(folder / "ke-hoach.docx"), _plan_docx(folder / "ke-hoach-tcvn3.docx", legacy=True)]
+    sources = [
+        _plan_docx(folder / "ke-hoach.docx"),
+        _plan_docx(folder / "ke-hoach-tcvn3.docx", legacy=True),
+        _plan_docx(folder / "ke-hoach-gian-dong.docx", line_spacing=1.5),  # 1.5 lines, as many offices print
+    ]
     return {p.stem: p for p in office.convert(sources, "pdf", folder)}
 
 
-def test_plan_pdf_back_to_its_paragraphs(pdfs):
-    script = import_file(pdfs["ke-hoach"])
+@pytest.mark.parametrize("name", ["ke-hoach", "ke-hoach-gian-dong"])
+def test_plan_pdf_back_to_its_paragraphs(pdfs, name):
+    script = import_file(pdfs[name])
     assert script.body.split("\n") == PLAN
     assert (script.format, script.encoding, script.converted) == ("pdf", "unicode", ())
     assert script.title == "KẾ HOẠCH"
@@ -102,8 +108,12 @@ def _line(text: str, x0: float, y: float, block: int, width: float = 6.0) -> Lin
         # Hyphenated words go on without a space; a soft hyphen disappears.
         ([_line("aaaa bbbb ki-", 50, 100, 1), _line("lôôôôôôôôô-gam dầu\u00ad", 50, 114, 1), _line("hỏa", 50, 128, 1)],
          ["aaaa bbbb ki-lôôôôôôôôô-gam dầuhỏa"]),
-        # Another block of poppler's is another paragraph.
-        ([_line("aaaa bbbb cccc", 50, 100, 1), _line("dddddddddddd", 50, 130, 2)], ["aaaa bbbb cccc", "dddddddddddd"]),
+        # More space above a line than between the lines of a paragraph starts a paragraph...
+        ([_line("aaaa bbbb cccc", 50, y, 1) for y in (100, 114, 128, 150)],
+         ["aaaa bbbb cccc aaaa bbbb cccc aaaa bbbb cccc", "aaaa bbbb cccc"]),
+        # ... but evenly wide spacing (1.5 or double lines, each line its own block for poppler) says nothing.
+        ([_line("aaaa bbbb cccc", 50, y, i) for i, y in enumerate((100, 122, 144, 166))],
+         ["aaaa bbbb cccc aaaa bbbb cccc aaaa bbbb cccc aaaa bbbb cccc"]),
     ],
 )
 def test_reflow_rules(lines, expected):
