@@ -168,3 +168,17 @@ def test_missing_poppler_named(tmp_path, monkeypatch, pdfs):
 def test_tools_present():
     # These tests need the real tools; tools/install-system.sh installs them.
     assert shutil.which("pdftotext") and shutil.which("soffice")
+
+
+def test_permissions_only_pdf_is_read(tmp_path):
+    # Encrypted only to forbid editing or copying (no password to open): the station is its reader, so it is read.
+    source = _plan_docx(tmp_path / "han-che.docx")
+    options = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+               '"RestrictPermissions":{"type":"boolean","value":"true"},"PermissionPassword":{"type":"string","value":"chu-so-huu"},'
+               '"EnableCopyingOfContent":{"type":"boolean","value":"false"}}')
+    (pdf,) = office.convert([source], options, tmp_path)
+    from scripts_vi.poppler import pdf_info
+
+    info = pdf_info(pdf)
+    assert info.encrypted and not info.needs_password
+    assert import_file(pdf).body.split("\n") == PLAN
