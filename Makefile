@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
 PHONY_EXTRA := test-sqlite test-postgres lint-imports
-.PHONY: run test $(PHONY_EXTRA) install install-test system system-test demo bench clean screenshots
+.PHONY: run test $(PHONY_EXTRA) install install-test system system-test system-doc demo bench clean screenshots
 
 run: install
 	$(PY) -m loaxa demo
@@ -48,6 +48,10 @@ system:
 
 system-test:
 	tools/install-system.sh test
+
+# LibreOffice for importing Word 97–2003 (.doc) files; `make run WITH_DOC=1` does the same.
+system-doc:
+	tools/install-system.sh doc
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

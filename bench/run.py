@@ -74,6 +74,12 @@ FIGURES = [
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
     Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
+    Figure("import_files_per_s", "import a folder of 100 mixed files (.txt in UTF-8/TCVN3/VNI, .docx, .docx in .VnTime, .pdf, .doc); "
+           "baseline: a plain UTF-8 read of 100 .txt files of the same texts", "read_txt_files_per_s", lower_is_better=False, unit="files/s"),
+    Figure("import_files_per_s_without_doc", "the same folder less its .doc files (no LibreOffice start)", "read_txt_files_per_s",
+           lower_is_better=False, unit="files/s"),
+    Figure("import_pdf_50p_s", "import a 50-page PDF of the plan (pdfinfo, pdftotext -bbox-layout, reflow); baseline: plain pdftotext -layout",
+           "pdftotext_50p_s", unit="s"),
 ]
 
 
@@ -166,6 +172,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("speech", _optional("speech_bench", "run")),
     ("province", _province),
     ("stations", _optional("stations_bench", "run")),
+    ("import", _optional("import_bench", "run")),
 ]
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from scripts_vi.clean import clean_text
 from scripts_vi.errors import UnknownEncoding
-from scripts_vi.legacy_tables import TCVN3_HIGH, TCVN3_LOWER_ONLY, VNI_ENCODE
+from scripts_vi.legacy_tables import TCVN3_HIGH, TCVN3_LOWER_ONLY, VNI_ENCODE, VPS_DECODE
 from scripts_vi.syllable import TONE_MARKS, is_syllable
 
 # Below this share of non-ASCII characters sitting in real Vietnamese syllables, we give up.
@@ -138,12 +140,17 @@ def _neighbour_upper(kinds: list[str], i: int) -> bool:
 
 def _sentence_start(line: str, pos: int) -> bool:
     before = line[:pos].rstrip(" \t\"“‘'(*#-")
-    return not before or before[-1] in ".!?:"
+    # Not after a colon: Vietnamese goes on in lowercase there ("Chủ đề: ý thức"), and a
+    # lowercase letter the author wrote must come back lowercase.
+    return not before or before[-1] in ".!?"
+
+
+def _tcvn3_codes(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("latin-1").translate({i: _TCVN3_DECODE[i] for i in range(0x80, 0x100)}))
 
 
 def _decode_tcvn3(data: bytes) -> str:
-    text = data.decode("latin-1").translate({i: _TCVN3_DECODE[i] for i in range(0x80, 0x100)})
-    return _restore_tcvn3_capitals(unicodedata.normalize("NFC", text))
+    return _restore_tcvn3_capitals(_tcvn3_codes(data))
 
 
 def _decode_vni(data: bytes) -> str:
@@ -156,6 +163,89 @@ def _decode_cp1258(data: bytes) -> str:
 
 
 _LEGACY = (("cp1258", _decode_cp1258), ("vni", _decode_vni), ("tcvn3", _decode_tcvn3))
+_VPS = {b: VPS_DECODE.get(b, chr(b)) for b in range(0x100)}
+
+
+def _decode_vps(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("latin-1").translate(_VPS))
+
+
+_LITERAL = {
+    "tcvn3": _tcvn3_codes,
+    "vps": _decode_vps,
+    "vni": _decode_vni,
+    "cp1258": _decode_cp1258,
+}
+_FROM_CP1252 = {ch: i for i, ch in enumerate(_CP1252)}
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "cp1258": "Windows-1258", "vps": "VPS"}
+
+
+def font_bytes(text: str) -> bytes | None:
+    """The 8-bit codes a legacy (ANSI) font was given for text, as Word stores them; None if not 8-bit."""
+    out = bytearray()
+    for ch in text:
+        code = _FROM_CP1252.get(ch)
+        if code is None:
+            if ord(ch) >= 0x100:
+                return None
+            code = ord(ch)  # C1 controls and the five unassigned cp1252 slots are stored as themselves
+        out.append(code)
+    return bytes(out)
+
+
+def decode_literal(data: bytes, encoding: str) -> str:
+    """Decode bytes known to be in a legacy encoding code by code, guessing no capitals."""
+    return _LITERAL[encoding](data)
+
+
+# Vietnamese is written in Latin letters: a document whose letters are mostly of other scripts (or private-use
+# and unassigned code points) is a binary file some converter read as text, not a script.
+MIN_LATIN_SHARE = 0.8
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(ch: str) -> str:
+    """"odd" (unassigned, private use, replacement), "latin" or "other" letter, or "" for anything else."""
+    if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs"):
+        return "odd"
+    if not ch.isalpha():
+        return ""
+    return "latin" if "LATIN" in unicodedata.name(ch, "") else "other"
+
+
+def looks_vietnamese_script(text: str) -> bool:
+    """Whether the letters of a text are mostly Latin and it holds next to no unassigned or private-use code points."""
+    kinds = Counter(_kind(ch) for ch in text if ord(ch) > 0x7F)
+    if kinds["odd"] > max(2, len(text) // 100):
+        return False
+    ascii_letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    letters = ascii_letters + kinds["latin"] + kinds["other"]
+    return not letters or ascii_letters + kinds["latin"] >= MIN_LATIN_SHARE * letters
+
+
+def redecode_legacy(text: str) -> Decoded | None:
+    """Legacy-font text shown as Windows-1252 letters (mojibake) decoded, or None if it reads better as it is."""
+    data = font_bytes(text)
+    if data is None or all(b < 0x80 for b in data):
+        return None
+    best = _best_legacy(data)
+    if best is None or best[0] < MIN_SCORE or best[0] <= score(text):
+        return None
+    return Decoded(best[2], best[1])
+
+
+def _best_legacy(data: bytes) -> tuple[float, str, str] | None:
+    """(score, encoding, text) of the legacy decoding that reads most like Vietnamese; the first wins a tie."""
+    best: tuple[float, str, str] | None = None
+    for name, decoder in _LEGACY:
+        try:
+            text = decoder(data)
+        except UnicodeDecodeError:
+            continue
+        s = score(text)
+        if best is None or s > best[0]:
+            best = (s, name, text)
+    return best
 
 
 def score(text: str) -> float:
@@ -237,15 +327,7 @@ def _raw_decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best: tuple[float, str, str] | None = None
-    for name, decoder in _LEGACY:
-        try:
-            text = decoder(data)
-        except UnicodeDecodeError:
-            continue
-        s = score(text)
-        if best is None or s > best[0]:
-            best = (s, name, text)
+    best = _best_legacy(data)
     if best is None or best[0] < MIN_SCORE:
         raise UnknownEncoding(
             "Không nhận ra bảng mã tiếng Việt của nội dung (không phải UTF-8, TCVN3, VNI hay Windows-1258); hãy mở tệp và lưu lại với bảng mã Unicode UTF-8."

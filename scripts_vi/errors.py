@@ -15,3 +15,11 @@ class ImportFailed(ScriptError):
 
 class BadHeader(ScriptError):
     """The front-matter header of a script file is malformed."""
+
+
+class ToolMissing(ScriptError):
+    """A program needed to read a kind of file is not installed."""
+
+
+class ConversionFailed(ScriptError):
+    """A program that reads a kind of file could not read this one."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages loaxa needs, only those missing. Usage: install-system.sh run|test
+# Install the Debian packages loaxa needs, only those missing. Usage: install-system.sh run|doc|test
 set -euo pipefail
 mode="${1:-run}"
 need=()
@@ -8,12 +8,21 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 have_cmd ffmpeg || need+=(ffmpeg)
 have_cmd espeak-ng || need+=(espeak-ng)
+# PDF import (pdfinfo, pdftotext): small, so every station has it.
+have_cmd pdftotext || need+=(poppler-utils)
+# Word 97–2003 (.doc) import needs LibreOffice, a large install most stations never need: only on request
+# (mode doc: `make system-doc`, or WITH_DOC=1 for `make run`); without it a .doc is refused in one sentence
+# naming this package.
+if [ "$mode" = doc ] || [ "${WITH_DOC:-}" = 1 ]; then
+  have_cmd soffice || need+=(libreoffice-writer-nogui)
+fi
 if [ "$mode" = test ]; then
   have_cmd chromium || need+=(chromium)
   have_cmd icecast2 || need+=(icecast2)
   have_cmd soffice || need+=(libreoffice-writer-nogui)
   have_cmd pdftoppm || need+=(poppler-utils)
   have_cmd sox || need+=(sox)
+  have_cmd recode || need+=(recode)  # the reference the VPS table is checked against
   have_cmd wrk || need+=(wrk)
   have_pkg fonts-dejavu-core || need+=(fonts-dejavu-core)
   have_pkg fonts-liberation || need+=(fonts-liberation)

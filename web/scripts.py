@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -14,10 +13,11 @@ from broadcast.campaigns.manage import list_campaigns
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
 from broadcast.content.rendering import current_render, render_script
-from broadcast.content.scripts import create_script, get_script, import_files, spoken_form, update_script
+from broadcast.content.scripts import create_script, get_script, import_files, preview_import, spoken_form, update_script
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Script
 from broadcast.stations.users import author_names
+from web import import_staging
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
 from web.helpers import attempt, parse_date, station, user_row
@@ -25,7 +25,6 @@ from web.helpers import attempt, parse_date, station, user_row
 bp = Blueprint("scripts", __name__, url_prefix="/bai")
 PAGE = 25
 PRIORITIES = {"normal": "Thông thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
-IMPORT_SUFFIXES = {".txt", ".md", ".docx"}
 
 
 @bp.route("/")
@@ -153,30 +152,58 @@ def upload_recording(script_id: int):
     return redirect(url_for("scripts.edit", script_id=script_id) + "#ghi-am")
 
 
+def _staging_root() -> Path:
+    return settings().data_dir / "uploads" / "nhap-bai"
+
+
 @bp.route("/nhap", methods=["GET", "POST"])
 @requires(*EDIT)
 def import_page():
-    """Import .txt/.docx/.md files as draft scripts."""
+    """Upload files and see each as it would be saved (text, format, spoken form); nothing is saved yet."""
+    if request.method == "GET":
+        return render_template("scripts/import.html", previews=[], failed=[], created=[], token="")
+    files = [f for f in request.files.getlist("files") if f.filename]
+    if not files:
+        failed = [("", "Chưa chọn tệp nào: hãy chọn tệp .txt, .md, .docx, .doc hoặc .pdf.")]
+        return render_template("scripts/import.html", previews=[], failed=failed, created=[], token=""), 400
+    owner = user_row().id
+    upload, failed = import_staging.stage(_staging_root(), owner, files)
+    previews, bad = preview_import(db(), station(), upload.paths)
+    failed.extend((upload.name_of(p), reason) for p, reason in bad)
+    rows = [(upload.name_of(p.source_path), p) for p in previews]
+    if not any(p.problem is None for _, p in rows):
+        import_staging.discard(_staging_root(), owner, upload.token)
+        return render_template("scripts/import.html", previews=rows, failed=failed, created=[], token=""), 400
+    return render_template("scripts/import.html", previews=rows, failed=failed, created=[], token=upload.token)
+
+
+@bp.post("/nhap/xac-nhan")
+@requires(*EDIT)
+def import_confirm():
+    """Save the previewed files as draft scripts, then forget the upload."""
+    owner = user_row().id
+    token = request.form.get("token", "")
+    upload = import_staging.staged(_staging_root(), owner, token)
+    if upload is None:
+        failed = [("", "Không còn tệp đã tải lên để nhập (đã nhập, đã hủy hoặc quá một ngày): hãy tải tệp lên lại.")]
+        return render_template("scripts/import.html", previews=[], failed=failed, created=[], token=""), 400
     created, failed = [], []
-    if request.method == "POST":
-        files = [f for f in request.files.getlist("files") if f.filename]
-        if not files:
-            failed.append(("", "Chưa chọn tệp nào: hãy chọn tệp .txt, .docx hoặc .md."))
-        with tempfile.TemporaryDirectory(dir=settings().data_dir) as tmpdir:
-            paths = []
-            for index, upload in enumerate(files):
-                name = secure_filename(upload.filename or "") or f"tep-{index}"
-                if Path(name).suffix.lower() not in IMPORT_SUFFIXES:
-                    failed.append((upload.filename, "Không phải tệp .txt, .docx hoặc .md."))
-                    continue
-                path = Path(tmpdir) / f"{index:03d}-{name}"
-                upload.save(path)
-                paths.append(path)
-            if paths:
-                with attempt("files") as outcome:
-                    made, bad = import_files(db(), station(), paths, user_row())
-                    created = [(s.id, s.title) for s in made]
-                    failed.extend((Path(p).name.split("-", 1)[-1], reason) for p, reason in bad)
-                if not outcome.ok:
-                    failed.append(("", next(iter(outcome.errors.values()))))
-    return render_template("scripts/import.html", created=created, failed=failed), (400 if failed and not created else 200)
+    with attempt("files") as outcome:
+        made, bad = import_files(db(), station(), upload.paths, user_row())
+        created = [(s.id, s.title) for s, _ in made]
+        failed.extend((upload.name_of(p), reason) for p, reason in bad)
+    if not outcome.ok:
+        failed.append(("", next(iter(outcome.errors.values()))))
+    import_staging.discard(_staging_root(), owner, token)
+    status = 400 if failed and not created else 200
+    return render_template("scripts/import.html", previews=[], failed=failed, created=created, token=""), status
+
+
+@bp.post("/nhap/huy")
+@requires(*EDIT)
+def import_cancel():
+    """Forget an upload without saving anything."""
+    import_staging.discard(_staging_root(), user_row().id, request.form.get("token", ""))
+    flash("Đã hủy, không bài nào được nhập.", "success")
+    return redirect(url_for("scripts.import_page"))
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -132,17 +133,50 @@ def spoken_form(session: Session, script: Script) -> Normalized:
     return spoken_text(session, script.station_id, script.title + ".\n" + script.body)
 
 
-def import_files(session: Session, station: Station, paths: Iterable[Path], author: User | None = None) -> tuple[list[Script], list[tuple[Path, str]]]:
-    """Import .txt/.md/.docx files as draft scripts; a bad file never stops the others."""
+@dataclass(frozen=True)
+class ImportPreview:
+    """One file as it would be imported: the script text, what the file was, the spoken form, any problem."""
+
+    source_path: Path
+    title: str
+    body: str
+    described: str
+    spoken: Normalized
+    problem: str | None = None
+
+
+def preview_import(session: Session, station: Station, paths: Iterable[Path]) -> tuple[list[ImportPreview], list[tuple[Path, str]]]:
+    """What import_files would save from these files, read aloud with the station's lexicon; nothing is written."""
     from scripts_vi.importers import import_paths
 
     report = import_paths(list(paths))
-    created: list[Script] = []
+    previews = []
+    for item in report.imported:
+        problem = None
+        try:
+            validated_text(item.title, item.body)
+        except InvalidInput as exc:
+            problem = str(exc)
+        spoken = spoken_text(session, station.id, item.title + ".\n" + item.body)
+        previews.append(ImportPreview(Path(item.source_path), item.title, item.body, item.describe(), spoken, problem))
+    return previews, list(report.failed)
+
+
+def import_files(
+    session: Session, station: Station, paths: Iterable[Path], author: User | None = None
+) -> tuple[list[tuple[Script, str]], list[tuple[Path, str]]]:
+    """Import .txt/.md/.docx/.doc/.pdf files as draft scripts, each with what its file was and what was converted;
+    a bad file never stops the others."""
+    from scripts_vi.importers import import_paths
+
+    report = import_paths(list(paths))
+    created: list[tuple[Script, str]] = []
     failed = list(report.failed)
     for item in report.imported:
         try:
             with session.begin_nested():
-                created.append(create_script(session, station, item.title, item.body, author, source=str(item.source_path)))
+                script = create_script(session, station, item.title, item.body, author, source=str(item.source_path))
+                created.append((script, item.describe()))
         except InvalidInput as exc:
             failed.append((Path(item.source_path), str(exc)))
     return created, failed

@@ -46,14 +46,14 @@ def scripts() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_runtime
 def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
-    """Nhập bài từ tệp .txt, .md, .docx hoặc cả thư mục (kể cả mã TCVN3, VNI)."""
+    """Nhập bài từ tệp .txt, .md, .docx, .doc, .pdf hoặc cả thư mục (kể cả mã TCVN3, VNI và phông .VnTime, VNI-Times)."""
     from broadcast.content.scripts import import_files
 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         created, failed = import_files(session, station, paths)
-    for script in created:
-        click.echo(f"Đã nhập: {script.title} (bản nháp số {script.id})")
+    for script, described in created:
+        click.echo(f"Đã nhập: {script.title} (bản nháp số {script.id}; {described})")
     for path, reason in failed:
         click.echo(f"Không nhập được {path}: {reason}", err=True)
     click.echo(f"{len(created)} bài đã nhập, {len(failed)} tệp lỗi.")

@@ -116,7 +116,7 @@ def test_scripts_import_good_and_bad(demo_settings, tmp_path: Path):
     (folder / "tin.txt").write_text("Thông báo lịch tiêm phòng\nNgày 20/11/2024 tại nhà văn hóa thôn.\n", encoding="utf-8")
     (folder / "hong.docx").write_bytes(b"%PDF-1.4 not a word file")
     result = run(["scripts", "import", str(folder)], demo_settings.data_dir)
-    assert "Đã nhập: Thông báo lịch tiêm phòng" in result.output
+    assert "Đã nhập: Thông báo lịch tiêm phòng" in result.output and "văn bản .txt, bảng mã UTF-8)" in result.output
     assert "hong.docx" in result.output
     assert count(demo_settings, Script) == 15
 

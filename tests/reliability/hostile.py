@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from scripts_vi.encodings import encode_cp1258, encode_tcvn3, encode_vni
 
@@ -35,3 +36,35 @@ LEGACY_BYTES: dict[str, bytes] = {
 }
 
 DATES = ["", "hôm qua", "2024-13-01", "31/02/2024", "1900-01-01", "9999-12-31", "2024-11-15T00:00:00+09:00", "15-11-2024", "'; --"]
+
+
+def hostile_documents(folder: Path) -> dict[str, Path]:
+    """Broken and hostile .doc, .docx and .pdf files, each of which an import must refuse by name in one sentence."""
+    import docx
+
+    from scripts_vi import office
+    from tests.scripts_vi.pdf_fixtures import image_only_pdf, many_pages_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+
+    def write(name: str, data: bytes) -> None:
+        made[name] = folder / name
+        made[name].write_bytes(data)
+
+    write("html-that-says-doc.doc", b"<html><head><meta charset=utf-8></head><body><p>Th\xc3\xb4ng b\xc3\xa1o</p></body></html>")
+    write("truncated-word97.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
+    write("image-only.pdf", image_only_pdf())
+    write("huge-page-count.pdf", many_pages_pdf(5000))
+    write("not-a-pdf.pdf", b"GIF89a" + bytes(300))
+    source = folder / "source.docx"
+    document = docx.Document()
+    document.add_paragraph(VIETNAMESE)
+    document.save(str(source))
+    write("truncated.docx", source.read_bytes()[:700])
+    password = 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"matkhau"}}'
+    (encrypted,) = office.convert([source], password, folder / "enc")
+    made["encrypted.pdf"] = encrypted.rename(folder / "encrypted.pdf")
+    source.unlink()
+    write("truncated.pdf", made["encrypted.pdf"].read_bytes()[:400])
+    return made

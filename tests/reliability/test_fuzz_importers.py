@@ -66,3 +66,33 @@ def test_fuzz_figures(record):
     record("fuzz_docx_examples", _stats["docx"], "random and truncated zip archives shaped like .docx given to the importer (hypothesis): imported or refused, never a crash")
     # Hypothesis ran every example asked for (it runs fewer only when it exhausts a search space these never do).
     assert _stats["bytes"] >= FUZZ.max_examples and _stats["docx"] >= FUZZ.max_examples, _stats
+
+
+_WORD = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢẠẤẦỆỬ0123456789,.:", min_size=1, max_size=9)
+
+
+@st.composite
+def pages(draw):
+    """One page of lines in random blocks, widths and indents, away from the page edges (no furniture)."""
+    from scripts_vi.pdf_reflow import Line, Page, Word
+
+    lines = []
+    for i in range(draw(st.integers(1, 25))):
+        x = draw(st.floats(40, 140))
+        words = []
+        for text in draw(st.lists(_WORD, min_size=1, max_size=10)):
+            width = draw(st.floats(3, 60))
+            words.append(Word(text, x, x + width))
+            x += width + draw(st.floats(0.5, 8))
+        lines.append(Line(tuple(words), 150 + 14 * i, 162 + 14 * i, draw(st.integers(1, 4))))
+    return [Page(800.0, tuple(lines))]
+
+
+@FUZZ
+@given(pages())
+def test_pdf_reflow_keeps_every_word_in_order(page_list):
+    from scripts_vi.pdf_reflow import reflow_pages
+
+    out = reflow_pages(page_list)
+    # Joining lines may only add a space or a line break between words, never drop, add or reorder one.
+    assert out.split() == [w.text for page in page_list for line in page.lines for w in line.words]

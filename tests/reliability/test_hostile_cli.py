@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, func, select
 from broadcast.db import make_engine
 from broadcast.models import Script
 from loaxa.cli import main
-from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS
+from tests.reliability.hostile import DATES, LEGACY_BYTES, TEXTS, hostile_documents
 
 
 def snapshot(settings) -> str:
@@ -68,7 +68,8 @@ def _hostile_files(folder: Path) -> list[Path]:
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("word/document.xml", b"\0" * (200 * 1024 * 1024))
     (folder / "huge.txt").write_bytes(b"a" * (10 * 1024 * 1024))
-    return files + [folder / "renamed.docx", bomb, folder / "huge.txt"]
+    documents = list(hostile_documents(folder / "documents").values())
+    return files + [folder / "renamed.docx", bomb, folder / "huge.txt"] + documents
 
 
 def test_normalize_survives_every_hostile_text(settings, record):
@@ -98,14 +99,17 @@ def test_import_takes_the_good_refuses_the_bad_in_one_run(demo_settings, tmp_pat
     lines = result.output.splitlines()
     refused = [line for line in lines if line.startswith("Không nhập được")]
     imported = [line for line in lines if line.startswith("Đã nhập: ")]
-    for name in ("renamed.docx", "bomb.docx", "huge.txt", "empty.txt", "spaces.txt", "binary.txt"):
+    for name in ("renamed.docx", "bomb.docx", "huge.txt", "empty.txt", "spaces.txt", "binary.txt", "html-that-says-doc.doc",
+                 "truncated-word97.doc", "image-only.pdf", "huge-page-count.pdf", "not-a-pdf.pdf", "truncated.docx",
+                 "encrypted.pdf", "truncated.pdf"):
         assert any(name in line for line in refused), name
     for name in ("tcvn3.txt", "vni.txt", "cp1258.txt", "utf16.txt"):
         assert not any(name in line for line in refused), name
     # Every file is accounted for, once: imported (and really stored) or refused by name.
     assert len(imported) + len(refused) == len(files) and f"{len(imported)} bài đã nhập, {len(refused)} tệp lỗi." in lines
     assert _scripts(demo_settings) == before + len(imported) and len(imported) >= 4
-    record("cli_import_hostile_files", len(files), "files in one `loaxa scripts import` run (legacy encodings, zip bomb, renamed PDF, 10 MB, empty): "
+    record("cli_import_hostile_files", len(files), "files in one `loaxa scripts import` run (legacy encodings, zip bomb, renamed PDF, 10 MB, empty, "
+           ".doc that is HTML, truncated .doc/.docx/.pdf, encrypted, image-only and 5000-page PDFs): "
            f"{len(refused)} bad ones refused by name, {len(imported)} good ones imported (the legacy encodings among them) and found in the database")
 
 

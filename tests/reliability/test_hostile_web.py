@@ -177,3 +177,25 @@ def test_edge_api_garbage_bodies_get_json_4xx(demo_settings, demo_factory, recor
         assert b"root:" not in response.get_data()
     assert _counts(demo_factory) == before
     record("hostile_edge_api_requests", tried, "garbage bodies, queries and paths against /api/edge/v1 (valid, wrong and no token): every answer a 4xx JSON error (plan window answers may be 200), nothing stored")
+
+
+def test_hostile_documents_refused_by_the_import_preview(demo_settings, demo_factory, tmp_path, record):
+    import io
+
+    from tests.reliability.hostile import hostile_documents
+
+    app = create_app(demo_settings, testing=True)
+    editor = Client(app, "bientap")
+    documents = hostile_documents(tmp_path / "docs")
+    before = _counts(demo_factory)
+    files = [(io.BytesIO(path.read_bytes()), name) for name, path in documents.items()]
+    response = editor.post("/bai/nhap", {"files": files}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'name="token"' not in html  # nothing to confirm
+    for name in documents:
+        assert name in html, name
+    assert _counts(demo_factory) == before
+    staging = demo_settings.data_dir / "uploads" / "nhap-bai"
+    assert not any(staging.iterdir()), "a refused upload leaves no files behind"
+    record("web_import_hostile_documents", len(documents), "broken .doc/.docx/.pdf files uploaded at once to the import preview "
+           "(HTML named .doc, truncated, encrypted, image-only, 5000 pages): each refused by name, nothing stored, no upload kept")

@@ -80,7 +80,7 @@ def test_docx(tmp_path):
     path = tmp_path / "thong-bao.docx"
     _make_docx(path)
     script = import_file(path)
-    assert script.encoding == "docx"
+    assert (script.format, script.encoding, script.converted) == ("docx", "unicode", ())
     assert script.title == "Thông báo về Tháng hành động"
     assert script.body.split("\n") == [
         "Thông báo về Tháng hành động",

@@ -167,6 +167,37 @@ def test_viewer_cannot_reach_editing_pages(browser, base_url):
     viewer.close()
 
 
+def test_import_preview_then_confirm(browser, base_url, tmp_path):
+    """An old office's files: a .docx typed in .VnTime and a TCVN3 text file, seen as they will be saved, then saved."""
+    import docx
+
+    from scripts_vi.encodings import encode_tcvn3
+    from tests.scripts_vi.legacy_docs import add_runs, tcvn3_runs
+
+    word = tmp_path / "thong-bao-tiem-chung.docx"
+    document = docx.Document()
+    add_runs(document.add_paragraph(), tcvn3_runs("THÔNG BÁO LỊCH TIÊM CHỦNG"))
+    add_runs(document.add_paragraph(), tcvn3_runs("Kính thưa bà con: ngày 15/11/2024 Trạm Y tế xã tiêm chủng cho trẻ em."))
+    document.save(str(word))
+    text = tmp_path / "hop-thon.txt"
+    text.write_bytes(encode_tcvn3("Lịch họp thôn\nChủ đề: ý kiến của bà con về đường thôn."))
+    editor = Session(browser, base_url, "bientap")
+    editor.go("/bai/nhap")
+    editor.page.set_input_files("#f-files", [str(word), str(text)])
+    editor.page.click("form button.primary")
+    editor.page.wait_for_selector("#xem-truoc")
+    preview = editor.page.inner_text("#xem-truoc")
+    assert "THÔNG BÁO LỊCH TIÊM CHỦNG" in preview and "Chủ đề: ý kiến của bà con" in preview
+    assert "Word .docx, đã chuyển sang Unicode từ TCVN3 (ABC) (phông .VnTime, .VnTimeH)" in preview
+    assert "mười lăm tháng mười một" in preview  # the spoken form
+    editor.shot("nhap-bai-xem-truoc", full=True)
+    editor.page.click("#xac-nhan-nhap")
+    editor.page.wait_for_selector("text=Đã nhập")
+    assert editor.page.locator("ul.list a", has_text="THÔNG BÁO LỊCH TIÊM CHỦNG").count() == 1
+    assert not editor.unexpected_errors(), editor.errors
+    editor.close()
+
+
 PAGES = {"/": "trang-chu", "/bai/": "danh-sach-bai", "/bai/nhap": "nhap-bai", "/chien-dich/": "chien-dich", "/chien-dich/bdg-2024": "chien-dich-tien-do",
          "/lich/?thang=2024-11": "lich-thang", "/lich/ngay/2024-11-20": "lich-ngay", "/khan-cap/": "khan-cap", "/nhat-ky/?tu=2024-11-19&den=2024-11-21": "nhat-ky",
          "/bao-cao/": "bao-cao", "/cai-dat": "cai-dat", "/nguoi-dung": "nguoi-dung", "/phe-duyet/": None,

@@ -113,11 +113,62 @@ def test_settings_refuse_bad_loudness_and_english_switch(login):
     assert "Schedule" in admin.get("/").get_data(as_text=True)
 
 
-def test_import_accepts_text_files_and_names_the_bad_ones(login):
+def _script_count(app) -> int:
+    from sqlalchemy import func, select
+
+    from broadcast.models import Script
+
+    with app.config["LOAXA_SESSIONS"]() as session:
+        return session.scalar(select(func.count()).select_from(Script))
+
+
+def _token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="token" value="([0-9a-f]{32})"', html)
+    assert match, "no confirmation form"
+    return match.group(1)
+
+
+def test_import_previews_then_saves_only_on_confirm(login, app):
+    from scripts_vi.encodings import encode_tcvn3
+
     editor = login("bientap")
-    files = [(io.BytesIO("Lịch họp thôn\nMời bà con họp lúc 19 giờ.".encode()), "hop-thon.txt"), (io.BytesIO(b"%PDF-1.4"), "van-ban.pdf")]
-    html = editor.post("/bai/nhap", {"files": files}, content_type="multipart/form-data").get_data(as_text=True)
-    assert "Lịch họp thôn" in html and "van-ban.pdf" in html and "Không phải tệp .txt" in html
+    before = _script_count(app)
+    files = [
+        (io.BytesIO("Lịch họp thôn\nMời bà con họp lúc 19 giờ.".encode()), "hop-thon.txt"),
+        (io.BytesIO(encode_tcvn3("Thông báo tiêm chủng\nChủ đề: ý thức phòng bệnh.")), "tiêm chủng.txt"),
+        (io.BytesIO(b"GIF89a"), "anh.gif"),
+    ]
+    preview = editor.post("/bai/nhap", {"files": files}, content_type="multipart/form-data")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    # The text as it will be saved, what each file was, the spoken form, and the refused file by its name.
+    assert "Mời bà con họp lúc 19 giờ." in html and "Chủ đề: ý thức phòng bệnh." in html
+    assert "văn bản .txt, đã chuyển sang Unicode từ TCVN3 (ABC)" in html and "tiêm chủng.txt" in html
+    assert "mười chín giờ" in html
+    assert "anh.gif" in html and "Không phải tệp .txt" in html
+    assert _script_count(app) == before  # nothing saved before the editor confirms
+    token = _token(html)
+    done = editor.post("/bai/nhap/xac-nhan", {"token": token})
+    assert done.status_code == 200 and "Đã nhập" in done.get_data(as_text=True)
+    assert _script_count(app) == before + 2
+    again = editor.post("/bai/nhap/xac-nhan", {"token": token})  # the upload is gone once used
+    assert again.status_code == 400 and "hãy tải tệp lên lại" in again.get_data(as_text=True)
+    assert _script_count(app) == before + 2
+
+
+def test_import_cancel_and_foreign_token_save_nothing(login, app):
+    editor = login("bientap")
+    before = _script_count(app)
+    files = [(io.BytesIO("Tin ngắn\nNội dung.".encode()), "tin.txt")]
+    token = _token(editor.post("/bai/nhap", {"files": files}, content_type="multipart/form-data").get_data(as_text=True))
+    other = login("admin")
+    assert other.post("/bai/nhap/xac-nhan", {"token": token}).status_code == 400  # another user's upload
+    assert editor.post("/bai/nhap/xac-nhan", {"token": "../../etc"}).status_code == 400
+    assert editor.post("/bai/nhap/huy", {"token": token}).status_code == 302
+    assert editor.post("/bai/nhap/xac-nhan", {"token": token}).status_code == 400
+    assert _script_count(app) == before
     empty = editor.post("/bai/nhap", {}, content_type="multipart/form-data")
     assert empty.status_code == 400 and "Chưa chọn tệp" in empty.get_data(as_text=True)
 
