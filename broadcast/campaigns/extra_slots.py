@@ -48,7 +48,7 @@ def add_extra_slot(
         # Refuse only what this slot brings (lying outside the windows, a clash with an extension), not older warnings.
         new = [p for p in check_feasibility(session, campaign) if p not in before]
         if new:
-            raise InvalidInput(new[0], field="start_time")
+            raise InvalidInput(new[0].text, field="start_time")
     back_to_draft(campaign)
     session.flush()
     return slot

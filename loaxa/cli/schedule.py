@@ -116,7 +116,7 @@ def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
                 for e in sorted(c.pool, key=lambda e: e.script_id)]
         data = {"slug": c.slug, "name": c.name, "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
                 "status": c.status.value, "target_kind": c.target_kind, "target_value": c.target_value, "extend_slot_s": c.extend_slot_s,
-                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": problems,
+                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": [p.text for p in problems],
                 "windows": list(c.windows or [])}
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -126,7 +126,7 @@ def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
     for entry in pool:
         click.echo(f"  #{entry['script_id']:<4} x{entry['weight']:g}  {entry['status']:<9} {entry['title']}")
     for problem in problems:
-        click.echo(f"Cần sửa: {problem}")
+        click.echo(f"Cần sửa: {problem.text}")
 
 
 @campaign.command("copy")

@@ -12,6 +12,7 @@ from broadcast.planning.planner import (
     Clip,
     PlanInputs,
     PoolEntry,
+    ProblemKind,
     Programme,
     PlannedItem,
     Rotation,
@@ -262,17 +263,22 @@ def test_relay_is_a_fixed_item():
 # ---------------------------------------------------------------- feasibility
 
 
-@pytest.mark.parametrize("kw, slots, templates, needle", [
-    (dict(start=date(2024, 12, 15), end=date(2024, 11, 15)), (MORNING, EVENING), {}, "kết thúc (15/11/2024) trước khi bắt đầu"),
-    (dict(target_value=90, extend_slot_s=0), (MORNING, EVENING), {}, "chỉ tiêu 90 phút/ngày"),
-    (dict(), (SlotRule(1, time(5, 30), 1800, valid_to=date(2024, 10, 1)),), {}, "không rơi vào buổi phát nào"),
-    (dict(), (MORNING, EVENING), {1: [{"kind": "news"}], 2: [{"kind": "news"}]}, "không rơi vào buổi phát nào"),
-    (dict(), (SlotRule(1, time(5, 30), 1800, weekdays="12345"),), {}, "không có buổi phát nào ngày 16/11/2024"),
-    (dict(extend_slot_s=600), (MORNING, SlotRule(2, time(6, 5), 600, name="Tin sáng")), {}, "sẽ chồng lên buổi Tin sáng"),
+@pytest.mark.parametrize("kw, slots, templates, kind, day, needle", [
+    (dict(start=date(2024, 12, 15), end=date(2024, 11, 15)), (MORNING, EVENING), {}, ProblemKind.DATES, None,
+     "Chiến dịch bdg kết thúc (15/11/2024) trước khi bắt đầu (15/12/2024): hãy sửa lại ngày."),
+    (dict(target_value=90, extend_slot_s=0), (MORNING, EVENING), {}, ProblemKind.OVER_CAPACITY, date(2024, 11, 15),
+     "Ngày 15/11/2024 (và 30 ngày khác): chỉ tiêu 90 phút/ngày của chiến dịch bdg vượt quá"),
+    (dict(), (SlotRule(1, time(5, 30), 1800, valid_to=date(2024, 10, 1)),), {}, ProblemKind.NOT_CARRIED, None,
+     "Chiến dịch bdg (15/11/2024–15/12/2024) không rơi vào buổi phát nào có khối chiến dịch: hãy thêm khối chiến dịch"),
+    (dict(), (MORNING, EVENING), {1: [{"kind": "news"}], 2: [{"kind": "news"}]}, ProblemKind.NOT_CARRIED, None, "không rơi vào buổi phát nào"),
+    (dict(), (SlotRule(1, time(5, 30), 1800, weekdays="12345"),), {}, ProblemKind.DAYS_UNCOVERED, date(2024, 11, 16),
+     "Chiến dịch bdg không có buổi phát nào ngày 16/11/2024 và 9 ngày khác: hãy thêm buổi phát"),
+    (dict(extend_slot_s=600), (MORNING, SlotRule(2, time(6, 5), 600, name="Tin sáng")), {}, ProblemKind.EXTENSION_CLASH, date(2024, 11, 15),
+     "Ngày 15/11/2024: buổi Buổi sáng kéo dài thêm 10 phút sẽ chồng lên buổi Tin sáng lúc 06:05: hãy giảm thời gian kéo dài hoặc dời buổi sau."),
 ])
-def test_campaign_problems(kw, slots, templates, needle):
+def test_campaign_problems(kw, slots, templates, kind, day, needle):
     problems = campaign_problems(campaign(**kw), slots, templates, ASSETS, VN_TZ)
-    assert any(needle in p for p in problems), problems
+    assert [(p.kind, p.day) for p in problems if needle in p.text] == [(kind, day)], problems
 
 
 def test_feasible_campaign_has_no_problem():
