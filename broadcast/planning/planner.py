@@ -81,6 +81,13 @@ def occurs_on(rule: SlotRule, day: date) -> bool:
     return day not in rule.exceptions
 
 
+def extra_slot_span(valid_from: date | None, valid_to: date | None, campaign_start: date, campaign_end: date) -> tuple[date, date]:
+    """The first and last day an extra slot can air: its own dates (empty: the campaign's) within the campaign's.
+
+    First after last means no day is left (the campaign's dates moved away from the slot's)."""
+    return max(valid_from or campaign_start, campaign_start), min(valid_to or campaign_end, campaign_end)
+
+
 def occurrences(rules: Sequence[SlotRule], first: date, last: date, tz: ZoneInfo) -> list[Occurrence]:
     """All occurrences of the rules between two local days, sorted by start."""
     found = []

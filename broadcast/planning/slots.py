@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import UNSTARTED, Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
-from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, slot_overlap
+from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, extra_slot_span, slot_overlap
 from broadcast.stations.lookup import station_row
 
 MAX_SLOT_S = 6 * 3600
@@ -92,8 +92,8 @@ def _values(session: Session, station: Station, raw: Mapping[str, Any]) -> dict[
         campaign = station_row(session, Campaign, campaign_id, station)
         if campaign is None:
             raise InvalidInput(f"Buổi phát thêm {name} gắn với một chiến dịch không có ở đài này.", field="campaign_id")
-        lo, hi = valid_from or campaign.start_date, valid_to or campaign.end_date
-        if max(lo, campaign.start_date) > min(hi, campaign.end_date):
+        first, last = extra_slot_span(valid_from, valid_to, campaign.start_date, campaign.end_date)
+        if first > last:
             raise InvalidInput(f"Buổi phát thêm {name} không có ngày nào trong thời gian chiến dịch {campaign.slug} "
                                f"({campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}): hãy sửa ngày hiệu lực.", field="valid_from")
     return dict(name=name, start_time=start, duration_s=duration, weekdays=_weekdays(raw.get("weekdays") or "1234567"),
@@ -112,9 +112,8 @@ def _campaign_window(session: Session, values: Mapping[str, Any]) -> Mapping[str
         return values
     campaign = session.get(Campaign, values["campaign_id"])
     assert campaign is not None
-    lo = max(values["valid_from"] or campaign.start_date, campaign.start_date)
-    hi = min(values["valid_to"] or campaign.end_date, campaign.end_date)
-    return {**values, "valid_from": lo, "valid_to": hi}
+    first, last = extra_slot_span(values["valid_from"], values["valid_to"], campaign.start_date, campaign.end_date)
+    return {**values, "valid_from": first, "valid_to": last}
 
 
 def _check_overlap(session: Session, station: Station, values: Mapping[str, Any], exclude: int | None = None) -> None:

@@ -205,7 +205,7 @@ def campaign_windows(rt: Runtime, slug: str, spans: tuple[str, ...], weekdays: s
 def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays: str | None, first: str | None, last: str | None,
                    remove: int | None) -> None:
     """Buổi phát thêm của chiến dịch (tăng thời lượng): chỉ phát trong thời gian chiến dịch."""
-    from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+    from broadcast.campaigns.extra_slots import add_extra_slot, airing_span, list_extra_slots, remove_extra_slot
     from broadcast.campaigns.manage import get_campaign
     from broadcast.planning.windows import ALL_DAYS, parse_weekdays, parse_window
 
@@ -220,13 +220,13 @@ def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays
             slot = add_extra_slot(session, c, name, window.start, end_time=window.end, weekdays=parse_weekdays(weekdays) or ALL_DAYS,
                                   valid_from=parse_day(first, "bắt đầu"), valid_to=parse_day(last, "kết thúc"))
             click.echo(f"Đã thêm buổi phát thêm số {slot.id}: {slot.name}.")
-        rows = [(s.id, s.name, s.start_time, s.duration_s, s.weekdays, s.valid_from or c.start_date, s.valid_to or c.end_date)
-                for s in list_extra_slots(session, c)]
+        rows = [(s.id, s.name, s.start_time, s.duration_s, s.weekdays, *airing_span(c, s)) for s in list_extra_slots(session, c)]
     if not rows:
         click.echo(f"Chiến dịch {slug} chưa có buổi phát thêm.")
     for sid, sname, start, seconds, days, d0, d1 in rows:
         end = (datetime.combine(d0, start) + timedelta(seconds=seconds)).time()
-        click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {d0:%d/%m/%Y}–{d1:%d/%m/%Y}  thứ {days}  {sname}")
+        span = f"{d0:%d/%m/%Y}–{d1:%d/%m/%Y}" if d0 <= d1 else "không còn ngày nào trong thời gian chiến dịch"
+        click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {span}  thứ {days}  {sname}")
 
 
 COMMANDS = [plan, campaign]

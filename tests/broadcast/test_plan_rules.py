@@ -18,6 +18,7 @@ from broadcast.planning.planner import (
     Rotation,
     SlotRule,
     campaign_problems,
+    extra_slot_span,
     occurrences,
     plan_range,
     rotation_order,
@@ -279,6 +280,17 @@ def test_relay_is_a_fixed_item():
 def test_campaign_problems(kw, slots, templates, kind, day, needle):
     problems = campaign_problems(campaign(**kw), slots, templates, ASSETS, VN_TZ)
     assert [(p.kind, p.day) for p in problems if needle in p.text] == [(kind, day)], problems
+
+
+@pytest.mark.parametrize("valid_from, valid_to, span", [
+    (None, None, (date(2024, 11, 15), date(2024, 12, 15))),  # empty dates: the campaign's
+    (date(2024, 11, 20), None, (date(2024, 11, 20), date(2024, 12, 15))),
+    (None, date(2024, 12, 1), (date(2024, 11, 15), date(2024, 12, 1))),
+    (date(2024, 11, 1), date(2024, 12, 31), (date(2024, 11, 15), date(2024, 12, 15))),  # the campaign's dates moved inside the slot's
+    (date(2024, 12, 20), date(2024, 12, 31), (date(2024, 12, 20), date(2024, 12, 15))),  # no day left: first after last
+])
+def test_extra_slot_span(valid_from, valid_to, span):
+    assert extra_slot_span(valid_from, valid_to, date(2024, 11, 15), date(2024, 12, 15)) == span
 
 
 def test_feasible_campaign_has_no_problem():
