@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from broadcast.numbers import vn_number
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
@@ -40,8 +41,8 @@ def weekday_names(days: str) -> str:
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
-    """A number with the Vietnamese decimal comma (2,5)."""
-    return f"{value or 0:.{digits}f}".replace(".", ",")
+    """A number with the Vietnamese decimal comma and thousands dot (1.234,5)."""
+    return vn_number(value or 0, digits)
 
 
 def init_app(app) -> None:  # type: ignore[no-untyped-def]

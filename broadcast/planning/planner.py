@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from broadcast.numbers import vn_minutes
 from broadcast.planning.targets import TARGET_LABELS, CampaignTarget, daily_need_s
 from broadcast.planning.windows import TimeWindow, allows, eligible, on_day
 from broadcast.timeutil import local_at
@@ -681,7 +682,7 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
         return f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} không có bài nào đã duyệt và có âm thanh để phát."
     if campaign.target_kind == "minutes_per_day":
         if aired_s[campaign.campaign_id] + EPS < daily_need_s(campaign.target, day):
-            return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} chỉ phát được {aired_s[campaign.campaign_id] / 60:.1f} phút, "
+            return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} chỉ phát được {vn_minutes(aired_s[campaign.campaign_id])} phút, "
                     f"chưa đạt chỉ tiêu {campaign.target_value:g} phút/ngày: hãy kéo dài buổi phát, bớt bài khác hoặc thêm buổi phát.")
     if campaign.target_kind == "plays_per_script_week":
         due = plays_due(campaign, day)
@@ -774,9 +775,9 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
         if campaign.target_kind == "minutes_per_day":
             what = f"chỉ tiêu {campaign.target_value:g} phút/ngày"
         else:
-            what = f"chỉ tiêu {campaign.target_value:g} {TARGET_LABELS[campaign.target_kind]} (khoảng {need / 60:.0f} phút/ngày)"
+            what = f"chỉ tiêu {campaign.target_value:g} {TARGET_LABELS[campaign.target_kind]} (khoảng {vn_minutes(need, 0)} phút/ngày)"
         problems.append(Problem(day, ProblemKind.OVER_CAPACITY,
-                                f"Ngày {vn_date(day)}{more}: {what} của chiến dịch {campaign.slug} vượt quá {free / 60:.0f} phút còn trống "
+                                f"Ngày {vn_date(day)}{more}: {what} của chiến dịch {campaign.slug} vượt quá {vn_minutes(free, 0)} phút còn trống "
                                 f"trong {', '.join(names)}: hãy giảm chỉ tiêu, kéo dài buổi phát hoặc thêm buổi phát."))
     if clashes:
         problems.append(clashes[0])

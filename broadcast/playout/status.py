@@ -17,6 +17,7 @@ from broadcast.models import (
     Recording, Render, Script, Station,
 )
 from broadcast.campaigns.needs import daily_needs
+from broadcast.numbers import vn_minutes
 from broadcast.planning.planner import days
 from broadcast.timeutil import local_day_bounds
 
@@ -126,7 +127,7 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), first_day, today)
         needed = up_to_yesterday(needs[campaign.id], first_day, today)
         if behind(aired, needed):
-            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {aired / 60:.0f} phút, chỉ tiêu đến hôm qua là {needed / 60:.0f} phút.", "campaigns.index"))
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {vn_minutes(aired, 0)} phút, chỉ tiêu đến hôm qua là {vn_minutes(needed, 0)} phút.", "campaigns.index"))
     return found
 
 

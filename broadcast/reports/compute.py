@@ -12,6 +12,7 @@ from broadcast.asrun.chain import export_row
 from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Station, User
+from broadcast.numbers import vn_minutes, vn_number
 from broadcast.planning.targets import daily_need_s
 from broadcast.planning.windows import weekdays_on
 from broadcast.timeutil import check_day_order
@@ -247,12 +248,6 @@ def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
     """How many times each pool script should air over the days of a weekly play target."""
     # The need is linear in the scripts' lengths: for one script one unit long it counts that script's plays.
     return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
-
-
-def vn_number(value: float, decimals: int = 0) -> str:
-    """A number in Vietnamese notation (comma for decimals)."""
-    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def default_letterhead(station: Station, signer: User | None) -> Letterhead:
@@ -496,13 +491,8 @@ def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]
     return ZoneInfo(report.tz_name)
 
 
-def minutes(seconds: float, decimals: int = 1) -> str:
-    """Seconds as Vietnamese-notation minutes for documents."""
-    return vn_number(seconds / 60.0, decimals)
-
-
 def iter_problem_rows(report: CampaignReport) -> Iterable[list[str]]:
     """Problems as table rows for documents."""
     tz = station_tz_name(report)
     for p in report.problems:
-        yield [p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], minutes(p.aired_seconds), p.reason or "—"]
+        yield [p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], vn_minutes(p.aired_seconds), p.reason or "—"]

@@ -9,6 +9,7 @@ import click
 
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
+from broadcast.numbers import vn_minutes
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 from loaxa.cli import Runtime, pass_runtime
@@ -74,7 +75,7 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
     for row in rows:
         note = " — xem trước, không lưu vì đã qua giờ phát" if row["preview"] else ""
         click.echo(f"== {row['slot_start'][:16].replace('T', ' ')}–{row['slot_end'][11:16]} {row['title']} "
-                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {row['duration_s'] / 60:.1f} phút){note}")
+                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {vn_minutes(row['duration_s'])} phút){note}")
         for item in row["items"]:
             campaign = f" [{item['campaign']}]" if item["campaign"] else ""
             click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "

@@ -1,5 +1,6 @@
 """Pure planning rules: slot overlaps, rotation, fitting, quotas and feasibility, table-tested."""
 
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -250,6 +251,7 @@ def test_shortfall_reported_with_date_when_slots_are_full():
     result = plan_range(inputs(c), date(2024, 11, 15), date(2024, 11, 15))
     assert [(p.day, p.kind) for p in result.problems] == [(date(2024, 11, 15), "shortfall")]
     assert result.problems[0].text.startswith("Ngày 15/11/2024") and "60 phút/ngày" in result.problems[0].text
+    assert re.search(r"chỉ phát được \d+,\d phút", result.problems[0].text), result.problems[0].text  # the Vietnamese decimal comma
 
 
 def test_relay_is_a_fixed_item():
