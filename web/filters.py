@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_number
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
-STATUS_LABELS = {
-    "played": "Đã phát", "late": "Phát muộn", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi", "skipped": "Bỏ qua",
-    "planned": "Đã lên lịch", "ready": "Sẵn sàng", "playing": "Đang phát", "done": "Đã phát xong", "cancelled": "Đã hủy",
-    "draft": "Bản nháp", "approved": "Đã duyệt", "returned": "Trả lại", "archived": "Lưu trữ",
-}
-TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp"}
 
 
 def local_time(value: datetime | None, pattern: str = "%H:%M:%S") -> str:
@@ -55,6 +50,6 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         slot_end=slot_end,
         decimal=decimal,
         weekday_names=weekday_names,
-        status_label=lambda v: STATUS_LABELS.get(getattr(v, "value", v), v),
-        type_label=lambda v: TYPE_LABELS.get(getattr(v, "value", v), v),
+        status_label=status_label,
+        type_label=item_type_label,
     )

@@ -9,14 +9,12 @@ import click
 
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
+from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_minutes
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 from loaxa.cli import Runtime, pass_runtime
 
-STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đang phát", "done": "đã phát", "missed": "bị lỡ",
-                 "interrupted": "bị ngắt", "failed": "lỗi", "cancelled": "đã hủy", "preview": "xem trước"}
-TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
 
 
 # Dates outside these years are typing mistakes for a commune radio (and 9999-12-31 + 1 day overflows).
@@ -75,10 +73,10 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
     for row in rows:
         note = " — xem trước, không lưu vì đã qua giờ phát" if row["preview"] else ""
         click.echo(f"== {row['slot_start'][:16].replace('T', ' ')}–{row['slot_end'][11:16]} {row['title']} "
-                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {vn_minutes(row['duration_s'])} phút){note}")
+                   f"({status_label(row['status']).lower()}, {vn_minutes(row['duration_s'])} phút){note}")
         for item in row["items"]:
             campaign = f" [{item['campaign']}]" if item["campaign"] else ""
-            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "
+            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {item_type_label(item['type']).lower():<9} "
                        f"{item['title']}{campaign}  — {item['reason']}")
     for problem in report.problems:
         click.echo(f"Lưu ý: {problem.text}")

@@ -74,4 +74,4 @@ def test_dry_run_saves_nothing_and_future_days_are_saved(demo_settings):
     dry = invoke(demo_settings, "plan", "--date", "2099-11-20", "--dry-run", "--format", "json")
     assert dry.exit_code == 0 and len(json.loads(dry.output)["broadcasts"]) == 2 and rows() == 0
     real = invoke(demo_settings, "plan", "--date", "2099-11-20")
-    assert real.exit_code == 0 and "đã lập" in real.output and rows() == 2
+    assert real.exit_code == 0 and "(đã lên lịch, " in real.output and rows() == 2
