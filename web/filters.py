@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_number
+from broadcast.planning.planner import end_of
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
@@ -27,7 +28,7 @@ WEEKDAY_SHORT = {"1": "T2", "2": "T3", "3": "T4", "4": "T5", "5": "T6", "6": "T7
 
 def slot_end(start: time, seconds: int) -> str:
     """HH:MM when a slot starting at `start` ends."""
-    return f"{(datetime.combine(date.min, start) + timedelta(seconds=seconds)).time():%H:%M}"
+    return f"{end_of(start, seconds):%H:%M}"
 
 
 def weekday_names(days: str) -> str:

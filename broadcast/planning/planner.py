@@ -71,6 +71,11 @@ class Occurrence:
     day: date | None = None
 
 
+def end_of(start: time, duration_s: float) -> time:
+    """The wall-clock time a span starting at `start` ends (wrapping past midnight)."""
+    return (datetime.combine(date.min, start) + timedelta(seconds=duration_s)).time()
+
+
 def occurs_on(rule: SlotRule, day: date) -> bool:
     """Whether the slot airs on a local day."""
     if str(day.isoweekday()) not in rule.weekdays:
@@ -696,7 +701,7 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
 
 
 def _end_hhmm(rule: SlotRule) -> str:
-    return f"{(datetime.combine(date.min, rule.start_time) + timedelta(seconds=rule.duration_s)).time():%H:%M}"
+    return f"{end_of(rule.start_time, rule.duration_s):%H:%M}"
 
 
 def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templates: Mapping[int, Sequence[Mapping[str, Any]]],

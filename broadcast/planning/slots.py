@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import UNSTARTED, Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
-from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, extra_slot_span, slot_overlap
+from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, end_of, extra_slot_span, slot_overlap
 from broadcast.stations.lookup import station_row
 
 MAX_SLOT_S = 6 * 3600
@@ -131,7 +131,7 @@ def _check_overlap(session: Session, station: Station, values: Mapping[str, Any]
         }), other.id)
         clash = slot_overlap(mine, theirs)
         if clash is not None:
-            end = (datetime.combine(clash, other.start_time) + timedelta(seconds=other.duration_s)).time()
+            end = end_of(other.start_time, other.duration_s)
             # Without any start of validity the clash date is only a sample day: name its weekday instead.
             when = f"ngày {clash:%d/%m/%Y}" if values["valid_from"] or other.valid_from else f"vào {WEEKDAY_NAMES[clash.isoweekday()]}"
             raise Conflict(f"Buổi phát {values['name']} trùng giờ với buổi {other.name} ({_hhmm(other.start_time)}–{_hhmm(end)}) "

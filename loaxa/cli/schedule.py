@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import click
 
@@ -11,6 +11,7 @@ from broadcast.db import transaction
 from broadcast.errors import InvalidInput
 from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_minutes
+from broadcast.planning.planner import end_of
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 from loaxa.cli import Runtime, pass_runtime
@@ -223,7 +224,7 @@ def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays
     if not rows:
         click.echo(f"Chiến dịch {slug} chưa có buổi phát thêm.")
     for sid, sname, start, seconds, days, d0, d1 in rows:
-        end = (datetime.combine(d0, start) + timedelta(seconds=seconds)).time()
+        end = end_of(start, seconds)
         span = f"{d0:%d/%m/%Y}–{d1:%d/%m/%Y}" if d0 <= d1 else "không còn ngày nào trong thời gian chiến dịch"
         click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {span}  thứ {days}  {sname}")
 

@@ -19,6 +19,7 @@ from broadcast.planning.planner import (
     Rotation,
     SlotRule,
     campaign_problems,
+    end_of,
     extra_slot_span,
     occurrences,
     plan_range,
@@ -282,6 +283,16 @@ def test_relay_is_a_fixed_item():
 def test_campaign_problems(kw, slots, templates, kind, day, needle):
     problems = campaign_problems(campaign(**kw), slots, templates, ASSETS, VN_TZ)
     assert [(p.kind, p.day) for p in problems if needle in p.text] == [(kind, day)], problems
+
+
+@pytest.mark.parametrize("start, seconds, end", [
+    (time(5, 30), 1800, time(6, 0)),
+    (time(17, 0), 900.5, time(17, 15, 0, 500000)),
+    (time(23, 30), 3600, time(0, 30)),  # past midnight the clock wraps
+    (time(0, 0), 0, time(0, 0)),
+])
+def test_end_of(start, seconds, end):
+    assert end_of(start, seconds) == end
 
 
 @pytest.mark.parametrize("valid_from, valid_to, span", [
