@@ -13,7 +13,7 @@ from broadcast.content.queries import unarchived_scripts
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus
 from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS
-from broadcast.planning.windows import TimeWindow
+from broadcast.planning.windows import SHORT_NAMES, TimeWindow
 from broadcast.playout.status import campaign_days
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
@@ -24,7 +24,7 @@ from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
 TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
-WEEKDAY_LABELS = (("1", "T2"), ("2", "T3"), ("3", "T4"), ("4", "T5"), ("5", "T6"), ("6", "T7"), ("7", "CN"))
+WEEKDAY_LABELS = tuple(SHORT_NAMES.items())
 EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_number
 from broadcast.planning.planner import end_of
+from broadcast.planning.windows import short_days
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
@@ -23,9 +24,6 @@ def duration(seconds: float | None) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
-WEEKDAY_SHORT = {"1": "T2", "2": "T3", "3": "T4", "4": "T5", "5": "T6", "6": "T7", "7": "CN"}
-
-
 def slot_end(start: time, seconds: int) -> str:
     """HH:MM when a slot starting at `start` ends."""
     return f"{end_of(start, seconds):%H:%M}"
@@ -33,7 +31,7 @@ def slot_end(start: time, seconds: int) -> str:
 
 def weekday_names(days: str) -> str:
     """ISO weekday digits as the Vietnamese short names (T2 … CN); every day is "Hằng ngày"."""
-    return "Hằng ngày" if set(days) >= set("1234567") else ", ".join(WEEKDAY_SHORT[d] for d in days if d in WEEKDAY_SHORT)
+    return short_days(days) or "Hằng ngày"
 
 
 def decimal(value: float | None, digits: int = 1) -> str:

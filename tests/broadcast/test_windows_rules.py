@@ -8,7 +8,7 @@ import pytest
 
 from broadcast.errors import InvalidInput
 from broadcast.planning.planner import ProblemKind, SlotRule, campaign_problems, carrying_seconds, plan_range
-from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, validate_windows
+from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, short_days, validate_windows
 from broadcast.timeutil import VN_TZ
 from tests.broadcast.test_plan_rules import ASSETS, EVENING, MORNING, campaign, inputs, pool
 
@@ -26,6 +26,20 @@ MORNING_W = TimeWindow(time(5, 0), time(7, 0))
 ])
 def test_parse_window(text, weekdays, expected):
     assert parse_window(text, weekdays) == expected
+
+
+@pytest.mark.parametrize("days, names", [
+    ("12345", "T2, T3, T4, T5, T6"), ("67", "T7, CN"), ("7", "CN"), ("1234567", ""), ("", ""), ("7123456", ""),
+])
+def test_short_days(days, names):
+    assert short_days(days) == names
+
+
+@pytest.mark.parametrize("days, shown", [("135", "T2, T4, T6"), ("1234567", "Hằng ngày"), ("", "Hằng ngày")])
+def test_panel_weekday_names_use_the_same_names(days, shown):
+    from web.filters import weekday_names
+
+    assert weekday_names(days) == shown  # "" (every day, as windows store it) once showed nothing
 
 
 @pytest.mark.parametrize("text, weekdays, needle", [
