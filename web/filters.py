@@ -8,6 +8,7 @@ from broadcast.models import item_type_label, status_label
 from broadcast.numbers import vn_number
 from broadcast.planning.planner import end_of
 from broadcast.planning.windows import short_days
+from broadcast.stations.lookup import zone_codes
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
@@ -49,6 +50,7 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         slot_end=slot_end,
         decimal=decimal,
         weekday_names=weekday_names,
+        every_zone=lambda zones: zone_codes(zones) is None,
         status_label=status_label,
         type_label=item_type_label,
     )

@@ -19,6 +19,7 @@ from broadcast.models import (
 from broadcast.campaigns.needs import daily_needs
 from broadcast.numbers import vn_minutes
 from broadcast.planning.planner import days
+from broadcast.stations.lookup import EVERY_ZONE
 from broadcast.timeutil import local_day_bounds
 
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
@@ -148,7 +149,7 @@ def log_query(station: Station, flt: LogFilter, tz: ZoneInfo) -> Select:
     _, end = local_day_bounds(flt.last, tz)
     stmt = select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start, AsRunEntry.planned_start < end)
     if flt.zone:
-        stmt = stmt.where(or_(AsRunEntry.zones == "all", AsRunEntry.zones == flt.zone, AsRunEntry.zones.like(f"{flt.zone},%"),
+        stmt = stmt.where(or_(AsRunEntry.zones.in_(EVERY_ZONE), AsRunEntry.zones == flt.zone, AsRunEntry.zones.like(f"{flt.zone},%"),
                               AsRunEntry.zones.like(f"%,{flt.zone}"), AsRunEntry.zones.like(f"%,{flt.zone},%")))
     if flt.campaign:
         stmt = stmt.where(AsRunEntry.campaign == flt.campaign)

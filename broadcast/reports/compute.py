@@ -15,6 +15,7 @@ from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStat
 from broadcast.numbers import vn_minutes, vn_number
 from broadcast.planning.targets import daily_need_s
 from broadcast.planning.windows import weekdays_on
+from broadcast.stations.lookup import zone_codes
 from broadcast.timeutil import check_day_order
 
 
@@ -391,8 +392,9 @@ def _airtime(ours: Sequence[AsRunEntry], pool: Sequence[tuple[int, str]], zones:
         label = voice_label(r.voice)
         if label not in row.voices:
             row.voices.append(label)
-        codes = list(zone_rows) if r.zones in ("", "all") else [c for c in r.zones.split(",") if c]
-        zone_targeted = zone_targeted or r.zones not in ("", "all")
+        named = zone_codes(r.zones)
+        codes = list(zone_rows) if named is None else named
+        zone_targeted = zone_targeted or named is not None
         for code in codes:
             zone = zone_rows.setdefault(code, ZoneRow(code, code))
             zone.items += 1
