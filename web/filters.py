@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from broadcast.models import item_type_label, status_label
-from broadcast.numbers import vn_number
+from broadcast.numbers import vn_minutes, vn_number
 from broadcast.planning.planner import end_of
 from broadcast.planning.windows import short_days
 from broadcast.stations.lookup import zone_codes
@@ -40,6 +40,16 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return vn_number(value or 0, digits)
 
 
+def whole(value: float | None) -> str:
+    """A number rounded to a whole one, with the Vietnamese thousands dot (1.200)."""
+    return vn_number(round(value or 0))
+
+
+def minutes(seconds: float | None, decimals: int = 1) -> str:
+    """Seconds as minutes with the Vietnamese decimal comma."""
+    return vn_minutes(seconds or 0, decimals)
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
     """Register the filters."""
     app.jinja_env.filters.update(
@@ -49,6 +59,8 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         duration=duration,
         slot_end=slot_end,
         decimal=decimal,
+        whole=whole,
+        minutes=minutes,
         weekday_names=weekday_names,
         every_zone=lambda zones: zone_codes(zones) is None,
         status_label=status_label,

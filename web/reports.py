@@ -35,7 +35,7 @@ def index():
     summaries = []
     for campaign in list_campaigns(session, st):
         days = campaign_days(session, st, campaign, tz)
-        summaries.append((campaign, days.aired_s / 60, days.needed_s / 60, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
+        summaries.append((campaign, days.aired_s, days.needed_s, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
     return render_template("reports.html", summaries=summaries)
 
 

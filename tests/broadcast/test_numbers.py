@@ -3,7 +3,7 @@
 import pytest
 
 from broadcast.numbers import vn_minutes, vn_number
-from web.filters import decimal
+from web.filters import decimal, minutes, whole
 
 
 @pytest.mark.parametrize("value, decimals, text", [
@@ -36,3 +36,13 @@ def test_vn_minutes(seconds, decimals, text):
 @pytest.mark.parametrize("value, text", [(2.5, "2,5"), (None, "0,0"), (1234.56, "1.234,6")])
 def test_panel_decimal_filter_is_the_same_notation(value, text):
     assert decimal(value) == text  # the panel once wrote 1234,6 where reports wrote 1.234,6
+
+
+@pytest.mark.parametrize("value, text", [(1200, "1.200"), (29.6, "30"), (None, "0"), (99.5, "100")])
+def test_panel_whole_filter(value, text):
+    assert whole(value) == text  # the panel's '%.0f' wrote 1200
+
+
+@pytest.mark.parametrize("seconds, decimals, text", [(72000, 0, "1.200"), (1788, 0, "30"), (90, 1, "1,5"), (None, 0, "0")])
+def test_panel_minutes_filter(seconds, decimals, text):
+    assert minutes(seconds, decimals) == text
