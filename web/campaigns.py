@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+from broadcast.campaigns.extra_slots import add_extra_slot, airing_span, list_extra_slots, remove_extra_slot
 from broadcast.campaigns.manage import (
     EDITABLE, MAX_WEIGHT, add_window, approve_campaign, campaign_windows, check_feasibility, copy_to_year, create_campaign, get_campaign,
     list_campaigns, remove_window, set_pool, update_campaign,
@@ -13,7 +13,7 @@ from broadcast.content.queries import unarchived_scripts
 from broadcast.errors import InvalidInput
 from broadcast.models import Campaign, ContentStatus
 from broadcast.planning.targets import TARGET_KINDS, TARGET_LABELS
-from broadcast.planning.windows import TimeWindow
+from broadcast.planning.windows import SHORT_NAMES, TimeWindow
 from broadcast.playout.status import campaign_days
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
@@ -24,7 +24,7 @@ from web.helpers import attempt, station, today, user_row
 
 bp = Blueprint("campaigns", __name__, url_prefix="/chien-dich")
 TEXT_FIELDS = ("slug", "name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_min", "min_separation_h")
-WEEKDAY_LABELS = (("1", "T2"), ("2", "T3"), ("3", "T4"), ("4", "T5"), ("5", "T6"), ("6", "T7"), ("7", "CN"))
+WEEKDAY_LABELS = tuple(SHORT_NAMES.items())
 EXTRA_FIELDS = ("name", "start_time", "end_time", "valid_from", "valid_to")
 
 
@@ -48,10 +48,11 @@ def _detail_page(campaign: Campaign, copy_errors: dict | None = None, copy_value
         "target": [round(s / 60, 1) for s in progress.needed.values()] if progress.needed_s else [],
     }
     warnings = check_feasibility(session, campaign) if campaign.status != ContentStatus.ARCHIVED else []
+    extras = list_extra_slots(session, campaign)
     return render_template("campaigns/detail.html", campaign=campaign, chart=chart, total_min=progress.aired_s / 60,
                            target_total_min=progress.needed_s / 60, target_labels=TARGET_LABELS, today=today(), warnings=warnings,
                            copy_errors=copy_errors or {}, copy_values=copy_values or {"year": str(campaign.start_date.year + 1)},
-                           windows=windows, extras=list_extra_slots(session, campaign), weekday_labels=WEEKDAY_LABELS,
+                           windows=windows, extras=extras, spans={s.id: airing_span(campaign, s) for s in extras}, weekday_labels=WEEKDAY_LABELS,
                            window_errors=window_errors or {}, window_values=window_values or {"w_weekdays": "1234567"},
                            extra_errors=extra_errors or {}, extra_values=extra_values or {"weekdays": "1234567"}), status
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
+from broadcast.models import item_type_label, status_label
+from broadcast.numbers import vn_minutes, vn_number
+from broadcast.planning.planner import end_of
+from broadcast.planning.windows import short_days
+from broadcast.stations.lookup import zone_codes
 from broadcast.timeutil import fmt_local
 from web.helpers import tz
 
-STATUS_LABELS = {
-    "played": "Đã phát", "late": "Phát muộn", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi", "skipped": "Bỏ qua",
-    "planned": "Đã lên lịch", "ready": "Sẵn sàng", "playing": "Đang phát", "done": "Đã phát xong", "cancelled": "Đã hủy",
-    "draft": "Bản nháp", "approved": "Đã duyệt", "returned": "Trả lại", "archived": "Lưu trữ",
-}
-TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp"}
 
 
 def local_time(value: datetime | None, pattern: str = "%H:%M:%S") -> str:
@@ -26,22 +25,29 @@ def duration(seconds: float | None) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
-WEEKDAY_SHORT = {"1": "T2", "2": "T3", "3": "T4", "4": "T5", "5": "T6", "6": "T7", "7": "CN"}
-
-
 def slot_end(start: time, seconds: int) -> str:
     """HH:MM when a slot starting at `start` ends."""
-    return f"{(datetime.combine(date.min, start) + timedelta(seconds=seconds)).time():%H:%M}"
+    return f"{end_of(start, seconds):%H:%M}"
 
 
 def weekday_names(days: str) -> str:
     """ISO weekday digits as the Vietnamese short names (T2 … CN); every day is "Hằng ngày"."""
-    return "Hằng ngày" if set(days) >= set("1234567") else ", ".join(WEEKDAY_SHORT[d] for d in days if d in WEEKDAY_SHORT)
+    return short_days(days) or "Hằng ngày"
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
-    """A number with the Vietnamese decimal comma (2,5)."""
-    return f"{value or 0:.{digits}f}".replace(".", ",")
+    """A number with the Vietnamese decimal comma and thousands dot (1.234,5)."""
+    return vn_number(value or 0, digits)
+
+
+def whole(value: float | None) -> str:
+    """A number rounded to a whole one, with the Vietnamese thousands dot (1.200)."""
+    return vn_number(round(value or 0))
+
+
+def minutes(seconds: float | None, decimals: int = 1) -> str:
+    """Seconds as minutes with the Vietnamese decimal comma."""
+    return vn_minutes(seconds or 0, decimals)
 
 
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +59,10 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
         duration=duration,
         slot_end=slot_end,
         decimal=decimal,
+        whole=whole,
+        minutes=minutes,
         weekday_names=weekday_names,
-        status_label=lambda v: STATUS_LABELS.get(getattr(v, "value", v), v),
-        type_label=lambda v: TYPE_LABELS.get(getattr(v, "value", v), v),
+        every_zone=lambda zones: zone_codes(zones) is None,
+        status_label=status_label,
+        type_label=item_type_label,
     )

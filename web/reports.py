@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from broadcast.campaigns.manage import get_campaign, list_campaigns
 from broadcast.errors import InvalidInput, NotFound, operator_errors
 from broadcast.models import Campaign
+from broadcast.numbers import vn_number
 from broadcast.playout.status import campaign_days
 from broadcast.reports import FORMATS, MEDIA_TYPES, build_report, render
 from broadcast.reports.notes import MAX_NOTE_CHARS, get_note_text, save_note
@@ -34,7 +35,7 @@ def index():
     summaries = []
     for campaign in list_campaigns(session, st):
         days = campaign_days(session, st, campaign, tz)
-        summaries.append((campaign, days.aired_s / 60, days.needed_s / 60, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
+        summaries.append((campaign, days.aired_s, days.needed_s, sum(1 for s in days.aired.values() if s > 0), len(days.aired)))
     return render_template("reports.html", summaries=summaries)
 
 
@@ -58,7 +59,7 @@ def _report(campaign: Campaign, values: dict, errors: dict):
 def _page(campaign: Campaign, values: dict, errors: dict, report=None, status: int = 200, note: str | None = None):
     return render_template("reports/campaign.html", campaign=campaign, values=values, errors=errors, report=report,
                            note=get_note_text(db(), campaign) if note is None else note, formats=FORMATS, format_labels=FORMAT_LABELS,
-                           tables=CSV_TABLES, table_labels=TABLE_LABELS, max_note=f"{MAX_NOTE_CHARS:,}".replace(",", ".")), status
+                           tables=CSV_TABLES, table_labels=TABLE_LABELS, max_note=vn_number(MAX_NOTE_CHARS)), status
 
 
 def _values(campaign: Campaign, source=None) -> dict:

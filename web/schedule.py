@@ -15,6 +15,7 @@ from broadcast.models import Broadcast, is_unstarted
 from broadcast.planning.edits import add_script, reorder_items
 from broadcast.planning.oneoff import schedule_message
 from broadcast.planning.queries import active_slots, broadcasts_between
+from broadcast.planning.windows import SHORT_NAMES
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
@@ -23,7 +24,7 @@ from web.helpers import attempt, parse_date, station, today, user_row
 from web.page_cache import cached_page, fields
 
 bp = Blueprint("schedule", __name__, url_prefix="/lich")
-WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+WEEKDAYS = tuple(SHORT_NAMES.values())
 
 
 def _month_arg() -> date:

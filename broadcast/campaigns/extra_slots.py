@@ -11,12 +11,18 @@ from sqlalchemy.orm import Session
 from broadcast.campaigns.manage import back_to_draft, check_feasibility
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Campaign, Slot, Station
+from broadcast.planning.planner import extra_slot_span
 from broadcast.planning.slots import parse_optional_date, create_slot, delete_slot
 
 
 def list_extra_slots(session: Session, campaign: Campaign) -> list[Slot]:
     """The campaign's extra slots by start time."""
     return list(session.scalars(select(Slot).where(Slot.campaign_id == campaign.id).order_by(Slot.start_time, Slot.id)))
+
+
+def airing_span(campaign: Campaign, slot: Slot) -> tuple[date, date]:
+    """The first and last day the campaign's extra slot airs (first after last: none left)."""
+    return extra_slot_span(slot.valid_from, slot.valid_to, campaign.start_date, campaign.end_date)
 
 
 def _within_campaign(campaign: Campaign, name: str, valid_from: date | None, valid_to: date | None) -> None:
@@ -48,7 +54,7 @@ def add_extra_slot(
         # Refuse only what this slot brings (lying outside the windows, a clash with an extension), not older warnings.
         new = [p for p in check_feasibility(session, campaign) if p not in before]
         if new:
-            raise InvalidInput(new[0], field="start_time")
+            raise InvalidInput(new[0].text, field="start_time")
     back_to_draft(campaign)
     session.flush()
     return slot

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Priority, Role, Script, Slot, Station, User
 from broadcast.campaigns.needs import campaign_rule, pool_seconds
-from broadcast.planning.planner import campaign_problems
+from broadcast.planning.planner import Problem, ProblemKind, campaign_problems
 from broadcast.planning.targets import TARGET_LABELS, validate_kind
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
 from broadcast.stations.users import role_at
@@ -21,6 +21,12 @@ from broadcast.timeutil import SystemClock
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 MAX_WEIGHT = 10.0
 MAX_EXTEND_S = 3600
+# The form field each feasibility problem is about, so the panel shows it beside what to change.
+PROBLEM_FIELDS = {
+    ProblemKind.DATES: "end_date", ProblemKind.WINDOW_UNMET: "windows", ProblemKind.EXTRA_OUTSIDE_WINDOWS: "windows",
+    ProblemKind.NOT_CARRIED: "start_date", ProblemKind.DAYS_UNCOVERED: "start_date", ProblemKind.OVER_CAPACITY: "target_value",
+    ProblemKind.EXTENSION_CLASH: "extend_slot_s", ProblemKind.EMPTY_POOL: "pool",
+}
 EDITABLE = ("name", "theme", "start_date", "end_date", "target_kind", "target_value", "extend_slot_s", "min_separation_h", "priority")
 
 
@@ -61,8 +67,13 @@ def _validate_fields(values: Mapping[str, Any]) -> None:
         raise InvalidInput("Khoảng cách tối thiểu giữa hai lần phát một bài phải từ 0 đến 168 giờ.", field="min_separation_h")
 
 
-def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
-    """Every reason the campaign cannot be carried as stated (empty when it can), one Vietnamese sentence each."""
+def problem_field(problem: Problem) -> str:
+    """The campaign form field a feasibility problem belongs to (by its kind, whatever its wording)."""
+    return PROBLEM_FIELDS.get(problem.kind, "start_date")
+
+
+def check_feasibility(session: Session, campaign: Campaign) -> list[Problem]:
+    """Every reason the campaign cannot be carried as stated (empty when it can), each a kind and a Vietnamese sentence."""
     from broadcast.planning.loader import planner_assets, slot_rule
 
     station = session.get(Station, campaign.station_id)
@@ -75,18 +86,16 @@ def check_feasibility(session: Session, campaign: Campaign) -> list[str]:
 
     problems = campaign_problems(campaign_rule(campaign), [slot_rule(s) for s in slots], templates, assets, ZoneInfo(station.timezone), lengths)
     if not any(entry.script.status == ContentStatus.APPROVED for entry in campaign.pool):
-        problems.append(f"Chiến dịch {campaign.slug} chưa có bài nào đã duyệt trong danh sách bài: hãy thêm bài và nhờ người phê duyệt duyệt bài.")
+        problems.append(Problem(None, ProblemKind.EMPTY_POOL,
+                                f"Chiến dịch {campaign.slug} chưa có bài nào đã duyệt trong danh sách bài: hãy thêm bài và nhờ người phê duyệt duyệt bài."))
     return problems
 
 
 def _refuse_if_infeasible(session: Session, campaign: Campaign, field: str | None = None) -> None:
     """Raise the first feasibility problem about dates, slots, windows or targets (an empty pool may still be filled later)."""
-    problems = [p for p in check_feasibility(session, campaign) if "chưa có bài nào đã duyệt" not in p]
+    problems = [p for p in check_feasibility(session, campaign) if p.kind != ProblemKind.EMPTY_POOL]
     if problems:
-        first = problems[0]
-        guess = ("windows" if first.startswith(("Khung giờ", "Buổi phát thêm")) else "target_value" if "chỉ tiêu" in first
-                 else "extend_slot_s" if "kéo dài" in first else "start_date")
-        raise InvalidInput(first, field=field or guess)
+        raise InvalidInput(problems[0].text, field=field or problem_field(problems[0]))
 
 
 def create_campaign(
@@ -216,7 +225,7 @@ def approve_campaign(session: Session, campaign: Campaign, approver: User) -> Ca
         raise PermissionDenied("Chỉ người có vai trò phê duyệt mới được duyệt chiến dịch.")
     problems = check_feasibility(session, campaign)
     if problems:
-        raise InvalidInput(problems[0], field="pool" if "chưa có bài" in problems[0] else "target_value")
+        raise InvalidInput(problems[0].text, field=problem_field(problems[0]))
     campaign.status = ContentStatus.APPROVED
     campaign.approved_by_id = approver.id
     campaign.approved_at = SystemClock().now()

@@ -10,7 +10,7 @@ from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
 from broadcast.models.content import Asset, LexiconEntry, Recording, Render, Script, ScriptVersion
 from broadcast.models.edge import EdgeAudio, EdgeToken
 from broadcast.models.enums import (
-    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
+    AIRED, AIRED_IN_FULL, ITEM_TYPE_LABELS, LOG_FAULTS, NOT_AIRED, STATUS_LABELS, UNSTARTED, is_unstarted, item_type_label, status_label,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
@@ -33,6 +33,7 @@ __all__ = [
     "ContentStatus",
     "EdgeAudio",
     "EdgeToken",
+    "ITEM_TYPE_LABELS",
     "ItemType",
     "LOG_FAULTS",
     "LexiconEntry",
@@ -48,6 +49,7 @@ __all__ = [
     "ReportNote",
     "Role",
     "Script",
+    "STATUS_LABELS",
     "ScriptVersion",
     "Slot",
     "Station",
@@ -57,5 +59,7 @@ __all__ = [
     "Zone",
     "_enum",
     "is_unstarted",
+    "item_type_label",
+    "status_label",
     "utcnow",
 ]

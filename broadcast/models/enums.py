@@ -93,3 +93,25 @@ AIRED_IN_FULL = frozenset({LogStatus.PLAYED, LogStatus.LATE})
 NOT_AIRED = frozenset({BroadcastStatus.MISSED, BroadcastStatus.FAILED})
 # Log statuses of an item kept off the air by a fault (a skipped item was left out on purpose).
 LOG_FAULTS = frozenset({LogStatus.MISSED, LogStatus.FAILED})
+
+
+# What people read for each status (of content, broadcasts and log rows; "preview": a programme shown, not saved) and item type:
+# one table for the panel and the command line.
+STATUS_LABELS = {
+    "played": "Đã phát", "late": "Phát muộn", "interrupted": "Bị ngắt", "missed": "Bỏ lỡ", "failed": "Lỗi", "skipped": "Bỏ qua",
+    "planned": "Đã lên lịch", "ready": "Sẵn sàng", "playing": "Đang phát", "done": "Đã phát xong", "cancelled": "Đã hủy",
+    "draft": "Bản nháp", "approved": "Đã duyệt", "returned": "Trả lại", "archived": "Lưu trữ", "preview": "Xem trước",
+}
+ITEM_TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp"}
+
+
+def status_label(status: enum.Enum | str) -> str:
+    """The Vietnamese name of a status (an unknown one as it is)."""
+    value = status.value if isinstance(status, enum.Enum) else status
+    return STATUS_LABELS.get(value, value)
+
+
+def item_type_label(kind: enum.Enum | str) -> str:
+    """The Vietnamese name of a programme item's type (an unknown one as it is)."""
+    value = kind.value if isinstance(kind, enum.Enum) else kind
+    return ITEM_TYPE_LABELS.get(value, value)

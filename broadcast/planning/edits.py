@@ -12,14 +12,10 @@ from broadcast.content.rendering import playable_script
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import Broadcast, BroadcastItem, BroadcastStatus, ItemType, Station
 from broadcast.planning.loader import started
+from broadcast.numbers import vn_minutes
 from broadcast.planning.planner import zones_meet
 from broadcast.planning.writer import renumber
 from broadcast.stations.lookup import station_tz
-
-
-def _minutes(seconds: float) -> str:
-    """Minutes with one decimal, written with the Vietnamese decimal comma."""
-    return f"{seconds / 60:.1f}".replace(".", ",")
 
 
 def _require_unstarted(broadcast: Broadcast, now: datetime) -> None:
@@ -36,7 +32,7 @@ def reorder_items(session: Session, broadcast: Broadcast, item_ids: Sequence[int
     total = sum(i.duration_s for i in broadcast.items)
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if total > capacity + 1e-6:
-        raise InvalidInput(f"Chương trình dài {_minutes(total)} phút, quá thời lượng buổi phát {_minutes(capacity)} phút: hãy bỏ bớt một mục.", field="items")
+        raise InvalidInput(f"Chương trình dài {vn_minutes(total)} phút, quá thời lượng buổi phát {vn_minutes(capacity)} phút: hãy bỏ bớt một mục.", field="items")
     broadcast.items = [by_id[i] for i in item_ids]  # same members: nothing is deleted, only the order changes
     broadcast.manual = True
     renumber(broadcast)
@@ -57,8 +53,8 @@ def add_script(session: Session, broadcast: Broadcast, script_id: int, now: date
     fixed = sum(i.duration_s for i in broadcast.items if i.item_type != ItemType.FILLER) + audio.duration_s
     capacity = (broadcast.slot_end - broadcast.slot_start).total_seconds()
     if fixed > capacity + 1e-6:
-        raise InvalidInput(f"Thêm bài «{script.title}» ({_minutes(audio.duration_s)} phút) thì chương trình dài {_minutes(fixed)} phút, "
-                           f"quá thời lượng buổi phát {_minutes(capacity)} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
+        raise InvalidInput(f"Thêm bài «{script.title}» ({vn_minutes(audio.duration_s)} phút) thì chương trình dài {vn_minutes(fixed)} phút, "
+                           f"quá thời lượng buổi phát {vn_minutes(capacity)} phút: hãy chọn bài ngắn hơn hoặc bỏ bớt một mục.", field="script")
     for filler in fillers:
         gap = capacity - fixed
         if gap >= 1.0:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from broadcast.numbers import vn_minutes
 from broadcast.planning.targets import TARGET_LABELS, CampaignTarget, daily_need_s
 from broadcast.planning.windows import TimeWindow, allows, eligible, on_day
 from broadcast.timeutil import local_at
@@ -69,6 +71,11 @@ class Occurrence:
     day: date | None = None
 
 
+def end_of(start: time, duration_s: float) -> time:
+    """The wall-clock time a span starting at `start` ends (wrapping past midnight)."""
+    return (datetime.combine(date.min, start) + timedelta(seconds=duration_s)).time()
+
+
 def occurs_on(rule: SlotRule, day: date) -> bool:
     """Whether the slot airs on a local day."""
     if str(day.isoweekday()) not in rule.weekdays:
@@ -78,6 +85,13 @@ def occurs_on(rule: SlotRule, day: date) -> bool:
     if rule.valid_to and day > rule.valid_to:
         return False
     return day not in rule.exceptions
+
+
+def extra_slot_span(valid_from: date | None, valid_to: date | None, campaign_start: date, campaign_end: date) -> tuple[date, date]:
+    """The first and last day an extra slot can air: its own dates (empty: the campaign's) within the campaign's.
+
+    First after last means no day is left (the campaign's dates moved away from the slot's)."""
+    return max(valid_from or campaign_start, campaign_start), min(valid_to or campaign_end, campaign_end)
 
 
 def occurrences(rules: Sequence[SlotRule], first: date, last: date, tz: ZoneInfo) -> list[Occurrence]:
@@ -227,18 +241,32 @@ class PlannedItem:
         return {"jingle_open": "jingle", "jingle_close": "jingle", "separator": "jingle"}.get(self.kind, self.kind)
 
 
+class ProblemKind(StrEnum):
+    """What a planning problem is about: callers route by it, never by the sentence's wording."""
+
+    LEFT_OUT = "left_out"  # an item did not fit its broadcast
+    SHORTFALL = "shortfall"  # a campaign fell short of its target on a day
+    NO_AUDIO = "no_audio"  # an approved script has no audio yet
+    DATES = "dates"  # a campaign ends before it starts
+    WINDOW_UNMET = "window_unmet"  # a campaign window meets no broadcast able to carry it
+    EXTRA_OUTSIDE_WINDOWS = "extra_outside_windows"  # an extra slot lies outside the campaign's windows
+    NOT_CARRIED = "not_carried"  # no broadcast on any campaign day has a campaign block
+    DAYS_UNCOVERED = "days_uncovered"  # some campaign days have no broadcast with a campaign block
+    OVER_CAPACITY = "over_capacity"  # the target needs more airtime than the carrying broadcasts have free
+    EXTENSION_CLASH = "extension_clash"  # an extended broadcast runs into the next one on a shared zone
+    EMPTY_POOL = "empty_pool"  # a campaign has no approved script to air
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something a plan could not do: the local day it concerns (None: no day in particular), its kind, one sentence for people."""
 
     day: date | None
-    kind: str  # one of PROBLEM_KINDS
+    kind: ProblemKind
     text: str
 
 
-# An item did not fit its broadcast; a campaign fell short of its target on a day; an approved script has no audio yet.
-LEFT_OUT, SHORTFALL, NO_AUDIO = "left_out", "shortfall", "no_audio"
-PROBLEM_KINDS = (LEFT_OUT, SHORTFALL, NO_AUDIO)
+LEFT_OUT, SHORTFALL, NO_AUDIO = ProblemKind.LEFT_OUT, ProblemKind.SHORTFALL, ProblemKind.NO_AUDIO
 
 
 @dataclass
@@ -659,7 +687,7 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
         return f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} không có bài nào đã duyệt và có âm thanh để phát."
     if campaign.target_kind == "minutes_per_day":
         if aired_s[campaign.campaign_id] + EPS < daily_need_s(campaign.target, day):
-            return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} chỉ phát được {aired_s[campaign.campaign_id] / 60:.1f} phút, "
+            return (f"Ngày {vn_date(day)}: chiến dịch {campaign.slug} chỉ phát được {vn_minutes(aired_s[campaign.campaign_id])} phút, "
                     f"chưa đạt chỉ tiêu {campaign.target_value:g} phút/ngày: hãy kéo dài buổi phát, bớt bài khác hoặc thêm buổi phát.")
     if campaign.target_kind == "plays_per_script_week":
         due = plays_due(campaign, day)
@@ -673,20 +701,21 @@ def _shortfall(campaign: CampaignRule, day: date, carriers: Sequence[Occurrence]
 
 
 def _end_hhmm(rule: SlotRule) -> str:
-    return f"{(datetime.combine(date.min, rule.start_time) + timedelta(seconds=rule.duration_s)).time():%H:%M}"
+    return f"{end_of(rule.start_time, rule.duration_s):%H:%M}"
 
 
 def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templates: Mapping[int, Sequence[Mapping[str, Any]]],
-                      assets: Assets, tz: ZoneInfo, pool_seconds: Sequence[float] = ()) -> list[str]:
+                      assets: Assets, tz: ZoneInfo, pool_seconds: Sequence[float] = ()) -> list[Problem]:
     """Why a campaign cannot be carried as stated: dates, days outside any slot, targets beyond capacity, extensions that collide."""
     if campaign.end < campaign.start:
-        return [f"Chiến dịch {campaign.slug} kết thúc ({vn_date(campaign.end)}) trước khi bắt đầu ({vn_date(campaign.start)}): hãy sửa lại ngày."]
+        return [Problem(None, ProblemKind.DATES,
+                        f"Chiến dịch {campaign.slug} kết thúc ({vn_date(campaign.end)}) trước khi bắt đầu ({vn_date(campaign.start)}): hãy sửa lại ngày.")]
     inputs = PlanInputs(slots, templates, [campaign], assets, [], tz)
     rules = {r.slot_id: r for r in slots}
-    problems: list[str] = []
+    problems: list[Problem] = []
     uncovered: list[date] = []
     short: list[tuple[date, float, float, list[str]]] = []
-    clashes: list[str] = []
+    clashes: list[Problem] = []
     on_days = 0
     met: set[TimeWindow] = set()  # windows that meet at least one slot able to carry the campaign
     capable: dict[int, SlotRule] = {}
@@ -721,34 +750,40 @@ def campaign_problems(campaign: CampaignRule, slots: Sequence[SlotRule], templat
             for occ, end in spans:
                 for other, _ in spans:
                     if other is not occ and occ.start < other.start < end and zones_meet(rules[occ.slot_id].zone_ids, rules[other.slot_id].zone_ids):
-                        clashes.append(f"Ngày {vn_date(day)}: buổi {rules[occ.slot_id].name} kéo dài thêm {campaign.extend_slot_s // 60} phút sẽ chồng lên buổi "
-                                       f"{rules[other.slot_id].name} lúc {other.start.astimezone(tz):%H:%M}: hãy giảm thời gian kéo dài hoặc dời buổi sau.")
+                        clashes.append(Problem(day, ProblemKind.EXTENSION_CLASH,
+                                               f"Ngày {vn_date(day)}: buổi {rules[occ.slot_id].name} kéo dài thêm {campaign.extend_slot_s // 60} phút "
+                                               f"sẽ chồng lên buổi {rules[other.slot_id].name} lúc {other.start.astimezone(tz):%H:%M}: "
+                                               "hãy giảm thời gian kéo dài hoặc dời buổi sau."))
     for window in campaign.windows:
         if window not in met:
             where = ", ".join(f"{r.name} {r.start_time:%H:%M}–{_end_hhmm(r)}" for r in sorted(capable.values(), key=lambda r: (r.start_time, r.slot_id)))
-            problems.append(f"Khung giờ {window.label()} không trùng buổi phát nào của đài: "
-                            + (f"các buổi có khối chiến dịch là {where}" if where else "đài chưa có buổi phát nào có khối chiến dịch")
-                            + f" trong thời gian chiến dịch {campaign.slug}; hãy sửa khung giờ.")
+            problems.append(Problem(None, ProblemKind.WINDOW_UNMET, f"Khung giờ {window.label()} không trùng buổi phát nào của đài: "
+                                    + (f"các buổi có khối chiến dịch là {where}" if where else "đài chưa có buổi phát nào có khối chiến dịch")
+                                    + f" trong thời gian chiến dịch {campaign.slug}; hãy sửa khung giờ."))
     for slot_id in sorted(extras_seen - extras_ok):
         rule = rules[slot_id]
-        problems.append(f"Buổi phát thêm {rule.name} ({rule.start_time:%H:%M}–{_end_hhmm(rule)}) nằm ngoài các khung giờ của chiến dịch "
-                        f"{campaign.slug}: hãy thêm khung giờ trùng buổi này hoặc dời giờ buổi phát thêm.")
+        problems.append(Problem(None, ProblemKind.EXTRA_OUTSIDE_WINDOWS,
+                                f"Buổi phát thêm {rule.name} ({rule.start_time:%H:%M}–{_end_hhmm(rule)}) nằm ngoài các khung giờ của chiến dịch "
+                                f"{campaign.slug}: hãy thêm khung giờ trùng buổi này hoặc dời giờ buổi phát thêm."))
     if uncovered:
         span = f"{vn_date(uncovered[0])}" + (f" và {len(uncovered) - 1} ngày khác" if len(uncovered) > 1 else "")
         if len(uncovered) == on_days:
-            problems.append(f"Chiến dịch {campaign.slug} ({vn_date(campaign.start)}–{vn_date(campaign.end)}) không rơi vào buổi phát nào có khối chiến dịch: "
-                            "hãy thêm khối chiến dịch vào chương trình của một buổi phát hoặc tạo buổi phát thêm cho chiến dịch.")
+            problems.append(Problem(None, ProblemKind.NOT_CARRIED,
+                                    f"Chiến dịch {campaign.slug} ({vn_date(campaign.start)}–{vn_date(campaign.end)}) không rơi vào buổi phát nào "
+                                    "có khối chiến dịch: hãy thêm khối chiến dịch vào chương trình của một buổi phát hoặc tạo buổi phát thêm cho chiến dịch."))
         else:
-            problems.append(f"Chiến dịch {campaign.slug} không có buổi phát nào ngày {span}: hãy thêm buổi phát cho những ngày đó hoặc sửa ngày chiến dịch.")
+            problems.append(Problem(uncovered[0], ProblemKind.DAYS_UNCOVERED,
+                                    f"Chiến dịch {campaign.slug} không có buổi phát nào ngày {span}: hãy thêm buổi phát cho những ngày đó hoặc sửa ngày chiến dịch."))
     if short:
         day, need, free, names = short[0]
         more = f" (và {len(short) - 1} ngày khác)" if len(short) > 1 else ""
         if campaign.target_kind == "minutes_per_day":
             what = f"chỉ tiêu {campaign.target_value:g} phút/ngày"
         else:
-            what = f"chỉ tiêu {campaign.target_value:g} {TARGET_LABELS[campaign.target_kind]} (khoảng {need / 60:.0f} phút/ngày)"
-        problems.append(f"Ngày {vn_date(day)}{more}: {what} của chiến dịch {campaign.slug} vượt quá {free / 60:.0f} phút còn trống "
-                        f"trong {', '.join(names)}: hãy giảm chỉ tiêu, kéo dài buổi phát hoặc thêm buổi phát.")
+            what = f"chỉ tiêu {campaign.target_value:g} {TARGET_LABELS[campaign.target_kind]} (khoảng {vn_minutes(need, 0)} phút/ngày)"
+        problems.append(Problem(day, ProblemKind.OVER_CAPACITY,
+                                f"Ngày {vn_date(day)}{more}: {what} của chiến dịch {campaign.slug} vượt quá {vn_minutes(free, 0)} phút còn trống "
+                                f"trong {', '.join(names)}: hãy giảm chỉ tiêu, kéo dài buổi phát hoặc thêm buổi phát."))
     if clashes:
         problems.append(clashes[0])
     return problems

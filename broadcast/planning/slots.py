@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import UNSTARTED, Broadcast, BroadcastStatus, Campaign, ProgrammeTemplate, Slot, Station, Zone
-from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, slot_overlap
+from broadcast.planning.planner import TEMPLATE_KINDS, SlotRule, end_of, extra_slot_span, slot_overlap
 from broadcast.stations.lookup import station_row
 
 MAX_SLOT_S = 6 * 3600
@@ -92,8 +92,8 @@ def _values(session: Session, station: Station, raw: Mapping[str, Any]) -> dict[
         campaign = station_row(session, Campaign, campaign_id, station)
         if campaign is None:
             raise InvalidInput(f"Buổi phát thêm {name} gắn với một chiến dịch không có ở đài này.", field="campaign_id")
-        lo, hi = valid_from or campaign.start_date, valid_to or campaign.end_date
-        if max(lo, campaign.start_date) > min(hi, campaign.end_date):
+        first, last = extra_slot_span(valid_from, valid_to, campaign.start_date, campaign.end_date)
+        if first > last:
             raise InvalidInput(f"Buổi phát thêm {name} không có ngày nào trong thời gian chiến dịch {campaign.slug} "
                                f"({campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}): hãy sửa ngày hiệu lực.", field="valid_from")
     return dict(name=name, start_time=start, duration_s=duration, weekdays=_weekdays(raw.get("weekdays") or "1234567"),
@@ -112,9 +112,8 @@ def _campaign_window(session: Session, values: Mapping[str, Any]) -> Mapping[str
         return values
     campaign = session.get(Campaign, values["campaign_id"])
     assert campaign is not None
-    lo = max(values["valid_from"] or campaign.start_date, campaign.start_date)
-    hi = min(values["valid_to"] or campaign.end_date, campaign.end_date)
-    return {**values, "valid_from": lo, "valid_to": hi}
+    first, last = extra_slot_span(values["valid_from"], values["valid_to"], campaign.start_date, campaign.end_date)
+    return {**values, "valid_from": first, "valid_to": last}
 
 
 def _check_overlap(session: Session, station: Station, values: Mapping[str, Any], exclude: int | None = None) -> None:
@@ -132,7 +131,7 @@ def _check_overlap(session: Session, station: Station, values: Mapping[str, Any]
         }), other.id)
         clash = slot_overlap(mine, theirs)
         if clash is not None:
-            end = (datetime.combine(clash, other.start_time) + timedelta(seconds=other.duration_s)).time()
+            end = end_of(other.start_time, other.duration_s)
             # Without any start of validity the clash date is only a sample day: name its weekday instead.
             when = f"ngày {clash:%d/%m/%Y}" if values["valid_from"] or other.valid_from else f"vào {WEEKDAY_NAMES[clash.isoweekday()]}"
             raise Conflict(f"Buổi phát {values['name']} trùng giờ với buổi {other.name} ({_hhmm(other.start_time)}–{_hhmm(end)}) "

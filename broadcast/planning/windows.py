@@ -19,6 +19,13 @@ _SPAN = re.compile(rf"^\s*{_TIME}\s*[-–—]\s*{_TIME}\s*$")
 _WEEKDAY_HELP = "thứ trong tuần ghi bằng số 1 (thứ Hai) đến 7 (Chủ nhật) hoặc T2…T7, CN, ví dụ 1-5 hoặc T2-T6"
 
 
+def short_days(days: str) -> str:
+    """ISO weekday digits as the Vietnamese short names, "T2, T3, …, CN" ('' for every day or none given)."""
+    if not days or set(days) >= set(ALL_DAYS):
+        return ""
+    return ", ".join(SHORT_NAMES[d] for d in days if d in SHORT_NAMES)
+
+
 @dataclass(frozen=True)
 class TimeWindow:
     """A local time span [start, end) on some ISO weekdays (all days when weekdays is empty)."""
@@ -35,9 +42,8 @@ class TimeWindow:
     def label(self) -> str:
         """The window as an operator writes it, e.g. 05:30–06:00 (T2–T6)."""
         text = f"{self.start:%H:%M}–{self.end:%H:%M}"
-        if self.weekdays and set(self.weekdays) != set(ALL_DAYS):
-            text += f" ({', '.join(SHORT_NAMES[d] for d in self.weekdays)})"
-        return text
+        names = short_days(self.weekdays)
+        return f"{text} ({names})" if names else text
 
     def as_json(self) -> dict[str, str]:
         """The stored form of the window."""

@@ -17,7 +17,9 @@ from broadcast.models import (
     Recording, Render, Script, Station,
 )
 from broadcast.campaigns.needs import daily_needs
+from broadcast.numbers import vn_minutes
 from broadcast.planning.planner import days
+from broadcast.stations.lookup import EVERY_ZONE
 from broadcast.timeutil import local_day_bounds
 
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
@@ -126,7 +128,7 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
         aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), first_day, today)
         needed = up_to_yesterday(needs[campaign.id], first_day, today)
         if behind(aired, needed):
-            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {aired / 60:.0f} phút, chỉ tiêu đến hôm qua là {needed / 60:.0f} phút.", "campaigns.index"))
+            found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {vn_minutes(aired, 0)} phút, chỉ tiêu đến hôm qua là {vn_minutes(needed, 0)} phút.", "campaigns.index"))
     return found
 
 
@@ -147,7 +149,7 @@ def log_query(station: Station, flt: LogFilter, tz: ZoneInfo) -> Select:
     _, end = local_day_bounds(flt.last, tz)
     stmt = select(AsRunEntry).where(AsRunEntry.station_id == station.id, AsRunEntry.planned_start >= start, AsRunEntry.planned_start < end)
     if flt.zone:
-        stmt = stmt.where(or_(AsRunEntry.zones == "all", AsRunEntry.zones == flt.zone, AsRunEntry.zones.like(f"{flt.zone},%"),
+        stmt = stmt.where(or_(AsRunEntry.zones.in_(EVERY_ZONE), AsRunEntry.zones == flt.zone, AsRunEntry.zones.like(f"{flt.zone},%"),
                               AsRunEntry.zones.like(f"%,{flt.zone}"), AsRunEntry.zones.like(f"%,{flt.zone},%")))
     if flt.campaign:
         stmt = stmt.where(AsRunEntry.campaign == flt.campaign)

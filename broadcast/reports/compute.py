@@ -12,8 +12,10 @@ from broadcast.asrun.chain import export_row
 from broadcast.campaigns.needs import campaign_target
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import AIRED, AIRED_IN_FULL, AsRunEntry, Campaign, LogStatus, Station, User
+from broadcast.numbers import vn_minutes, vn_number
 from broadcast.planning.targets import daily_need_s
 from broadcast.planning.windows import weekdays_on
+from broadcast.stations.lookup import zone_codes
 from broadcast.timeutil import check_day_order
 
 
@@ -249,12 +251,6 @@ def target_plays(campaign: Campaign, days: Sequence[date]) -> float:
     return round(sum(daily_need_s(campaign_target(campaign), d, script_seconds=(1.0,)) for d in days), 1)
 
 
-def vn_number(value: float, decimals: int = 0) -> str:
-    """A number in Vietnamese notation (comma for decimals)."""
-    text = f"{value:,.{decimals}f}" if decimals else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
 def default_letterhead(station: Station, signer: User | None) -> Letterhead:
     """Issuing body, place and signature block derived from the station's name."""
     name = station.name.strip()
@@ -396,8 +392,9 @@ def _airtime(ours: Sequence[AsRunEntry], pool: Sequence[tuple[int, str]], zones:
         label = voice_label(r.voice)
         if label not in row.voices:
             row.voices.append(label)
-        codes = list(zone_rows) if r.zones in ("", "all") else [c for c in r.zones.split(",") if c]
-        zone_targeted = zone_targeted or r.zones not in ("", "all")
+        named = zone_codes(r.zones)
+        codes = list(zone_rows) if named is None else named
+        zone_targeted = zone_targeted or named is not None
         for code in codes:
             zone = zone_rows.setdefault(code, ZoneRow(code, code))
             zone.items += 1
@@ -496,13 +493,8 @@ def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]
     return ZoneInfo(report.tz_name)
 
 
-def minutes(seconds: float, decimals: int = 1) -> str:
-    """Seconds as Vietnamese-notation minutes for documents."""
-    return vn_number(seconds / 60.0, decimals)
-
-
 def iter_problem_rows(report: CampaignReport) -> Iterable[list[str]]:
     """Problems as table rows for documents."""
     tz = station_tz_name(report)
     for p in report.problems:
-        yield [p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], minutes(p.aired_seconds), p.reason or "—"]
+        yield [p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], vn_minutes(p.aired_seconds), p.reason or "—"]

@@ -14,7 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from broadcast.reports import charts
-from broadcast.reports.compute import CampaignReport, iter_problem_rows, minutes, vn_number
+from broadcast.numbers import vn_minutes, vn_number
+from broadcast.reports.compute import CampaignReport, iter_problem_rows
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -295,7 +296,7 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
         _body(doc, f"1. Chủ đề: “{report.theme}”.")
     _body(doc, f"2. Thời gian thực hiện: từ ngày {report.campaign_start:%d/%m/%Y} đến ngày {report.campaign_end:%d/%m/%Y}; "
                f"báo cáo này tính {period} ({t.days} ngày).")
-    _body(doc, f"3. Chỉ tiêu phát sóng: {report.target_note}; tổng chỉ tiêu trong kỳ báo cáo là {minutes(t.target_seconds)} phút.")
+    _body(doc, f"3. Chỉ tiêu phát sóng: {report.target_note}; tổng chỉ tiêu trong kỳ báo cáo là {vn_minutes(t.target_seconds)} phút.")
     _body(doc, "4. Nguồn số liệu: toàn bộ số liệu được tính tự động từ nhật ký phát sóng của đài, chỉ tính thời lượng "
                "đã thực sự phát ra loa; buổi phát bị ngắt chỉ tính số giây đã phát.")
 
@@ -310,24 +311,24 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
         ["", "- Bị ngắt giữa chừng", vn_number(t.interrupted)],
         ["", "- Không phát được", vn_number(t.missed)],
         ["2", "Số lượt phát bài tuyên truyền của chiến dịch", vn_number(t.items)],
-        ["3", "Thời lượng nội dung chiến dịch đã phát (phút)", minutes(t.aired_seconds)],
-        ["4", "Chỉ tiêu thời lượng trong kỳ (phút)", minutes(t.target_seconds)],
+        ["3", "Thời lượng nội dung chiến dịch đã phát (phút)", vn_minutes(t.aired_seconds)],
+        ["4", "Chỉ tiêu thời lượng trong kỳ (phút)", vn_minutes(t.target_seconds)],
         ["5", "Tỷ lệ đạt so với chỉ tiêu", pct],
         ["6", "Số ngày đạt chỉ tiêu", f"{t.days_met}/{t.days} ngày"],
         ["7", "Buổi phát khác của đài trong kỳ (không có nội dung chiến dịch)", vn_number(t.other_broadcasts)],
     ]
     _grid(doc, ["TT", "Nội dung", "Kết quả"], summary, [1.2, 11.3, 4.0], numeric={0, 2}, bold_rows={0, 6})
     _body(doc, f"Trong kỳ, đài đã phát {vn_number(t.items)} lượt bài tuyên truyền của chiến dịch trong {vn_number(t.broadcasts - t.missed)} buổi phát, "
-               f"tổng thời lượng {minutes(t.aired_seconds)} phút, đạt {pct} chỉ tiêu; {t.days_met}/{t.days} ngày đạt chỉ tiêu thời lượng trong ngày.")
+               f"tổng thời lượng {vn_minutes(t.aired_seconds)} phút, đạt {pct} chỉ tiêu; {t.days_met}/{t.days} ngày đạt chỉ tiêu thời lượng trong ngày.")
 
     _heading(doc, "2. Kết quả theo ngày", 2)
     rows, red = [], set()
     for i, d in enumerate(report.days):
-        rows.append([d.date.strftime("%d/%m/%Y"), minutes(d.target_seconds), minutes(d.aired_seconds), str(d.broadcasts),
+        rows.append([d.date.strftime("%d/%m/%Y"), vn_minutes(d.target_seconds), vn_minutes(d.aired_seconds), str(d.broadcasts),
                      str(d.items), "Đạt" if d.met else "Chưa đạt"])
         if not d.met:
             red.add(i)
-    rows.append(["Cộng", minutes(t.target_seconds), minutes(t.aired_seconds), str(t.broadcasts), str(t.items), f"{t.days_met}/{t.days} ngày đạt"])
+    rows.append(["Cộng", vn_minutes(t.target_seconds), vn_minutes(t.aired_seconds), str(t.broadcasts), str(t.items), f"{t.days_met}/{t.days} ngày đạt"])
     _grid(doc, ["Ngày", "Chỉ tiêu (phút)", "Đã phát (phút)", "Số buổi", "Số lượt bài", "Đánh giá"], rows,
           [3.0, 2.8, 2.8, 2.2, 2.5, 3.2], numeric={0, 1, 2, 3, 4, 5}, red_rows=red, bold_rows={len(rows) - 1})
     _picture(doc, charts.daily_chart(report), 15.5, "Biểu đồ 1. Thời lượng nội dung chiến dịch đã phát theo ngày so với chỉ tiêu")
@@ -350,7 +351,7 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
     rows = []
     for i, s in enumerate(report.scripts, start=1):
         plays = str(s.plays) + (f" (+{s.interrupted} bị ngắt)" if s.interrupted else "")
-        row = [str(i), s.title, plays, minutes(s.aired_seconds), s.first_aired.strftime("%d/%m") if s.first_aired else "—",
+        row = [str(i), s.title, plays, vn_minutes(s.aired_seconds), s.first_aired.strftime("%d/%m") if s.first_aired else "—",
                s.last_aired.strftime("%d/%m") if s.last_aired else "—", ", ".join(s.voices) or "—"]
         if plays_target:
             row.insert(3, vn_number(s.target_plays or 0, 1))
@@ -362,11 +363,11 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
     if report.zone_targeted:
         _body(doc, "Một số buổi phát chỉ phát trên một số thôn; thời lượng nội dung chiến dịch đến từng thôn như sau:")
         _grid(doc, ["TT", "Thôn", "Số buổi", "Số lượt bài", "Thời lượng (phút)"],
-              [[str(i), z.name, str(z.broadcasts), str(z.items), minutes(z.aired_seconds)] for i, z in enumerate(report.zones, start=1)],
+              [[str(i), z.name, str(z.broadcasts), str(z.items), vn_minutes(z.aired_seconds)] for i, z in enumerate(report.zones, start=1)],
               [1.2, 6.3, 2.8, 2.8, 3.4], numeric={0, 2, 3, 4})
     else:
         _body(doc, f"Tất cả các buổi phát đều phát trên toàn bộ {len(report.zones)} thôn (cụm loa) của xã; "
-                   f"mỗi thôn nhận {minutes(t.aired_seconds)} phút nội dung chiến dịch.")
+                   f"mỗi thôn nhận {vn_minutes(t.aired_seconds)} phút nội dung chiến dịch.")
 
     _heading(doc, "V. CÁC HOẠT ĐỘNG KHÁC CỦA ĐÀI")
     lines = [line.strip() for line in report.note.splitlines() if line.strip()]

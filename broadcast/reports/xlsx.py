@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from broadcast.reports.compute import OUTCOME_LABELS, CampaignReport, station_tz_name
+from broadcast.stations.lookup import zone_codes
 
 BOLD = Font(bold=True)
 RED = Font(bold=True, color="C00000")
@@ -71,7 +72,7 @@ def render_xlsx(report: CampaignReport) -> bytes:
            [[z.code, z.name, z.broadcasts, z.items, z.aired_seconds] for z in report.zones], [12, 24, 10, 12, 15])
     tz = station_tz_name(report)
     _sheet(wb, "Sự cố", ["Mã buổi phát", "Giờ dự kiến", "Tình trạng", "Đã phát (giây)", "Lý do", "Thôn"],
-           [[p.broadcast_id, p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], p.aired_seconds, p.reason, "tất cả" if p.zones in ("", "all") else p.zones]
+           [[p.broadcast_id, p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], p.aired_seconds, p.reason, "tất cả" if zone_codes(p.zones) is None else p.zones]
             for p in report.problems], [12, 18, 20, 14, 60, 20])
     fields = list(report.entries[0]) if report.entries else []
     _sheet(wb, "Nhật ký", fields, [[e[f] for f in fields] for e in report.entries], [14] * len(fields))

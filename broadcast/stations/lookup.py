@@ -34,10 +34,20 @@ def station_tz(station: Station) -> ZoneInfo:
     return ZoneInfo(station.timezone)
 
 
+ALL_ZONES = "all"
+# The zones texts of log rows and bulletin targets that mean every zone: "all", or nothing named.
+EVERY_ZONE = (ALL_ZONES, "")
+
+
+def zone_codes(zones: str) -> list[str] | None:
+    """The zone codes a log row's or bulletin target's zones text names; None when it means every zone."""
+    return None if zones in EVERY_ZONE else [code for code in zones.split(",") if code]
+
+
 def zone_names(session: Session, station_id: int, zone_ids: list[int]) -> str:
     """Comma-separated zone codes for a broadcast; 'all' when it targets every zone."""
     if not zone_ids:
-        return "all"
+        return ALL_ZONES
     zones = session.scalars(select(Zone).where(Zone.station_id == station_id, Zone.id.in_(zone_ids)).order_by(Zone.position))
     return ",".join(z.code for z in zones)
 

@@ -12,6 +12,7 @@ from broadcast.errors import InvalidInput
 from broadcast.models import Priority
 from broadcast.province import bulletins
 from broadcast.reports import bulletins as report
+from broadcast.stations.lookup import zone_codes
 from broadcast.stations.users import active_user
 from broadcast.timeutil import SystemClock, fmt_local
 from loaxa.cli import Runtime, pass_runtime
@@ -62,7 +63,7 @@ def send(rt: Runtime, title: str, text: str | None, text_file: str | None, prior
 
 def _where(s: bulletins.CommuneStatus) -> str:
     kind = {"slot": "trong buổi phát", "oneoff": "buổi phát riêng", "emergency": "phát khẩn cấp ngay"}.get(s.placement, s.placement)
-    zones = "tất cả các thôn" if s.zones == "all" else s.zones
+    zones = "tất cả các thôn" if zone_codes(s.zones) is None else s.zones
     return f"{kind} lúc {fmt_local(s.planned_at)} ({zones}) — {s.label}"
 
 

@@ -11,6 +11,7 @@ import click
 
 from broadcast.db import transaction
 from broadcast.models import Script
+from broadcast.numbers import vn_number
 from broadcast.stations.lookup import get_station
 from loaxa.cli import Runtime, pass_runtime, require_tools
 
@@ -75,7 +76,7 @@ def tts(rt: Runtime, engine: str | None, voice: str | None, output: Path, text: 
     if text is None:
         text = sys.stdin.read()
     result = speak_to_file(rt.settings, text, output, engine, voice)
-    click.echo(f"Đã ghi {output} ({result.duration_s:.1f} giây, giọng {result.engine}, {result.lufs:.1f} LUFS).")
+    click.echo(f"Đã ghi {output} ({vn_number(result.duration_s, 1)} giây, giọng {result.engine}, {vn_number(result.lufs, 1)} LUFS).")
 
 
 @contextmanager

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import click
 
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput
+from broadcast.models import item_type_label, status_label
+from broadcast.numbers import vn_minutes
+from broadcast.planning.planner import end_of
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, parse_local_date
 from loaxa.cli import Runtime, pass_runtime
 
-STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đang phát", "done": "đã phát", "missed": "bị lỡ",
-                 "interrupted": "bị ngắt", "failed": "lỗi", "cancelled": "đã hủy", "preview": "xem trước"}
-TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
 
 
 # Dates outside these years are typing mistakes for a commune radio (and 9999-12-31 + 1 day overflows).
@@ -74,10 +74,10 @@ def plan(rt: Runtime, day: str | None, first: str | None, last: str | None, fmt:
     for row in rows:
         note = " — xem trước, không lưu vì đã qua giờ phát" if row["preview"] else ""
         click.echo(f"== {row['slot_start'][:16].replace('T', ' ')}–{row['slot_end'][11:16]} {row['title']} "
-                   f"({STATUS_LABELS.get(row['status'], row['status'])}, {row['duration_s'] / 60:.1f} phút){note}")
+                   f"({status_label(row['status']).lower()}, {vn_minutes(row['duration_s'])} phút){note}")
         for item in row["items"]:
             campaign = f" [{item['campaign']}]" if item["campaign"] else ""
-            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {TYPE_LABELS.get(item['type'], item['type']):<9} "
+            click.echo(f"   {item['planned_start'][11:19]}  {item['duration_s']:7.1f}s  {item_type_label(item['type']).lower():<9} "
                        f"{item['title']}{campaign}  — {item['reason']}")
     for problem in report.problems:
         click.echo(f"Lưu ý: {problem.text}")
@@ -116,7 +116,7 @@ def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
                 for e in sorted(c.pool, key=lambda e: e.script_id)]
         data = {"slug": c.slug, "name": c.name, "start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
                 "status": c.status.value, "target_kind": c.target_kind, "target_value": c.target_value, "extend_slot_s": c.extend_slot_s,
-                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": problems,
+                "min_separation_h": c.min_separation_h, "target": describe_target(c), "pool": pool, "problems": [p.text for p in problems],
                 "windows": list(c.windows or [])}
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -126,7 +126,7 @@ def campaign_show(rt: Runtime, slug: str, fmt: str) -> None:
     for entry in pool:
         click.echo(f"  #{entry['script_id']:<4} x{entry['weight']:g}  {entry['status']:<9} {entry['title']}")
     for problem in problems:
-        click.echo(f"Cần sửa: {problem}")
+        click.echo(f"Cần sửa: {problem.text}")
 
 
 @campaign.command("copy")
@@ -205,7 +205,7 @@ def campaign_windows(rt: Runtime, slug: str, spans: tuple[str, ...], weekdays: s
 def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays: str | None, first: str | None, last: str | None,
                    remove: int | None) -> None:
     """Buổi phát thêm của chiến dịch (tăng thời lượng): chỉ phát trong thời gian chiến dịch."""
-    from broadcast.campaigns.extra_slots import add_extra_slot, list_extra_slots, remove_extra_slot
+    from broadcast.campaigns.extra_slots import add_extra_slot, airing_span, list_extra_slots, remove_extra_slot
     from broadcast.campaigns.manage import get_campaign
     from broadcast.planning.windows import ALL_DAYS, parse_weekdays, parse_window
 
@@ -220,13 +220,13 @@ def campaign_extra(rt: Runtime, slug: str, span: str | None, name: str, weekdays
             slot = add_extra_slot(session, c, name, window.start, end_time=window.end, weekdays=parse_weekdays(weekdays) or ALL_DAYS,
                                   valid_from=parse_day(first, "bắt đầu"), valid_to=parse_day(last, "kết thúc"))
             click.echo(f"Đã thêm buổi phát thêm số {slot.id}: {slot.name}.")
-        rows = [(s.id, s.name, s.start_time, s.duration_s, s.weekdays, s.valid_from or c.start_date, s.valid_to or c.end_date)
-                for s in list_extra_slots(session, c)]
+        rows = [(s.id, s.name, s.start_time, s.duration_s, s.weekdays, *airing_span(c, s)) for s in list_extra_slots(session, c)]
     if not rows:
         click.echo(f"Chiến dịch {slug} chưa có buổi phát thêm.")
     for sid, sname, start, seconds, days, d0, d1 in rows:
-        end = (datetime.combine(d0, start) + timedelta(seconds=seconds)).time()
-        click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {d0:%d/%m/%Y}–{d1:%d/%m/%Y}  thứ {days}  {sname}")
+        end = end_of(start, seconds)
+        span = f"{d0:%d/%m/%Y}–{d1:%d/%m/%Y}" if d0 <= d1 else "không còn ngày nào trong thời gian chiến dịch"
+        click.echo(f"#{sid:<4} {start:%H:%M}–{end:%H:%M}  {span}  thứ {days}  {sname}")
 
 
 COMMANDS = [plan, campaign]

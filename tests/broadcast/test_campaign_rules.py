@@ -5,10 +5,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from broadcast.campaigns.manage import approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, set_pool, update_campaign
+from broadcast.campaigns import manage
+from broadcast.campaigns.manage import (
+    approve_campaign, check_feasibility, copy_to_year, create_campaign, get_campaign, problem_field, set_pool, update_campaign,
+)
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput, PermissionDenied
 from broadcast.models import Campaign, ContentStatus, Script
+from broadcast.planning.planner import Problem, ProblemKind
+from broadcast.planning.slots import create_slot
 from broadcast.stations.lookup import get_station
 from broadcast.stations.users import get_user
 
@@ -95,3 +100,54 @@ def test_copy_to_another_year_keeps_pool_and_targets(demo_factory):
             copy_to_year(session, source, 2030)
 
     run(demo_factory, go)
+
+
+FEASIBILITY_FIELDS = [
+    (ProblemKind.DATES, "end_date"), (ProblemKind.WINDOW_UNMET, "windows"), (ProblemKind.EXTRA_OUTSIDE_WINDOWS, "windows"),
+    (ProblemKind.NOT_CARRIED, "start_date"), (ProblemKind.DAYS_UNCOVERED, "start_date"), (ProblemKind.OVER_CAPACITY, "target_value"),
+    (ProblemKind.EXTENSION_CLASH, "extend_slot_s"), (ProblemKind.EMPTY_POOL, "pool"),
+]
+
+
+@pytest.mark.parametrize("kind, field", FEASIBILITY_FIELDS)
+def test_problem_field_by_kind(kind, field):
+    assert problem_field(Problem(None, kind, "")) == field
+
+
+# Each kind dressed in another kind's wording: the field must follow the kind, not the words.
+MISLEADING = {
+    ProblemKind.DATES: "Khung giờ 05:00–07:00 có chỉ tiêu kéo dài",
+    ProblemKind.WINDOW_UNMET: "Chỉ tiêu không đạt: hãy kéo dài buổi phát.",
+    ProblemKind.EXTRA_OUTSIDE_WINDOWS: "Ngày 15/11/2025: chỉ tiêu vượt quá thời lượng.",
+    ProblemKind.NOT_CARRIED: "Khung giờ trống: chỉ tiêu kéo dài.",
+    ProblemKind.DAYS_UNCOVERED: "Buổi phát thêm kéo dài.",
+    ProblemKind.OVER_CAPACITY: "Khung giờ quá ngắn, hãy kéo dài buổi phát.",
+    ProblemKind.EXTENSION_CLASH: "Ngày 15/11/2025: chỉ tiêu bị ảnh hưởng.",
+}
+
+
+@pytest.mark.parametrize("kind, field", [(k, f) for k, f in FEASIBILITY_FIELDS if k in MISLEADING])
+def test_rewording_a_problem_changes_no_routing(demo_factory, monkeypatch, kind, field):
+    monkeypatch.setattr(manage, "campaign_problems", lambda *a, **kw: [Problem(None, kind, MISLEADING[kind])])
+    with pytest.raises(InvalidInput) as caught:
+        run(demo_factory, lambda s, st: update_campaign(s, get_campaign(s, st, "bdg-2024"), target_value=11))
+    assert str(caught.value) == MISLEADING[kind] and caught.value.field == field
+
+
+def test_approval_refusal_names_the_field_of_the_first_problem(demo_factory, monkeypatch):
+    monkeypatch.setattr(manage, "campaign_problems", lambda *a, **kw: [Problem(None, ProblemKind.WINDOW_UNMET, "Khung giờ 12:00–13:00 chưa có bài nào để phát.")])
+    with pytest.raises(InvalidInput) as caught:
+        run(demo_factory, lambda s, st: approve_campaign(s, get_campaign(s, st, "bdg-2024"), get_user(s, "pheduyet")))
+    assert caught.value.field == "windows"  # the old wording-based guess said "pool"
+
+
+def test_an_extension_clash_goes_to_the_extension_whatever_the_slot_is_called(demo_factory):
+    def go(session, station):
+        # The demo morning slot is 05:30–06:00; twenty more minutes run into a 06:10 slot whose name says "chỉ tiêu".
+        create_slot(session, station, "Thông báo chỉ tiêu tuyển quân", "06:10", end_time="06:20")
+        update_campaign(session, get_campaign(session, station, "bdg-2024"), extend_slot_s=1200)
+
+    with pytest.raises(InvalidInput) as caught:
+        run(demo_factory, go)
+    assert "kéo dài thêm 20 phút sẽ chồng lên buổi Thông báo chỉ tiêu tuyển quân lúc 06:10" in str(caught.value)
+    assert caught.value.field == "extend_slot_s"  # wording-based routing sent it to the target ("chỉ tiêu")

@@ -125,3 +125,12 @@ def test_cli_windows_and_extra_slots(demo_settings, demo_factory):
     assert result.exit_code == 1 and "nằm ngoài các khung giờ" in result.output
     result = cli(demo_settings, "windows", "bdg-2024", "--clear")
     assert result.exit_code == 0 and "không giới hạn khung giờ" in result.output
+
+
+def test_cli_lists_the_days_an_extra_slot_really_airs_after_the_campaign_dates_move(demo_settings, demo_factory):
+    result = cli(demo_settings, "extra", "bdg-2024", "--add", "19:00-19:15", "--from", "20/11/2024", "--to", "10/12/2024")
+    assert result.exit_code == 0 and "19:00–19:15  20/11/2024–10/12/2024" in result.output, result.output
+    run(demo_factory, lambda s, st, c: update_campaign(s, c, end_date=date(2024, 12, 5)))
+    assert "19:00–19:15  20/11/2024–05/12/2024" in cli(demo_settings, "extra", "bdg-2024").output  # not the slot's own 10/12
+    run(demo_factory, lambda s, st, c: update_campaign(s, c, start_date=date(2024, 11, 10), end_date=date(2024, 11, 18)))
+    assert "19:00–19:15  không còn ngày nào trong thời gian chiến dịch" in cli(demo_settings, "extra", "bdg-2024").output

@@ -17,7 +17,7 @@ from broadcast.models import ContentStatus, Role, Script, User
 from broadcast.planning.oneoff import schedule_message
 from broadcast.playout.status import LogFilter, log_query, warnings
 from broadcast.stations import settings as station_settings
-from broadcast.stations.lookup import get_station
+from broadcast.stations.lookup import get_station, zone_codes
 from broadcast.stations.users import create_user, set_active, set_role, station_users
 from broadcast.timeutil import UTC, SystemClock
 
@@ -123,6 +123,11 @@ def test_one_off_validation(demo_factory, demo_settings):
         assert other.id != made.id  # another thôn at the same time is fine
 
 
+@pytest.mark.parametrize("zones, codes", [("all", None), ("", None), ("thon-1", ["thon-1"]), ("thon-1,thon-2", ["thon-1", "thon-2"]), ("thon-1,", ["thon-1"])])
+def test_zone_codes(zones, codes):
+    assert zone_codes(zones) == codes
+
+
 def test_warnings_count_waiting_content_and_log_filter_by_zone(demo_factory, demo_settings):
     from broadcast.asrun import chain as asrun
     from broadcast.models import AsRunEntry, LogStatus
@@ -131,12 +136,12 @@ def test_warnings_count_waiting_content_and_log_filter_by_zone(demo_factory, dem
         station = get_station(session, demo_settings.station)
         now = datetime(2024, 11, 20, 3, 0, tzinfo=UTC)
         session.add(Script(station_id=station.id, title="Nháp", body="Nội dung", status=ContentStatus.DRAFT, version=1))
-        for zones, status in (("all", LogStatus.PLAYED), ("thon-1,thon-2", LogStatus.MISSED), ("thon-3", LogStatus.PLAYED)):
+        for zones, status in (("all", LogStatus.PLAYED), ("thon-1,thon-2", LogStatus.MISSED), ("thon-3", LogStatus.PLAYED), ("", LogStatus.PLAYED)):
             asrun.append(session, AsRunEntry(station_id=station.id, planned_start=now - timedelta(hours=1), item_type="script", zones=zones, status=status))
         texts = [w.text for w in warnings(session, station, now, demo_settings.tz)]
         assert any("chờ phê duyệt" in t for t in texts) and any("bỏ lỡ" in t for t in texts)
         flt = LogFilter(now.date(), now.date(), zone="thon-2")
-        assert [r.zones for r in session.scalars(log_query(station, flt, demo_settings.tz))] == ["all", "thon-1,thon-2"]
+        assert [r.zones for r in session.scalars(log_query(station, flt, demo_settings.tz))] == ["all", "thon-1,thon-2", ""]  # no zone named: every zone, as the report counts it
         flt = LogFilter(now.date(), now.date(), status="missed")
         assert len(session.scalars(log_query(station, flt, demo_settings.tz)).all()) == 1
 

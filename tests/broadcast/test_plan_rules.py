@@ -1,5 +1,6 @@
 """Pure planning rules: slot overlaps, rotation, fitting, quotas and feasibility, table-tested."""
 
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -12,11 +13,14 @@ from broadcast.planning.planner import (
     Clip,
     PlanInputs,
     PoolEntry,
+    ProblemKind,
     Programme,
     PlannedItem,
     Rotation,
     SlotRule,
     campaign_problems,
+    end_of,
+    extra_slot_span,
     occurrences,
     plan_range,
     rotation_order,
@@ -248,6 +252,7 @@ def test_shortfall_reported_with_date_when_slots_are_full():
     result = plan_range(inputs(c), date(2024, 11, 15), date(2024, 11, 15))
     assert [(p.day, p.kind) for p in result.problems] == [(date(2024, 11, 15), "shortfall")]
     assert result.problems[0].text.startswith("Ngày 15/11/2024") and "60 phút/ngày" in result.problems[0].text
+    assert re.search(r"chỉ phát được \d+,\d phút", result.problems[0].text), result.problems[0].text  # the Vietnamese decimal comma
 
 
 def test_relay_is_a_fixed_item():
@@ -262,17 +267,43 @@ def test_relay_is_a_fixed_item():
 # ---------------------------------------------------------------- feasibility
 
 
-@pytest.mark.parametrize("kw, slots, templates, needle", [
-    (dict(start=date(2024, 12, 15), end=date(2024, 11, 15)), (MORNING, EVENING), {}, "kết thúc (15/11/2024) trước khi bắt đầu"),
-    (dict(target_value=90, extend_slot_s=0), (MORNING, EVENING), {}, "chỉ tiêu 90 phút/ngày"),
-    (dict(), (SlotRule(1, time(5, 30), 1800, valid_to=date(2024, 10, 1)),), {}, "không rơi vào buổi phát nào"),
-    (dict(), (MORNING, EVENING), {1: [{"kind": "news"}], 2: [{"kind": "news"}]}, "không rơi vào buổi phát nào"),
-    (dict(), (SlotRule(1, time(5, 30), 1800, weekdays="12345"),), {}, "không có buổi phát nào ngày 16/11/2024"),
-    (dict(extend_slot_s=600), (MORNING, SlotRule(2, time(6, 5), 600, name="Tin sáng")), {}, "sẽ chồng lên buổi Tin sáng"),
+@pytest.mark.parametrize("kw, slots, templates, kind, day, needle", [
+    (dict(start=date(2024, 12, 15), end=date(2024, 11, 15)), (MORNING, EVENING), {}, ProblemKind.DATES, None,
+     "Chiến dịch bdg kết thúc (15/11/2024) trước khi bắt đầu (15/12/2024): hãy sửa lại ngày."),
+    (dict(target_value=90, extend_slot_s=0), (MORNING, EVENING), {}, ProblemKind.OVER_CAPACITY, date(2024, 11, 15),
+     "Ngày 15/11/2024 (và 30 ngày khác): chỉ tiêu 90 phút/ngày của chiến dịch bdg vượt quá"),
+    (dict(), (SlotRule(1, time(5, 30), 1800, valid_to=date(2024, 10, 1)),), {}, ProblemKind.NOT_CARRIED, None,
+     "Chiến dịch bdg (15/11/2024–15/12/2024) không rơi vào buổi phát nào có khối chiến dịch: hãy thêm khối chiến dịch"),
+    (dict(), (MORNING, EVENING), {1: [{"kind": "news"}], 2: [{"kind": "news"}]}, ProblemKind.NOT_CARRIED, None, "không rơi vào buổi phát nào"),
+    (dict(), (SlotRule(1, time(5, 30), 1800, weekdays="12345"),), {}, ProblemKind.DAYS_UNCOVERED, date(2024, 11, 16),
+     "Chiến dịch bdg không có buổi phát nào ngày 16/11/2024 và 9 ngày khác: hãy thêm buổi phát"),
+    (dict(extend_slot_s=600), (MORNING, SlotRule(2, time(6, 5), 600, name="Tin sáng")), {}, ProblemKind.EXTENSION_CLASH, date(2024, 11, 15),
+     "Ngày 15/11/2024: buổi Buổi sáng kéo dài thêm 10 phút sẽ chồng lên buổi Tin sáng lúc 06:05: hãy giảm thời gian kéo dài hoặc dời buổi sau."),
 ])
-def test_campaign_problems(kw, slots, templates, needle):
+def test_campaign_problems(kw, slots, templates, kind, day, needle):
     problems = campaign_problems(campaign(**kw), slots, templates, ASSETS, VN_TZ)
-    assert any(needle in p for p in problems), problems
+    assert [(p.kind, p.day) for p in problems if needle in p.text] == [(kind, day)], problems
+
+
+@pytest.mark.parametrize("start, seconds, end", [
+    (time(5, 30), 1800, time(6, 0)),
+    (time(17, 0), 900.5, time(17, 15, 0, 500000)),
+    (time(23, 30), 3600, time(0, 30)),  # past midnight the clock wraps
+    (time(0, 0), 0, time(0, 0)),
+])
+def test_end_of(start, seconds, end):
+    assert end_of(start, seconds) == end
+
+
+@pytest.mark.parametrize("valid_from, valid_to, span", [
+    (None, None, (date(2024, 11, 15), date(2024, 12, 15))),  # empty dates: the campaign's
+    (date(2024, 11, 20), None, (date(2024, 11, 20), date(2024, 12, 15))),
+    (None, date(2024, 12, 1), (date(2024, 11, 15), date(2024, 12, 1))),
+    (date(2024, 11, 1), date(2024, 12, 31), (date(2024, 11, 15), date(2024, 12, 15))),  # the campaign's dates moved inside the slot's
+    (date(2024, 12, 20), date(2024, 12, 31), (date(2024, 12, 20), date(2024, 12, 15))),  # no day left: first after last
+])
+def test_extra_slot_span(valid_from, valid_to, span):
+    assert extra_slot_span(valid_from, valid_to, date(2024, 11, 15), date(2024, 12, 15)) == span
 
 
 def test_feasible_campaign_has_no_problem():

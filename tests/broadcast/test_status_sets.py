@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from broadcast.models import (
-    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, BroadcastStatus, LogStatus, is_unstarted,
+    AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, STATUS_LABELS, UNSTARTED, BroadcastStatus, ContentStatus, ItemType, LogStatus, is_unstarted,
+    item_type_label, status_label,
 )
 
 
@@ -60,3 +61,18 @@ NOW = datetime(2024, 11, 20, 5, 0, tzinfo=timezone.utc)
 ])
 def test_is_unstarted(status, start, unstarted):
     assert is_unstarted(BroadcastStatus(status), start, NOW) is unstarted
+
+
+@pytest.mark.parametrize("status, label", [
+    (BroadcastStatus.PLANNED, "Đã lên lịch"), (BroadcastStatus.DONE, "Đã phát xong"), (BroadcastStatus.MISSED, "Bỏ lỡ"),
+    (LogStatus.PLAYED, "Đã phát"), (LogStatus.LATE, "Phát muộn"), (ContentStatus.RETURNED, "Trả lại"), ("preview", "Xem trước"),
+    ("planned", "Đã lên lịch"), ("unknown", "unknown"),
+])
+def test_status_label(status, label):
+    assert status_label(status) == label
+
+
+def test_every_status_and_item_type_has_one_label():
+    for enum_type in (ContentStatus, BroadcastStatus, LogStatus):
+        assert all(s.value in STATUS_LABELS for s in enum_type), enum_type
+    assert [item_type_label(t) for t in ItemType] == ["Nhạc hiệu", "Bài", "Tiếp sóng", "Nhạc nền", "Khẩn cấp"]

@@ -7,8 +7,8 @@ from datetime import date, time
 import pytest
 
 from broadcast.errors import InvalidInput
-from broadcast.planning.planner import SlotRule, campaign_problems, carrying_seconds, plan_range
-from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, validate_windows
+from broadcast.planning.planner import ProblemKind, SlotRule, campaign_problems, carrying_seconds, plan_range
+from broadcast.planning.windows import TimeWindow, parse_weekdays, parse_window, short_days, validate_windows
 from broadcast.timeutil import VN_TZ
 from tests.broadcast.test_plan_rules import ASSETS, EVENING, MORNING, campaign, inputs, pool
 
@@ -26,6 +26,20 @@ MORNING_W = TimeWindow(time(5, 0), time(7, 0))
 ])
 def test_parse_window(text, weekdays, expected):
     assert parse_window(text, weekdays) == expected
+
+
+@pytest.mark.parametrize("days, names", [
+    ("12345", "T2, T3, T4, T5, T6"), ("67", "T7, CN"), ("7", "CN"), ("1234567", ""), ("", ""), ("7123456", ""),
+])
+def test_short_days(days, names):
+    assert short_days(days) == names
+
+
+@pytest.mark.parametrize("days, shown", [("135", "T2, T4, T6"), ("1234567", "Hằng ngày"), ("", "Hằng ngày")])
+def test_panel_weekday_names_use_the_same_names(days, shown):
+    from web.filters import weekday_names
+
+    assert weekday_names(days) == shown  # "" (every day, as windows store it) once showed nothing
 
 
 @pytest.mark.parametrize("text, weekdays, needle", [
@@ -114,26 +128,28 @@ def test_a_share_target_is_checked_against_the_carrying_slots(value, refused):
     problems = campaign_problems(c, (MORNING, EVENING), {}, ASSETS, VN_TZ)
     # 100 % of the 30-minute morning is 30 minutes, but its jingles (10.5 s) leave 29.8 minutes for content.
     needle = "Ngày 15/11/2024: chỉ tiêu 100 % thời lượng buổi phát (khoảng 30 phút/ngày) của chiến dịch bdg vượt quá 30 phút còn trống trong Buổi sáng"
-    assert any(needle in p for p in problems) == refused, problems
+    assert any(p.kind == ProblemKind.OVER_CAPACITY and p.day == date(2024, 11, 15) and needle in p.text for p in problems) == refused, problems
 
 
 def test_extra_slot_is_subject_to_the_windows():
     extra = SlotRule(4, time(19, 0), 900, campaign_id=7, name="Buổi thêm")
     c = campaign(windows=(MORNING_W,), extend_slot_s=0, start=date(2024, 11, 15), end=date(2024, 11, 15))
     problems = campaign_problems(c, (MORNING, EVENING, extra), {}, ASSETS, VN_TZ)
-    assert any(p.startswith("Buổi phát thêm Buổi thêm (19:00–19:15) nằm ngoài các khung giờ") for p in problems), problems
+    assert any(p.kind == ProblemKind.EXTRA_OUTSIDE_WINDOWS and p.text.startswith("Buổi phát thêm Buổi thêm (19:00–19:15) nằm ngoài các khung giờ")
+               for p in problems), problems
 
 
-@pytest.mark.parametrize("kw, needle", [
-    (dict(windows=(TimeWindow(time(12, 0), time(13, 0)),)),
+@pytest.mark.parametrize("kw, kind, needle", [
+    (dict(windows=(TimeWindow(time(12, 0), time(13, 0)),)), ProblemKind.WINDOW_UNMET,
      "Khung giờ 12:00–13:00 không trùng buổi phát nào của đài: các buổi có khối chiến dịch là Buổi sáng 05:30–06:00, Buổi chiều 17:00–17:30"),
     (dict(windows=(TimeWindow(time(5, 0), time(7, 0), "7"),), start=date(2024, 11, 18), end=date(2024, 11, 22)),  # Mon–Fri campaign, Sunday window
-     "Khung giờ 05:00–07:00 (CN) không trùng buổi phát nào"),
-    (dict(windows=(MORNING_W,), target_value=40, extend_slot_s=0), "chỉ tiêu 40 phút/ngày của chiến dịch bdg vượt quá 30 phút còn trống trong Buổi sáng:"),
+     ProblemKind.WINDOW_UNMET, "Khung giờ 05:00–07:00 (CN) không trùng buổi phát nào"),
+    (dict(windows=(MORNING_W,), target_value=40, extend_slot_s=0), ProblemKind.OVER_CAPACITY,
+     "chỉ tiêu 40 phút/ngày của chiến dịch bdg vượt quá 30 phút còn trống trong Buổi sáng:"),
 ])
-def test_window_feasibility(kw, needle):
+def test_window_feasibility(kw, kind, needle):
     problems = campaign_problems(campaign(**kw), (MORNING, EVENING), {}, ASSETS, VN_TZ)
-    assert any(needle in p for p in problems), problems
+    assert any(p.kind == kind and needle in p.text for p in problems), problems
 
 
 def test_weekday_window_days_off_are_not_problems():

@@ -1,10 +1,13 @@
 """Campaign page: time windows and extra slots through the panel, with errors beside the field and nothing saved."""
 
+from datetime import date
 from html import unescape
 
 from sqlalchemy import func, select
 
-from broadcast.db import make_engine, make_session_factory
+from broadcast.campaigns.manage import get_campaign, update_campaign
+from broadcast.db import make_engine, make_session_factory, transaction
+from broadcast.stations.lookup import get_station
 from broadcast.models import Campaign, Slot
 
 URL = "/chien-dich/bdg-2024"
@@ -62,3 +65,16 @@ def test_extra_slot_from_the_panel(login, demo_settings):
     assert "Buổi tối" in page and "19:00</strong>–19:15" in page and "15/11/2024 – 15/12/2024" in page
     slot_id = page.split('id="extra-')[1].split('"')[0]
     assert editor.post(f"{URL}/buoi-phat-them/{slot_id}/xoa").status_code == 302 and stored(demo_settings)[2] == before[2]
+
+
+def test_extra_slot_dates_shown_are_the_days_it_airs(login, demo_settings):
+    editor = login("bientap")
+    added = editor.post(f"{URL}/buoi-phat-them", {"name": "Buổi tối", "start_time": "19:00", "end_time": "19:15", "valid_from": "20/11/2024",
+                                                  "valid_to": "10/12/2024", "weekdays": ALL_DAYS})
+    assert added.status_code == 302
+    engine = make_engine(demo_settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        update_campaign(session, get_campaign(session, get_station(session, "cam-tan"), "bdg-2024"), end_date=date(2024, 12, 5))
+    engine.dispose()
+    row = text(editor.get(URL)).split('id="extra-')[1].split("</tr>")[0]
+    assert "20/11/2024 – 05/12/2024" in row  # the campaign now ends on 05/12, before the slot's own 10/12
