@@ -11,10 +11,11 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from broadcast.campaigns.manage import list_campaigns
+from broadcast.content.media import media_sound
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
 from broadcast.content.rendering import current_render, render_script
-from broadcast.content.scripts import create_script, get_script, import_files, spoken_form, update_script
+from broadcast.content.scripts import AUDIO, create_script, get_script, import_files, spoken_form, update_script
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Script
 from broadcast.stations.users import author_names
@@ -93,8 +94,10 @@ def edit(script_id: int):
         errors = outcome.errors
     render = current_render(session, script)
     authors = author_names(session)
+    sound = media_sound(session, script) if script.kind == AUDIO else None  # a media item is heard, not read
     return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
-                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors), (400 if errors else 200)
+                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors,
+                           sound=sound), (400 if errors else 200)
 
 
 @bp.route("/doc-thu", methods=["POST"])

@@ -8,9 +8,7 @@ targets, one-offs, bulletins, the log, the report) takes a media item on the one
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
-
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from audio.errors import AudioError
@@ -73,10 +71,16 @@ def import_media(session: Session, settings: Settings, station: Station, path: P
     return script
 
 
-def media_items(session: Session, station: Station) -> Sequence[MediaItem]:
-    """The station's media items that are not archived, newest first."""
-    return session.scalars(select(Script).where(Script.station_id == station.id, Script.kind == AUDIO,
-                                                Script.status != ContentStatus.ARCHIVED).order_by(Script.id.desc())).all()
+def media_library(session: Session, station: Station) -> list[tuple[MediaItem, Recording | None]]:
+    """The station's media items that are not archived, newest first, each with the sound of its current version."""
+    current = and_(Recording.script_id == Script.id, Recording.script_version == Script.version)
+    rows = session.execute(select(Script, Recording).outerjoin(Recording, current)
+                           .where(Script.station_id == station.id, Script.kind == AUDIO, Script.status != ContentStatus.ARCHIVED)
+                           .order_by(Script.id.desc(), Recording.id.desc())).all()
+    library: dict[int, tuple[MediaItem, Recording | None]] = {}
+    for item, sound in rows:
+        library.setdefault(item.id, (item, sound))  # the newest sound of a version wins
+    return list(library.values())
 
 
 def media_sound(session: Session, item: MediaItem) -> Recording | None:

@@ -59,12 +59,11 @@ def media_import(rt: Runtime, paths: tuple[Path, ...], title: str, kind: str, sl
 @pass_runtime
 def media_list(rt: Runtime) -> None:
     """Liệt kê các tệp âm thanh của đài (mới nhất trước) với trạng thái duyệt."""
-    from broadcast.content.media import media_items, media_sound
+    from broadcast.content.media import media_library
 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        for item in media_items(session, station):
-            sound = media_sound(session, item)
+        for item, sound in media_library(session, station):
             seconds = f"{sound.duration_s:.0f} giây, {sound.lufs:.1f} LUFS" if sound is not None and sound.lufs is not None else "chưa có âm thanh"
             click.echo(f"{item.id:>5}  [{STATUS[item.status.value]}] {item.title} ({item.category}, {seconds})")
 
