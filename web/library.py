@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from werkzeug.utils import secure_filename
 
 from broadcast.campaigns.manage import list_campaigns
 from broadcast.campaigns.media import add_media
@@ -14,7 +10,7 @@ from broadcast.content.media import MEDIA_KINDS, media_library
 from broadcast.errors import InvalidInput
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
-from web.helpers import attempt, station, user_row
+from web.helpers import attempt, saved_upload, station, user_row
 
 bp = Blueprint("library", __name__, url_prefix="/thu-vien")
 ACCEPT = ".mp3,.m4a,.aac,.mp4,.ogg,.oga,.opus,.wav,.flac,audio/*"
@@ -39,23 +35,14 @@ def upload():
     """Check, normalize and store an uploaded audio file as a draft media item (in a campaign's pool when chosen)."""
     values = {k: request.form.get(k, "").strip() for k in ("title", "kind", "campaign")}
     upload = request.files.get("audio")
-    folder = settings().data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    # The upload's own name is only shown, never used as a path.
-    tmp = folder / f"{uuid.uuid4().hex}{Path(secure_filename(upload.filename or '')).suffix.lower() if upload else ''}"
-    try:
-        if upload is not None and upload.filename:
-            upload.save(tmp)
-        with attempt("audio") as outcome:
-            if upload is None or not upload.filename:
-                raise InvalidInput("Chưa chọn tệp âm thanh: hãy chọn một tệp để tải lên.", field="audio")
-            campaign = next((c for c in list_campaigns(db(), station()) if c.slug == values["campaign"]), None)
-            if values["campaign"] and campaign is None:
-                raise InvalidInput("Chiến dịch đã chọn không còn ở đài này: hãy chọn lại.", field="campaign")
-            item = add_media(db(), station(), tmp, values["title"], values["kind"] or "other", campaign, by=user_row(), settings=settings(),
-                             original_name=upload.filename)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with saved_upload(upload) as path, attempt("audio") as outcome:
+        if path is None or upload is None:
+            raise InvalidInput("Chưa chọn tệp âm thanh: hãy chọn một tệp để tải lên.", field="audio")
+        campaign = next((c for c in list_campaigns(db(), station()) if c.slug == values["campaign"]), None)
+        if values["campaign"] and campaign is None:
+            raise InvalidInput("Chiến dịch đã chọn không còn ở đài này: hãy chọn lại.", field="campaign")
+        item = add_media(db(), station(), path, values["title"], values["kind"] or "other", campaign, by=user_row(), settings=settings(),
+                         original_name=upload.filename)
     if not outcome.ok:
         return _page(values, outcome.errors, 400)
     flash(f"Đã tải lên «{item.title}»: chờ người phê duyệt nghe và duyệt.", "success")

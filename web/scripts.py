@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -21,7 +20,7 @@ from broadcast.models import Priority, Script
 from broadcast.stations.users import author_names
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
-from web.helpers import attempt, parse_date, station, user_row
+from web.helpers import attempt, parse_date, saved_upload, station, user_row
 
 bp = Blueprint("scripts", __name__, url_prefix="/bai")
 PAGE = 25
@@ -133,18 +132,10 @@ def upload_recording(script_id: int):
     script = get_script(session, st, script_id)
     upload = request.files.get("audio")
     wants_json = request.headers.get("Accept", "").startswith("application/json")
-    folder = settings().data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"{uuid.uuid4().hex}{Path(secure_filename(upload.filename or '')).suffix.lower() if upload else ''}"
-    try:
-        if upload is not None and upload.filename:
-            upload.save(tmp)
-        with attempt("audio") as outcome:
-            if upload is None or not upload.filename:
-                raise InvalidInput("Chưa chọn tệp ghi âm: hãy chọn một tệp âm thanh.", field="audio")
-            recording = add_recording(session, settings(), st, script, tmp, upload.filename, user_row())
-    finally:
-        tmp.unlink(missing_ok=True)
+    with saved_upload(upload) as tmp, attempt("audio") as outcome:
+        if tmp is None or upload is None:
+            raise InvalidInput("Chưa chọn tệp ghi âm: hãy chọn một tệp âm thanh.", field="audio")
+        recording = add_recording(session, settings(), st, script, tmp, upload.filename or "", user_row())
     if wants_json:
         if outcome.ok:
             return jsonify(ok=True, id=recording.id, duration=round(recording.duration_s, 1))
