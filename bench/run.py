@@ -73,6 +73,8 @@ FIGURES = [
     Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", aim=2.0, unit="ms"),
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
     Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
+    Figure("media_import_10min_s", "import a 10-minute MP3 into the media library (checks, decode pass, normalize, keep original); "
+           "baseline: the same file prepared as a recording (probe, normalize)", "recording_prepare_10min_s", unit="s"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 
@@ -164,6 +166,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("playout", _optional("playout_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
+    ("media", _optional("media_bench", "run")),
     ("province", _province),
     ("stations", _optional("stations_bench", "run")),
 ]
