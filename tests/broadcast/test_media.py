@@ -23,6 +23,7 @@ from broadcast.db import transaction
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Script
 from broadcast.planning.oneoff import add_one_off
+from broadcast.playout.status import warnings
 from broadcast.stations.lookup import get_station
 from broadcast.stations.users import get_user
 from broadcast.timeutil import SystemClock
@@ -111,6 +112,8 @@ def test_an_edited_item_goes_back_to_approval_with_its_sound_and_airs_in_a_one_o
         station = get_station(session, demo_settings.station)
         editor, approver = get_user(session, "bientap"), get_user(session, "pheduyet")
         item = add_media(session, station, song, SONG_TITLE, "song", by=editor, settings=demo_settings)
+        waiting = [w.text for w in warnings(session, station, SystemClock().now(), demo_settings.tz) if "chờ phê duyệt" in w.text]
+        assert waiting and " 0 bản ghi âm" in waiting[0]  # the item waits once, its sound with it
         approve_script(session, item, approver)
         update_script(session, item, SONG_TITLE + " (bản ngắn)", item.body, editor)
         assert item.version == 2 and media_sound(session, item).status == ContentStatus.DRAFT
