@@ -150,3 +150,29 @@ def test_hostile_files_through_the_cli_are_refused_in_one_sentence_with_nothing_
         after = (session.scalar(select(func.count()).select_from(Script)), session.scalar(select(func.count()).select_from(Recording)))
     assert after == before
     assert not any(p.is_file() for folder in media_dirs(demo_settings) for p in folder.rglob("*"))
+
+
+def test_a_media_item_comes_back_from_a_backup_with_its_original(demo_settings, demo_factory, spoken_wav, tmp_path):
+    from datetime import datetime, timezone
+
+    from broadcast.db import make_engine, make_session_factory, upgrade
+    from broadcast.ops.backup import backup, restore
+    from tests.conftest import make_settings
+
+    song = _song_mp3(spoken_wav, tmp_path)
+    with transaction(demo_factory) as session:
+        add_media(session, get_station(session, demo_settings.station), song, SONG_TITLE, "song", by=None, settings=demo_settings)
+    engine = make_engine(demo_settings.db_url)
+    backup(demo_settings, engine, tmp_path / "b.tar.gz", datetime.now(timezone.utc))
+    engine.dispose()
+    fresh = make_settings(tmp_path / "restored")
+    fresh_engine = make_engine(fresh.db_url)
+    upgrade(fresh_engine)
+    restore(fresh, fresh_engine, tmp_path / "b.tar.gz")
+    with transaction(make_session_factory(fresh_engine)) as session:
+        item = session.scalar(select(Script).where(Script.title == SONG_TITLE))
+        sound = media_sound(session, item)
+        for path in (sound.path, sound.original_path):
+            assert path.startswith(str(fresh.data_dir)) and Path(path).is_file()
+        assert Path(sound.original_path).read_bytes() == song.read_bytes()
+    fresh_engine.dispose()
