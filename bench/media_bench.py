@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -38,20 +39,29 @@ def measure(minutes: float, repeats: int = 2) -> dict[str, float]:
     from audio.media import prepare_media
     from audio.recording import prepare_recording
 
-    media, recording = [], []
+    media, recording, media_cpu, recording_cpu = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         src = _programme(Path(tmp) / "chuong-trinh.mp3", minutes)
         for n in range(repeats):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _children_cpu()
             prepared = prepare_media(src, src.name, Path(tmp) / f"media{n}", Path(tmp) / f"originals{n}", LoudnessTarget(), 1 << 30, 3600.0,
                                      tools=TOOLS)
             media.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            media_cpu.append(_children_cpu() - cpu)
+            started, cpu = time.perf_counter(), _children_cpu()
             prepare_recording(src, Path(tmp) / f"recordings{n}", LoudnessTarget(), max_bytes=1 << 30, tools=TOOLS)
             recording.append(time.perf_counter() - started)
+            recording_cpu.append(_children_cpu() - cpu)
     tag = f"{minutes:g}min"
     return {f"media_import_{tag}_s": min(media), f"recording_prepare_{tag}_s": min(recording),
+            f"media_import_{tag}_cpu_s": min(media_cpu), f"recording_prepare_{tag}_cpu_s": min(recording_cpu),
             f"media_import_{tag}_lufs": prepared.result.lufs, f"media_import_{tag}_tp": prepared.result.true_peak}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished ffmpeg/ffprobe children so far: on a busy machine, the steadier figure."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(quick: bool) -> dict[str, float]:

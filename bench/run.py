@@ -75,6 +75,8 @@ FIGURES = [
     Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
     Figure("media_import_10min_s", "import a 10-minute MP3 into the media library (checks, decode pass, normalize, keep original); "
            "baseline: the same file prepared as a recording (probe, normalize)", "recording_prepare_10min_s", unit="s"),
+    Figure("media_import_10min_cpu_s", "CPU seconds of the ffmpeg/ffprobe children of that import; baseline: of preparing it as a recording",
+           "recording_prepare_10min_cpu_s", unit="s"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
 ]
 
