@@ -98,9 +98,10 @@ def out_time_s(block: dict[str, str]) -> float:
         return 0.0
 
 
-def decoded_duration(path: Path, *, tools: Tools) -> float:
-    """Duration found by decoding the whole file, for containers that do not store it (WebM)."""
-    proc = run(["-i", str(path), "-map", "0:a:0", "-f", "null", "-", "-nostats", "-progress", "pipe:1"], tools=tools)
+def decoded_duration(path: Path, limit_s: float | None = None, *, tools: Tools) -> float:
+    """Duration found by decoding the whole file (or its first limit_s seconds), for containers that do not store it (WebM)."""
+    limit = ["-t", f"{limit_s:.3f}"] if limit_s is not None else []
+    proc = run(["-i", str(path), "-map", "0:a:0", *limit, "-f", "null", "-", "-nostats", "-progress", "pipe:1"], tools=tools)
     return out_time_s(parse_progress(proc.stdout.splitlines()))
 
 
@@ -112,9 +113,10 @@ def _float(value: object) -> float | None:
         return None
 
 
-def probe(path: Path, *, tools: Tools) -> AudioInfo:
-    """Describe the first audio stream of path; anything that is not audio raises BadAudio."""
+def probe(path: Path, *, tools: Tools, name: str | None = None) -> AudioInfo:
+    """Describe the first audio stream of path (called name in messages); anything that is not audio raises BadAudio."""
     path = Path(path)
+    name = name or path.name
     if not path.is_file():
         raise BadAudio(f"Không tìm thấy tệp âm thanh '{path}': hãy kiểm tra lại đường dẫn.")
     proc = run(
@@ -130,7 +132,7 @@ def probe(path: Path, *, tools: Tools) -> AudioInfo:
     streams = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
         raise BadAudio(
-            f"Tệp '{path.name}' không phải là âm thanh đọc được: "
+            f"Tệp '{name}' không phải là âm thanh đọc được: "
             "hãy gửi tệp MP3, WAV, M4A, OGG hoặc WebM còn nguyên vẹn."
         )
     stream = streams[0]

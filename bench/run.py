@@ -73,6 +73,10 @@ FIGURES = [
     Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", aim=2.0, unit="ms"),
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
     Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
+    Figure("media_import_10min_s", "import a 10-minute MP3 into the media library (checks, decode pass, normalize, keep original); "
+           "baseline: the same file prepared as a recording (probe, normalize)", "recording_prepare_10min_s", unit="s"),
+    Figure("media_import_10min_cpu_s", "CPU seconds of the ffmpeg/ffprobe children of that import; baseline: of preparing it as a recording",
+           "recording_prepare_10min_cpu_s", unit="s"),
     Figure("speech_cer_espeak", "viet-asr character error rate on our renders", "speech_cer_espeak_raw", unit=""),
     Figure("import_files_per_s", "import a folder of 100 mixed files (.txt in UTF-8/TCVN3/VNI, .docx, .docx in .VnTime, .pdf, .doc); "
            "baseline: a plain UTF-8 read of 100 .txt files of the same texts", "read_txt_files_per_s", lower_is_better=False, unit="files/s"),
@@ -170,6 +174,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("playout", _optional("playout_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
+    ("media", _optional("media_bench", "run")),
     ("province", _province),
     ("stations", _optional("stations_bench", "run")),
     ("import", _optional("import_bench", "run")),

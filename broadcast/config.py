@@ -50,6 +50,7 @@ class Settings:
     gtts_timeout_s: float = _setting(8.0, "Seconds gTTS may wait for Google's service before the next voice is tried.")
     render_workers: int = _setting(0, "Parallel renders; 0 means one per CPU core.")
     max_upload_mb: int = _setting(50, "Largest audio or document upload accepted, in megabytes.")
+    media_max_minutes: int = _setting(60, "Longest audio file accepted into the media library, in minutes.")
     session_minutes: int = _setting(480, "Minutes after which a panel login expires.")
     login_rate_limit: str = _setting("10 per minute", "How many login attempts one address may make.")
     log_level: str = _setting("INFO", "Logging level of the panel and the playout process.")
@@ -172,5 +173,7 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"Cài đặt {name} ({ENV_PREFIX}{name.upper()}) không được âm.")
     if not 1 <= settings.web_workers <= 64:
         raise ConfigError(f"Cài đặt web_workers ({ENV_PREFIX}WEB_WORKERS) phải nằm trong 1–64, đang là {settings.web_workers}.")
+    if settings.media_max_minutes <= 0:
+        raise ConfigError(f"Cài đặt media_max_minutes ({ENV_PREFIX}MEDIA_MAX_MINUTES) phải lớn hơn 0.")
     if settings.max_upload_mb <= 0:
         raise ConfigError(f"Cài đặt max_upload_mb ({ENV_PREFIX}MAX_UPLOAD_MB) phải lớn hơn 0.")

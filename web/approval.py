@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from broadcast.content.media import media_sound
 from broadcast.content.queries import draft_recordings, draft_scripts, script_titles
 from broadcast.content.recordings import approve_recording, get_recording, return_recording
 from broadcast.content.rendering import current_render
-from broadcast.content.scripts import approve_script, get_script, return_script, spoken_form
+from broadcast.content.scripts import AUDIO, approve_script, get_script, return_script, spoken_form
 from broadcast.stations.users import author_names
 from web.auth import APPROVE, requires
 from web.db import db
@@ -23,7 +24,8 @@ def _queue_page(errors: dict[int, str] | None = None, comments: dict[int, str] |
     authors = author_names(session)
     titles = script_titles(session, [r.script_id for r in recordings])
     items = [(s, current_render(session, s), spoken_form(session, s)) for s in drafts]
-    return render_template("approval.html", items=items, recordings=recordings, authors=authors, titles=titles,
+    sounds = {s.id: media_sound(session, s) for s in drafts if s.kind == AUDIO}  # a media item is heard, not read
+    return render_template("approval.html", items=items, sounds=sounds, recordings=recordings, authors=authors, titles=titles,
                            errors=errors or {}, comments=comments or {}), status
 
 

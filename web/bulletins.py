@@ -11,7 +11,7 @@ from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Station
 from broadcast.province.bulletins import MAY_SEND, PRIORITY_LABELS, TargetSpec, bulletin_status, list_bulletins, send_bulletin, sendable_stations
 from web.db import db, settings
-from web.helpers import attempt, tz, user_row
+from web.helpers import attempt, saved_upload, tz, user_row
 
 bp = Blueprint("bulletins", __name__, url_prefix="/ban-tin-tinh")
 
@@ -64,10 +64,12 @@ def send():
     stations = _stations()
     values = {k: request.form.get(k, "") for k in ("title", "text", "priority", "when")}
     chosen = {slug: request.form.getlist(f"zones-{slug}") for slug in request.form.getlist("stations")}
-    with attempt("targets") as outcome:
+    upload = request.files.get("audio")
+    with saved_upload(upload) as audio, attempt("targets") as outcome:
         targets = [TargetSpec(slug, tuple(zones)) for slug, zones in chosen.items()]
         priority = values["priority"] if values["priority"] in {p.value for p in Priority} else ""
-        send_bulletin(db(), settings(), user_row(), values["title"], values["text"], priority or "?", targets, when=_when(values["when"]))
+        send_bulletin(db(), settings(), user_row(), values["title"], values["text"], priority or "?", targets, when=_when(values["when"]),
+                      audio=audio, audio_name=upload.filename if audio is not None and upload is not None else None)
     if outcome.ok:
         flash("Đã gửi bản tin tới các xã đã chọn.", "success")
         return redirect(url_for("bulletins.index"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from flask import abort, g
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
 
 from broadcast.errors import NotFound, operator_errors
 from broadcast.models import Station, User
@@ -81,3 +85,20 @@ def attempt(default_field: str = "_") -> Iterator[Outcome]:
     except operator_errors() as exc:
         session.rollback()
         outcome.errors[getattr(exc, "field", None) or default_field] = str(exc)
+
+
+@contextmanager
+def saved_upload(upload: FileStorage | None) -> Iterator[Path | None]:
+    """An uploaded file saved under a name of ours in data_dir/uploads (its own name is only shown), removed afterwards;
+    None when no file was chosen."""
+    if upload is None or not upload.filename:
+        yield None
+        return
+    folder = settings().data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(secure_filename(upload.filename)).suffix.lower()}"
+    try:
+        upload.save(path)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 
 from broadcast.campaigns.manage import list_campaigns
+from broadcast.content.media import media_sound
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
 from broadcast.content.rendering import current_render, render_script
-from broadcast.content.scripts import create_script, get_script, import_files, preview_import, spoken_form, update_script
+from broadcast.content.scripts import AUDIO, create_script, get_script, import_files, preview_import, spoken_form, update_script
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Script
 from broadcast.stations.users import author_names
 from web import import_staging
 from web.auth import EDIT, REVIEW, requires
 from web.db import db, settings
-from web.helpers import attempt, parse_date, station, user_row
+from web.helpers import attempt, parse_date, saved_upload, station, user_row
 
 bp = Blueprint("scripts", __name__, url_prefix="/bai")
 PAGE = 25
@@ -92,8 +91,10 @@ def edit(script_id: int):
         errors = outcome.errors
     render = current_render(session, script)
     authors = author_names(session)
+    sound = media_sound(session, script) if script.kind == AUDIO else None  # a media item is heard, not read
     return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
-                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors), (400 if errors else 200)
+                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors,
+                           sound=sound), (400 if errors else 200)
 
 
 @bp.route("/doc-thu", methods=["POST"])
@@ -129,18 +130,10 @@ def upload_recording(script_id: int):
     script = get_script(session, st, script_id)
     upload = request.files.get("audio")
     wants_json = request.headers.get("Accept", "").startswith("application/json")
-    folder = settings().data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"{uuid.uuid4().hex}{Path(secure_filename(upload.filename or '')).suffix.lower() if upload else ''}"
-    try:
-        if upload is not None and upload.filename:
-            upload.save(tmp)
-        with attempt("audio") as outcome:
-            if upload is None or not upload.filename:
-                raise InvalidInput("Chưa chọn tệp ghi âm: hãy chọn một tệp âm thanh.", field="audio")
-            recording = add_recording(session, settings(), st, script, tmp, upload.filename, user_row())
-    finally:
-        tmp.unlink(missing_ok=True)
+    with saved_upload(upload) as tmp, attempt("audio") as outcome:
+        if tmp is None or upload is None:
+            raise InvalidInput("Chưa chọn tệp ghi âm: hãy chọn một tệp âm thanh.", field="audio")
+        recording = add_recording(session, settings(), st, script, tmp, upload.filename or "", user_row())
     if wants_json:
         if outcome.ok:
             return jsonify(ok=True, id=recording.id, duration=round(recording.duration_s, 1))

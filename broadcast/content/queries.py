@@ -8,6 +8,7 @@ from typing import Any, Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from broadcast.content.scripts import AUDIO
 from broadcast.db import page_of
 from broadcast.models import Campaign, CampaignScript, ContentStatus, Recording, Script, Station
 
@@ -38,8 +39,10 @@ def draft_scripts(session: Session, station: Station) -> list[Script]:
 
 
 def draft_recordings(session: Session, station: Station) -> list[Recording]:
-    """Recordings waiting for approval, in upload order."""
-    return list(session.scalars(select(Recording).where(Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT).order_by(Recording.id)))
+    """Recordings of scripts waiting for approval, in upload order (a media item's sound is approved with the item)."""
+    return list(session.scalars(select(Recording).join(Script, Script.id == Recording.script_id)
+                                .where(Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT, Script.kind != AUDIO)
+                                .order_by(Recording.id)))
 
 
 def script_titles(session: Session, script_ids: Iterable[int]) -> dict[int, str]:

@@ -16,7 +16,7 @@ from audio.render import RenderResult, render_speech, render_to_file
 from audio.tts.base import VoiceSpec
 from broadcast.config import Settings
 from broadcast.content.queries import approved_scripts
-from broadcast.content.scripts import spoken_form, spoken_text
+from broadcast.content.scripts import AUDIO, spoken_form, spoken_text
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
 from broadcast.stations.lookup import station_row
@@ -92,7 +92,7 @@ def ready_render(session: Session, script: Script) -> Render | None:
 
 def scripts_to_render(session: Session, station: Station, everything: bool = False) -> tuple[list[Script], list[Script]]:
     """The station's approved scripts (by number) and those to render: all of them, or only those without a ready render."""
-    scripts = approved_scripts(session, station, order=Script.id)
+    scripts = [s for s in approved_scripts(session, station, order=Script.id) if s.kind != AUDIO]  # media items are never read
     return scripts, scripts if everything else [s for s in scripts if ready_render(session, s) is None]
 
 
@@ -111,7 +111,9 @@ def speak_to_file(settings: Settings, text: str, output: Path, engine: str | Non
 
 
 def _job(session: Session, settings: Settings, script: Script, station: Station, chain: Sequence[VoiceSpec] | None) -> tuple[RenderJob, str]:
-    """The render job of a script's current version, and its spoken text."""
+    """The render job of a script's current version, and its spoken text; a media item has its own sound and none."""
+    if script.kind == AUDIO:
+        raise InvalidInput(f"«{script.title}» là tệp âm thanh nên không cần tạo giọng đọc: hãy nghe và duyệt tệp đó.", field="script")
     spoken = spoken_form(session, script).spoken
     job = RenderJob(str(script.id), _segments(spoken), tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
     return job, spoken
@@ -193,11 +195,16 @@ def playable_script(session: Session, station: Station, script_id: int, field: s
     return script, audio
 
 
+def sound_label(script: Script) -> str:
+    """How a programme names an approved recording: a media item's file, or an announcer reading a script."""
+    return "media" if script.kind == AUDIO else "recording"
+
+
 def script_audio(session: Session, script: Script) -> ScriptAudio | None:
     """What a programme plays for this script now, or None when nothing is ready."""
     recording = approved_recording(session, script)
     if recording is not None and Path(recording.path).exists():
-        return ScriptAudio(Path(recording.path), "recording", recording.duration_s, recording_id=recording.id)
+        return ScriptAudio(Path(recording.path), sound_label(script), recording.duration_s, recording_id=recording.id)
     render = current_render(session, script)
     if render is not None and Path(render.path).exists():
         return ScriptAudio(Path(render.path), voice_label(render.engine, render.voice), render.duration_s, render_id=render.id)
@@ -219,10 +226,11 @@ def current_audio(session: Session, scripts: Sequence[Script]) -> dict[int, Scri
     for row in session.scalars(select(Render).join(Script, current_ren).where(Render.script_id.in_(ids)).order_by(Render.id.desc())):
         renders.setdefault(row.script_id, row)
     found: dict[int, ScriptAudio] = {}
+    by_id = {s.id: s for s in scripts}
     for script_id in ids:
         rec, ren = recordings.get(script_id), renders.get(script_id)
         if rec is not None and Path(rec.path).exists():
-            found[script_id] = ScriptAudio(Path(rec.path), "recording", rec.duration_s, recording_id=rec.id)
+            found[script_id] = ScriptAudio(Path(rec.path), sound_label(by_id[script_id]), rec.duration_s, recording_id=rec.id)
         elif ren is not None and Path(ren.path).exists():
             found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
     return found

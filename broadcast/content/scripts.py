@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.errors import InvalidInput, NotFound, PermissionDenied
-from broadcast.models import ContentStatus, LexiconEntry, Priority, Role, Script, ScriptVersion, Station, User
+from broadcast.models import ContentStatus, LexiconEntry, Priority, Recording, Role, Script, ScriptVersion, Station, User
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
 from broadcast.stations.lookup import station_row
@@ -20,6 +20,8 @@ from scripts_vi.normalize import Normalized, normalize
 
 MAX_TITLE = 300
 MAX_BODY_CHARS = 20_000  # about 50 minutes read aloud: anything longer fits no slot
+# Script.kind: text read by the station's voices, or audio, a media item whose sound is its recording (content.media).
+TEXT, AUDIO = "text", "audio"
 
 
 def validated_text(title: str, body: str, body_field: str = "body") -> tuple[str, str]:
@@ -77,8 +79,19 @@ def update_script(session: Session, script: Script, title: str, body: str, edito
     script.approved_at = None
     script.updated_at = SystemClock().now()
     script.versions.append(ScriptVersion(station_id=script.station_id, version=script.version, title=title, body=body, created_by_id=editor.id if editor else None))
+    for sound in _media_sound(session, script, script.version - 1):
+        # A media item's sound follows its new version, to be approved again with it.
+        sound.script_version, sound.status, sound.approved_by_id = script.version, ContentStatus.DRAFT, None
     session.flush()
     return script
+
+
+def _media_sound(session: Session, script: Script, version: int | None = None) -> list[Recording]:
+    """The sound of a media item's version (its current one unless told): approved and returned with the item."""
+    if script.kind != AUDIO:
+        return []
+    return list(session.scalars(select(Recording).where(Recording.script_id == script.id,
+                                                        Recording.script_version == (version or script.version))))
 
 
 def _require_approver(user: User, station_id: int) -> None:
@@ -93,6 +106,8 @@ def approve_script(session: Session, script: Script, approver: User) -> Script:
     script.approved_by_id = approver.id
     script.approved_at = SystemClock().now()
     script.review_comment = ""
+    for sound in _media_sound(session, script):
+        sound.status, sound.approved_by_id = ContentStatus.APPROVED, approver.id
     session.flush()
     return script
 
@@ -105,6 +120,8 @@ def return_script(session: Session, script: Script, approver: User, comment: str
         raise InvalidInput("Hãy ghi lý do trả lại bài để người viết biết cần sửa gì.", field="comment")
     script.status = ContentStatus.RETURNED
     script.review_comment = comment
+    for sound in _media_sound(session, script):
+        sound.status = ContentStatus.RETURNED
     session.flush()
     return script
 

@@ -13,11 +13,12 @@ from broadcast.models.enums import ContentStatus, Priority
 
 
 class Script(Base):
-    """A message to be read on air; `version` grows with every edit."""
+    """A message to be read on air, or (kind audio) a media item whose sound is its recording; `version` grows with every edit."""
 
     __tablename__ = "scripts"
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")  # text | audio (broadcast.content.media)
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64), default="")
@@ -64,6 +65,7 @@ class Recording(Base):
     script_id: Mapped[int] = mapped_column(ForeignKey("scripts.id", ondelete="CASCADE"), index=True)
     script_version: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(300), default="")
+    original_path: Mapped[str] = mapped_column(String(500), default="", server_default="")  # the upload as received (media items)
     path: Mapped[str] = mapped_column(String(500))
     duration_s: Mapped[float] = mapped_column(Float)
     lufs: Mapped[Optional[float]] = mapped_column(Float)

@@ -168,7 +168,8 @@ def _rebase_paths(engine: Engine, old: str, new: str) -> None:
 
     if old == new:
         return
-    columns = [(m, m.path) for m in (Asset, Recording, Render, EdgeAudio)] + [(m, m.audio_path) for m in (Broadcast, BroadcastItem)]
+    columns = ([(m, m.path) for m in (Asset, Recording, Render, EdgeAudio)] + [(m, m.audio_path) for m in (Broadcast, BroadcastItem)]
+               + [(Recording, Recording.original_path)])  # a media item's kept upload
     with engine.begin() as conn:
         for model, column in columns:
             for row_id, path in conn.execute(select(model.id, column).where(column.startswith(old))).all():

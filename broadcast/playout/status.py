@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from broadcast.db import page_of
+from broadcast.content.scripts import AUDIO
 from broadcast.models import (
     AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, LogStatus,
     Recording, Render, Script, Station,
@@ -115,7 +116,8 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     if no_audio:
         found.append(PanelWarning("warn", f"{no_audio} bài đã duyệt chưa có âm thanh (chưa tạo giọng đọc hoặc tạo giọng bị lỗi).", "scripts.index"))
     waiting = session.scalar(select(func.count()).select_from(Script).where(Script.station_id == station.id, Script.status == ContentStatus.DRAFT))
-    waiting_rec = session.scalar(select(func.count()).select_from(Recording).where(Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT))
+    waiting_rec = session.scalar(select(func.count()).select_from(Recording).join(Script, Script.id == Recording.script_id).where(
+        Recording.station_id == station.id, Recording.status == ContentStatus.DRAFT, Script.kind != AUDIO))  # a media item's sound waits with it
     if waiting or waiting_rec:
         found.append(PanelWarning("info", f"{waiting} bài và {waiting_rec} bản ghi âm đang chờ phê duyệt.", "approval.queue"))
     today = now.astimezone(tz).date()

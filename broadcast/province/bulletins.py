@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Sequence
 
 from sqlalchemy import select
@@ -16,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from broadcast.config import Settings
 from broadcast.content.rendering import render_script
-from broadcast.content.scripts import create_script, validated_text
+from broadcast.content.media import import_media, media_sound
+from broadcast.content.scripts import approve_script, create_script, validated_text
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import (
-    AIRED_IN_FULL, NOT_AIRED, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ContentStatus, LogStatus, Priority, Role, Script, Slot,
+    AIRED_IN_FULL, NOT_AIRED, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, LogStatus, Priority, Role, Script, Slot,
     Station, User, Zone,
 )
 from broadcast.models.bulletins import Bulletin, BulletinTarget
@@ -188,11 +190,32 @@ def _place(session: Session, settings: Settings, station: Station, bulletin: Bul
     _one_off(session, station, script, seconds, _next_end(session, station, earliest, last) or earliest, target, Priority.NORMAL, author, now)
 
 
+def _copy_for(session: Session, settings: Settings, station: Station, bulletin: Bulletin, title: str, text: str, priority: Priority,
+              author: User, audio: Path | None, audio_name: str | None) -> tuple[Script, float]:
+    """One commune's approved copy of the bulletin with its audio ready: read by the commune's voices, or the file as a media item."""
+    if audio is None:
+        script = create_script(session, station, title, text, author, priority=priority)
+        seconds = None
+    else:
+        script = import_media(session, settings, station, audio, title, "programme", audio_name, author)
+        script.priority = priority
+        seconds = media_sound(session, script).duration_s  # type: ignore[union-attr]
+    script.category, script.notes, script.source = "bản tin tỉnh/huyện", f"Bản tin tỉnh/huyện số {bulletin.id}", BULLETIN_SOURCE
+    approve_script(session, script, author)  # the sender approves in every target commune (checked by _resolve)
+    if seconds is None:
+        seconds = render_script(session, settings, script, station)[0].duration_s
+    return script, seconds
+
+
 def send_bulletin(session: Session, settings: Settings, author: User, title: str, text: str, priority: Priority | str,
-                  targets: Sequence[TargetSpec], when: datetime | None = None, clock: Clock | None = None) -> Bulletin:
-    """Write a bulletin once and place an approved copy in every target commune, all in the caller's transaction."""
+                  targets: Sequence[TargetSpec], when: datetime | None = None, clock: Clock | None = None,
+                  audio: Path | None = None, audio_name: str | None = None) -> Bulletin:
+    """Write a bulletin once (a text, or an audio file as it is) and place an approved copy in every target commune,
+    all in the caller's transaction."""
     clock = clock or SystemClock()
     now = clock.now()
+    if audio is not None:  # the text only describes the file: its name unless given
+        text = text.strip() or f"Tệp âm thanh {Path(audio_name or audio).name}"
     title, text = validated_text(title, text, body_field="text")
     try:
         priority = Priority(priority)
@@ -211,14 +234,12 @@ def send_bulletin(session: Session, settings: Settings, author: User, title: str
     session.flush()
     for item in resolved:
         station = item.station
-        script = create_script(session, station, title, text, author, category="bản tin tỉnh/huyện", priority=priority,
-                               notes=f"Bản tin tỉnh/huyện số {bulletin.id}", source=BULLETIN_SOURCE)
-        script.status, script.approved_by_id, script.approved_at = ContentStatus.APPROVED, author.id, now
-        render, _ = render_script(session, settings, script, station)
+        script, seconds = _copy_for(session, settings, station, bulletin, title, text, priority, author, audio, audio_name)
+        script.approved_at = now  # the bulletin's clock
         target = BulletinTarget(station_id=station.id, zone_ids=item.zone_ids, script_id=script.id, state="pending")
         bulletin.targets.append(target)
         session.flush()
-        _place(session, settings, station, bulletin, target, script, render.duration_s, author, clock, now)
+        _place(session, settings, station, bulletin, target, script, seconds, author, clock, now)
     session.flush()
     return bulletin
 

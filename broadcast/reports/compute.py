@@ -168,6 +168,8 @@ def voice_label(voice: str) -> str:
     engine, _, name = voice.partition(":")
     if engine == "recording":
         return "bản ghi âm người đọc"
+    if engine == "media":
+        return "tệp âm thanh"
     labels = {"espeak": "giọng máy espeak-ng", "gtts": "giọng Google (gTTS)", "piper": "giọng máy Piper"}
     if engine in labels:
         # The station's Vietnamese voice is the norm; name a voice only when it is another one.

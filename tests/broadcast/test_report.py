@@ -204,7 +204,7 @@ def test_daily_targets(kind, value, expected):
 
 
 @pytest.mark.parametrize("voice, label", [
-    ("espeak:vi", "giọng máy espeak-ng"), ("recording", "bản ghi âm người đọc"),
+    ("espeak:vi", "giọng máy espeak-ng"), ("recording", "bản ghi âm người đọc"), ("media", "tệp âm thanh"),
     ("piper:vi_VN-vais1000-medium", "giọng máy Piper (vi_VN-vais1000-medium)"), ("gtts:vi", "giọng Google (gTTS)"), ("", "không rõ"),
 ])
 def test_voice_labels(voice, label):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from audio import ffmpeg
+from audio.tools import Tools
+from audio.tts.espeak import EspeakEngine
+from broadcast.content.media import media_sound
 from broadcast.db import transaction
 from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import Broadcast, BroadcastKind, BroadcastStatus, ContentStatus, ItemType, Script, Slot, Station, User, Zone
@@ -115,4 +120,42 @@ def test_refusals_say_why_in_one_sentence_and_save_nothing(province, demo_settin
             _send(session, demo_settings, priority, targets, when)
     assert words in str(refused.value) and getattr(refused.value, "field", None) == field
     assert str(refused.value).count(".") <= 1
+    assert _counts(province) == before
+
+
+@pytest.fixture(scope="module")
+def programme_mp3(tmp_path_factory) -> Path:
+    """A district programme received as MP3: a sentence read by espeak-ng, encoded the way offices send it."""
+    folder = tmp_path_factory.mktemp("programme")
+    spoken = folder / "spoken.wav"
+    EspeakEngine().synthesize(TEXT, "vi", {}, spoken, tools=Tools())
+    ffmpeg.run(["-i", str(spoken), "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-y", str(folder / "chuong-trinh.mp3")], tools=Tools())
+    return folder / "chuong-trinh.mp3"
+
+
+def test_a_bulletin_from_an_audio_file_airs_the_file_in_every_commune(province, demo_settings, programme_mp3):
+    with transaction(province) as session:
+        author = session.scalar(select(User).where(User.username == "tinh"))
+        bulletin = send_bulletin(session, demo_settings, author, "Chương trình của huyện", "", "priority", [TargetSpec("cam-tan"), TargetSpec("xa-b")],
+                                 clock=FixedClock(NOW), audio=programme_mp3)
+        assert "chuong-trinh.mp3" in bulletin.body
+        for target in bulletin.targets:
+            script = session.get(Script, target.script_id)
+            assert script.kind == "audio" and script.source == "bulletin" and script.status == ContentStatus.APPROVED
+            sound = media_sound(session, script)
+            assert sound.status == ContentStatus.APPROVED and Path(sound.original_path).read_bytes() == programme_mp3.read_bytes()
+            broadcast = session.get(Broadcast, target.broadcast_id)
+            item = next(i for i in broadcast.items if i.script_id == script.id)
+            assert abs(item.duration_s - sound.duration_s) < 0.01 and item.voice == "media"
+
+
+def test_a_bulletin_from_a_bad_audio_file_is_refused_with_nothing_saved(province, demo_settings, tmp_path):
+    bad = tmp_path / "chuong-trinh.mp3"
+    bad.write_text(TEXT, encoding="utf-8")
+    before = _counts(province)
+    with pytest.raises(InvalidInput, match="chuong-trinh.mp3") as refused:
+        with transaction(province) as session:
+            author = session.scalar(select(User).where(User.username == "tinh"))
+            send_bulletin(session, demo_settings, author, "Chương trình", "", "priority", [TargetSpec("cam-tan")], clock=FixedClock(NOW), audio=bad)
+    assert refused.value.field == "audio"
     assert _counts(province) == before

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from scripts_vi.encodings import encode_cp1258, encode_tcvn3, encode_vni
@@ -68,3 +70,56 @@ def hostile_documents(folder: Path) -> dict[str, Path]:
     source.unlink()
     write("truncated.pdf", made["encrypted.pdf"].read_bytes()[:400])
     return made
+
+
+SPOKEN = "Kính thưa bà con, đây là bài hát của chiến dịch bình đẳng giới."
+# Lengths the media corpus is built for: the tests run with this library limit.
+MEDIA_LIMIT_MIN = 1
+
+
+def _ffmpeg(tools, *args: str) -> None:  # type: ignore[no-untyped-def]
+    from audio import ffmpeg
+
+    ffmpeg.run(["-v", "error", *args], tools=tools)
+
+
+def hostile_audio(folder: Path, spoken_wav: Path, tools) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """Bad files people send as audio, by what is wrong with them, made here with ffmpeg and zipfile."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    files["text_as_mp3"] = folder / "thong-bao.mp3"
+    files["text_as_mp3"].write_text(VIETNAMESE, encoding="utf-8")
+    files["pdf_as_m4a"] = folder / "cong-van.m4a"
+    files["pdf_as_m4a"].write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    bomb = folder / "bai-hat.mp3"  # 64 MB of zeros deflated into a few dozen kilobytes, renamed
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("bai-hat.wav", "w", force_zip64=True) as member:
+            block = bytes(1 << 20)
+            for _ in range(64):
+                member.write(block)
+    files["zip_bomb_as_mp3"] = bomb
+    files["zero_length"] = folder / "rong.wav"
+    files["zero_length"].write_bytes(b"")
+    files["random_bytes_ogg"] = folder / "hong.ogg"
+    files["random_bytes_ogg"].write_bytes(random.Random(17).randbytes(40_000))
+    files["silent_mp3"] = folder / "im-lang.mp3"
+    _ffmpeg(tools, "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "8", "-c:a", "libmp3lame", "-y", str(files["silent_mp3"]))
+    whole = folder / "nguyen-ven.mp3"
+    _ffmpeg(tools, "-i", str(spoken_wav), "-c:a", "libmp3lame", "-y", str(whole))
+    data = whole.read_bytes()
+    files["truncated_mp3"] = folder / "cat-cut.mp3"
+    files["truncated_mp3"].write_bytes(data[: len(data) // 2])
+    flac = folder / "nguyen-ven.flac"
+    _ffmpeg(tools, "-i", str(spoken_wav), "-c:a", "flac", "-y", str(flac))
+    data = flac.read_bytes()
+    files["truncated_flac"] = folder / "cat-cut.flac"
+    files["truncated_flac"].write_bytes(data[: len(data) // 2])
+    whole.unlink()
+    flac.unlink()
+    files["too_long_opus"] = folder / "qua-dai.opus"  # twice the limit of quiet tone, a few kilobytes
+    _ffmpeg(tools, "-f", "lavfi", "-i", f"sine=f=440:d={MEDIA_LIMIT_MIN * 120}", "-c:a", "libopus", "-b:a", "8k",
+            "-y", str(files["too_long_opus"]))
+    files["audio_named_exe"] = folder / "bai-hat.exe"
+    _ffmpeg(tools, "-i", str(spoken_wav), "-c:a", "libmp3lame", "-f", "mp3", "-y", str(files["audio_named_exe"]))
+    return files

@@ -501,3 +501,33 @@ def test_province_user_sends_a_bulletin_and_switches_station(browser, panel):
     assert "Xã Bình An" in admin.page.inner_text("h1")
     assert not admin.unexpected_errors(), admin.errors
     admin.close()
+
+
+def test_editor_uploads_a_song_to_the_library_and_the_approver_hears_it(browser, base_url, tmp_path):
+    from audio import ffmpeg
+    from audio.tools import Tools
+    from audio.tts.espeak import EspeakEngine
+
+    spoken, song = tmp_path / "spoken.wav", tmp_path / "chung-tay.mp3"
+    EspeakEngine().synthesize("Nam và nữ cùng chia sẻ việc nhà.", "vi", {}, spoken, tools=Tools())
+    ffmpeg.run(["-i", str(spoken), "-ac", "2", "-c:a", "libmp3lame", "-y", str(song)], tools=Tools())
+    editor = Session(browser, base_url, "bientap")
+    editor.go("/thu-vien/")
+    editor.page.set_input_files("#f-audio", str(song))
+    editor.page.fill("#f-title", "Bài hát: Chung tay")
+    editor.page.select_option("#f-campaign", "bdg-2024")
+    editor.page.click("#media-upload button.primary")
+    assert "Đã tải lên «Bài hát: Chung tay»" in editor.page.inner_text(".flash")
+    row = editor.page.locator("tr", has_text="Bài hát: Chung tay")
+    duration = row.locator("audio").evaluate("""a => new Promise((ok, bad) => { if (a.readyState >= 1) return ok(a.duration);
+        a.addEventListener('loadedmetadata', () => ok(a.duration)); a.addEventListener('error', () => bad('audio error')); a.load(); })""")
+    assert duration > 1.0
+    editor.shot("thu-vien-am-thanh")
+    approver = Session(browser, base_url, "pheduyet")
+    approver.go("/phe-duyet/")
+    card = approver.page.locator("article.review", has_text="Bài hát: Chung tay")
+    assert card.locator("audio").count() == 1 and "chung-tay.mp3" in card.inner_text()
+    card.locator("button", has_text="Duyệt").click()
+    assert "Đã duyệt bài" in approver.page.inner_text(".flash")
+    assert not editor.errors and not approver.errors
+    editor.close(), approver.close()

@@ -10,7 +10,7 @@ from broadcast.models import ContentStatus, Script
 
 PAGES = ["/", "/bai/", "/bai/moi", "/bai/nhap", "/phe-duyet/", "/chien-dich/", "/chien-dich/bdg-2024", "/lich/", "/lich/ngay/2024-11-20",
          "/khan-cap/", "/nhat-ky/", "/bao-cao/", "/bao-cao/bdg-2024", "/cai-dat", "/nguoi-dung", "/lich/buoi-phat/", "/lich/buoi-phat/1",
-         "/chien-dich/moi", "/chien-dich/bdg-2024/sua"]
+         "/chien-dich/moi", "/chien-dich/bdg-2024/sua", "/thu-vien/"]
 
 
 def test_admin_sees_every_page(login):
