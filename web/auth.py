@@ -13,9 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from broadcast.audit.trail import Actor, ObjectRef
 from broadcast.models import Role, User
 from broadcast.stations.lookup import get_station
 from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
+from web import actions
 from web.db import db, settings
 
 bp = Blueprint("auth", __name__)
@@ -98,6 +100,11 @@ def load_user(user_id: str) -> PanelUser | None:
     return loaded
 
 
+def user_row_of(user_id: int) -> User | None:
+    """A user's row by id."""
+    return db().get(User, user_id)
+
+
 def requires(*roles: Role) -> Callable:
     """Refuse the view with 403 unless the user has one of the roles."""
 
@@ -130,12 +137,15 @@ def login():
         user = authenticate(db(), form.username.data or "", form.password.data or "")
         loaded = panel_user(user, None) if user else None
         if loaded is None:
+            typed = (form.username.data or "").strip().lower()
+            actions.note("auth.login_failed", ObjectRef("User", "", typed), who=Actor("anonymous", typed), station_id=current_station_id())
             flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
         else:
             session.clear()
             session.permanent = True
             session[STATION_KEY] = loaded.station_id
             login_user(loaded)
+            actions.note("auth.login", user, who=Actor("user", loaded.username, loaded.db_id), station_id=loaded.station_id)
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("dashboard.home")
@@ -147,6 +157,7 @@ def login():
 @login_required
 def logout():
     """Log out and go back to the login page."""
+    actions.note("auth.logout", user_row_of(current_user.db_id))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

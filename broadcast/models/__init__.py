@@ -4,6 +4,7 @@ Re-exported here so that `from broadcast.models import X` names any table, enum 
 """
 
 from broadcast.models.asrun import AsRunEntry
+from broadcast.models.audit import AuditEntry
 from broadcast.models.base import NAMING, Base, UTCDateTime, _enum, utcnow
 from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
@@ -21,6 +22,7 @@ __all__ = [
     "AIRED_IN_FULL",
     "AsRunEntry",
     "Asset",
+    "AuditEntry",
     "Base",
     "Broadcast",
     "BroadcastItem",
