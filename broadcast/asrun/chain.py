@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcast.hashchain import GENESIS, VerifyResult, digest, walk
-from broadcast.models import AsRunEntry, LogStatus, Station
+from broadcast.models import AsRunEntry, Station
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import check_day_order, iso_local, local_day_bounds
 

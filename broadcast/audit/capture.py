@@ -8,6 +8,7 @@ none; an action that wrote its own row (`trail.record`, e.g. a login) is left al
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -56,8 +57,8 @@ def shown(name: str, value: Any) -> Any:
     """A field value as the trail keeps it: secrets masked, long text cut."""
     if any(mark in name for mark in SECRET_MARKS):
         return "***"
-    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
-        value = value.value  # an enum
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, (int, float, bool)) or value is None:
         return value
     text = str(value)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from broadcast.audit import trail
 from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import AuditEntry, Base, Script
-from tests.web.conftest import Client
-from tests.web.test_security import PUBLIC, SAMPLE, TOKEN_API, _url
+from tests.web.conftest import Client, csrf_of, populate
+from tests.web.test_security import PUBLIC, TOKEN_API, _url
 
 # Endpoints that write a row without changing any table: exporting a report is an action the trail keeps.
 NOTE_ONLY = {"reports.download"}
@@ -87,6 +86,7 @@ def _none(watch: Watch) -> None:
 
 
 def test_each_action_writes_one_row_with_its_user_and_object(app, demo_settings):
+    populate(demo_settings)  # three aired days to report on
     watch = Watch(demo_settings)
     editor = Client(app, "bientap")
     _one(watch, "auth.login", "bientap", "User")
@@ -126,7 +126,6 @@ def test_each_action_writes_one_row_with_its_user_and_object(app, demo_settings)
     assert editor.post("/dang-xuat").status_code == 302
     _one(watch, "auth.logout", "bientap", "User")
     client = app.test_client()
-    from tests.web.conftest import csrf_of
     token = csrf_of(client.get("/dang-nhap").get_data(as_text=True))
     assert client.post("/dang-nhap", data={"csrf_token": token, "username": "bientap", "password": "sai"}).status_code == 200
     row = _one(watch, "auth.login_failed", "bientap", "User")
@@ -159,5 +158,11 @@ def test_the_page_filters_and_exports_csv_for_approvers_only(app, demo_settings)
     csv = approver.get("/nhat-ky-thao-tac/xuat.csv?thao_tac=scripts.").get_data(as_text=True).lstrip("\ufeff")
     lines = csv.splitlines()
     assert lines[0] == ",".join(trail.EXPORT_FIELDS) and len(lines) == 2 and "Tin trên trang nhật ký" in lines[1]
+    script_id = lines[1].split(",")[7]
+    page = approver.get(f"/bai/{script_id}").get_data(as_text=True)
+    history = re.search(r'href="(/nhat-ky-thao-tac/\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "Tin trên trang nhật ký" in approver.get(history).get_data(as_text=True)
+    campaign = approver.get("/chien-dich/bdg-2024").get_data(as_text=True)
+    assert "loai=Campaign" in campaign and "loai=Campaign" not in viewer.get("/chien-dich/bdg-2024").get_data(as_text=True)
     wrong = approver.get("/nhat-ky-thao-tac/?tu=10/12/2024&den=01/12/2024")
     assert wrong.status_code == 400 and "thứ tự ngày" in wrong.get_data(as_text=True)
