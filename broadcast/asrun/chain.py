@@ -111,6 +111,12 @@ def query_rows(session: Session, station_id: int, start: datetime | None = None,
     return session.execute(stmt.order_by(AsRunEntry.seq)).scalars().all()
 
 
+def rows_after(session: Session, station_id: int, after_seq: int, limit: int) -> Sequence[AsRunEntry]:
+    """Up to `limit` rows of a station after sequence number `after_seq`, in log order (paging by sequence)."""
+    stmt = select(AsRunEntry).where(AsRunEntry.station_id == station_id, AsRunEntry.seq > after_seq)
+    return session.execute(stmt.order_by(AsRunEntry.seq).limit(limit)).scalars().all()
+
+
 def rows_on_days(session: Session, station: Station, first: date | None = None, last: date | None = None) -> Sequence[AsRunEntry]:
     """Rows of a station planned on its local days first..last (an open end takes the whole log that way), in log order."""
     check_day_order(first, last)

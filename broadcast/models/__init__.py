@@ -15,10 +15,11 @@ from broadcast.models.enums import (
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
-from broadcast.models.stations import Membership, PlayerHeartbeat, Station, User, Zone
+from broadcast.models.stations import ApiToken, Membership, PlayerHeartbeat, Station, User, Zone
 
 __all__ = [
     "AIRED",
+    "ApiToken",
     "AIRED_IN_FULL",
     "AsRunEntry",
     "Asset",

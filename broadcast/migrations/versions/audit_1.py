@@ -1,4 +1,4 @@
-"""audit trail
+"""audit trail and personal API tokens
 
 Revision ID: audit_1
 Revises: windows_1
@@ -39,7 +39,24 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_log_actor"), "audit_log", ["actor"])
     op.create_index(op.f("ix_audit_log_station_id"), "audit_log", ["station_id"])
     op.create_index(op.f("ix_audit_log_action"), "audit_log", ["action"])
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("station_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_api_tokens_station_id_stations"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    op.create_index(op.f("ix_api_tokens_user_id"), "api_tokens", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("api_tokens")
     op.drop_table("audit_log")
