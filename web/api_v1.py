@@ -25,7 +25,7 @@ from broadcast.timeutil import check_day_order, local_day_bounds
 from web.auth import ANY, APPROVE, EDIT, requires
 from web.db import db
 from web.helpers import station, user_row
-from web.problem import problem
+from web.problem import MEDIA_TYPE, problem
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Đọc và ghi dữ liệu của đài bằng mã API cá nhân.")
 docs_page = Blueprint("api_v1_docs", __name__, url_prefix="/api/v1")
@@ -42,6 +42,7 @@ class ProblemSchema(ma.Schema):
     title = ma.fields.String()
     status = ma.fields.Integer()
     detail = ma.fields.String()
+    field = ma.fields.String(metadata={"description": "Trường gây lỗi, khi có"})
     errors = ma.fields.Dict()
 
 
@@ -49,6 +50,14 @@ class LoaxaApi(Api):
     """flask-smorest, with its errors kept to the API (the panel keeps its HTML error pages)."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """The error responses of the document, declared as problem+json (what web.problem sends)."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = MEDIA_TYPE
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # success responses stay application/json
 
     def _register_error_handlers(self) -> None:
         """None on the app: the API blueprint has its own (below)."""

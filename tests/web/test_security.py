@@ -25,7 +25,7 @@ BEARER_API = "api_v1."
 # parameter fails the walk with a KeyError until its value is added here.
 SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1, "token_id": 1, "station": "cam-tan"}
 # Who may POST to each endpoint (admins may do everything); the viewer may only verify the log, switch language and switch between their own stations.
-VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch"}
+VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch", "tokens.create", "tokens.revoke"}
 
 
 def _url(rule: Rule) -> str:
