@@ -20,9 +20,10 @@ from tests.web.conftest import populate
 # Every leaf command, by what it does to the trail (a new command fails the walk until it is put in one of these).
 WRITES = {"user add", "user passwd", "user grant", "user revoke", "campaign copy", "campaign approve", "campaign windows",
           "campaign extra", "plan", "scripts import", "render", "report", "report note", "bulletin send", "station create",
-          "edge token create", "edge token revoke", "backup", "restore", "demo", "simulate", "check-speech"}
+          "edge token create", "edge token revoke", "backup", "restore", "demo", "simulate", "check-speech", "slot add",
+          "slot remove", "oneoff add"}
 READS = {"normalize", "tts", "log", "log verify", "audit", "audit verify", "campaign list", "campaign show", "user list",
-         "bulletin status", "bulletin list", "station list", "db upgrade"}
+         "bulletin status", "bulletin list", "station list", "db upgrade", "slot list"}
 
 
 def _leaves(group: click.Group, prefix: str = "") -> set[str]:
@@ -76,6 +77,8 @@ def test_each_write_adds_one_row_refused_and_reads_none(demo_settings, tmp_path:
         (("plan", "--date", future), None, "cli.plan", "Broadcast"),
         (("report", "note", "--campaign", "bdg-2024", "Đài đã phát thêm tin."), None, "cli.report.note", "ReportNote"),
         (("report", "--campaign", "bdg-2024", "--format", "json", "--from", "2024-11-19", "--to", "2024-11-19"), None, "cli.report", "Campaign"),
+        (("slot", "add", "Buổi tối muộn", "--at", "21:30", "--minutes", "15", "--weekdays", "1-5"), None, "cli.slot.add", "Slot"),
+        (("oneoff", "add", "--title", "Tin họp thôn", "--at", f"{future} 22:30", "--text", "Mời bà con họp."), None, "cli.oneoff.add", "Broadcast"),
         (("backup", "-o", str(backup)), None, "cli.backup", "Backup"),
     ]
     for args, typed, action, object_type in writes:
@@ -86,9 +89,17 @@ def test_each_write_adds_one_row_refused_and_reads_none(demo_settings, tmp_path:
         assert [(r.action, r.actor_kind, r.actor, r.object_type) for r in new] == [(action, "cli", me, object_type)], args
     assert "matkhau" not in "".join(r.changes for r in _rows(demo_settings))
 
-    refused = [("user", "add", "x", "--role", "nope"), ("campaign", "approve", "bdg-2024", "--user", "xem"), ("plan", "--date", "2024-13-40"),
+    slots = json.loads(run("slot", "list", "--format", "json").output)
+    late = next(s for s in slots if s["name"] == "Buổi tối muộn")
+    assert (late["start"], late["minutes"], late["weekdays"]) == ("21:30", 15, "12345")
+    assert run("slot", "remove", str(late["id"])).exit_code == 0
+    rows = _rows(demo_settings)
+    assert [(r.action, r.object_type, r.object_title) for r in rows[seen:]] == [("cli.slot.remove", "Slot", "Buổi tối muộn")]
+    seen = len(rows)
+    refused = [("user", "add", "x", "--role", "nope"), ("slot", "add", "Trùng", "--at", "21:00"), ("slot", "remove", "9999"),
+               ("oneoff", "add", "--title", "Cũ", "--at", "2020-01-01 07:00", "--text", "x"), ("oneoff", "add", "--title", "x", "--at", "mai"), ("campaign", "approve", "bdg-2024", "--user", "xem"), ("plan", "--date", "2024-13-40"),
                ("report", "note", "--campaign", "khong-co", "x")]
-    reads = [("log", "verify"), ("campaign", "list"), ("user", "list"), ("audit", "verify"), ("audit", "--format", "json")]
+    reads = [("slot", "list"), ("log", "verify"), ("campaign", "list"), ("user", "list"), ("audit", "verify"), ("audit", "--format", "json")]
     for args in refused + reads:
         result = run(*args, input="matkhau-2024\nmatkhau-2024\n")
         assert (result.exit_code != 0) == (args in refused), (args, result.output)
@@ -102,7 +113,8 @@ def test_each_write_adds_one_row_refused_and_reads_none(demo_settings, tmp_path:
     restored = run("restore", "--force", str(backup))
     assert restored.exit_code == 0, restored.output
     after = _rows(demo_settings)
-    assert after[-1].action == "cli.restore" and after[-2].action == "cli.report"  # the backup's own row came after its snapshot
+    # The backup's own row and the slot removal came after its snapshot: the restored trail ends with the last write before it.
+    assert after[-1].action == "cli.restore" and after[-2].action == "cli.oneoff.add"
     assert "toàn vẹn" in run("audit", "verify").output
 
 
