@@ -16,13 +16,15 @@ from werkzeug.exceptions import HTTPException
 
 from broadcast.asrun import chain as asrun
 from broadcast.campaigns.manage import approve_campaign, get_campaign, list_campaigns
-from broadcast.content.scripts import create_script
+from broadcast.content.scripts import approve_script, create_script, get_script
 from broadcast.errors import LoaxaError, NotFound
 from broadcast.planning.queries import broadcasts_between
-from broadcast.planning.slots import list_slots
+from broadcast.planning.slots import create_slot, list_slots
+from broadcast.planning.windows import parse_weekdays
+from broadcast.reports import build_report, render
 from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import check_day_order, local_day_bounds
-from web.auth import ANY, APPROVE, EDIT, requires
+from broadcast.timeutil import SystemClock, check_day_order, local_day_bounds
+from web.auth import ADMIN, ANY, APPROVE, EDIT, requires
 from web.db import db
 from web.helpers import station, user_row
 from web.problem import MEDIA_TYPE, problem
@@ -246,6 +248,52 @@ def script_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
     script = create_script(db(), _station(), data["title"], data["body"], user_row())
     db().commit()
     return script
+
+
+@blp.route("/stations/<station>/scripts/<int:script_id>/approve", methods=["POST"])
+@blp.response(200, ScriptOut)
+@requires(*APPROVE)
+def script_approve(station: str, script_id: int):  # noqa: ARG001
+    """Duyệt một bài để phát (người phê duyệt)."""
+    script = approve_script(db(), get_script(db(), _station(), script_id), user_row())
+    db().commit()
+    return script
+
+
+class SlotIn(ma.Schema):
+    name = ma.fields.String(required=True)
+    start_time = ma.fields.String(required=True, metadata={"description": "Giờ bắt đầu HH:MM (giờ của đài)"})
+    duration_s = ma.fields.Integer(required=True, validate=ma.validate.Range(min=60, max=4 * 3600))
+    weekdays = ma.fields.String(load_default="1234567")
+
+
+@blp.route("/stations/<station>/slots", methods=["POST"])
+@blp.arguments(SlotIn)
+@blp.response(201, SlotSchema)
+@requires(*ADMIN)
+def slot_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    """Thêm một buổi phát hằng ngày (quản trị); bị từ chối nếu trùng giờ buổi khác."""
+    slot = create_slot(db(), _station(), data["name"], data["start_time"], duration_s=data["duration_s"], weekdays=parse_weekdays(data["weekdays"]))
+    db().commit()
+    return slot
+
+
+class ReportQuery(ma.Schema):
+    start = ma.fields.Date(data_key="from", load_default=None)
+    end = ma.fields.Date(data_key="to", load_default=None)
+
+
+@blp.route("/stations/<station>/campaigns/<slug>/report")
+@blp.arguments(ReportQuery, location="query", as_kwargs=True)
+@blp.doc(responses={"200": {"description": "Báo cáo chiến dịch (như `loaxa report --format json`)",
+                            "content": {"application/json": {"schema": {"type": "object"}}}}})
+@requires(*ANY)
+def campaign_report(station: str, slug: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    """Báo cáo kết quả chiến dịch tính từ nhật ký phát sóng, dạng JSON."""
+    now = SystemClock().now()
+    report = build_report(db(), _station(), get_campaign(db(), _station(), slug), start, end, now=now)
+    body = render(report, "json", now.astimezone(station_tz(_station())).date()).decode("utf-8-sig")
+    return current_app.response_class(body, mimetype="application/json")
 
 
 def raise_invalid(message: str, field: str) -> None:

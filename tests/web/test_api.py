@@ -119,3 +119,32 @@ def test_reads_writes_and_their_audit_rows(app, demo_settings):
     assert refused.status_code == 403 and refused.mimetype == PROBLEM
     assert http.post(f"{base}/campaigns/khong-co/approve", headers=as_approver).status_code == 404
     assert len(_audit(app)) == seen + 1  # refused and invalid calls wrote nothing
+
+
+def test_a_province_script_through_the_api(app, demo_settings):
+    """Create a slot, add a script, approve it, read the plan, the log and the campaign report: all with tokens."""
+    populate(demo_settings)
+    admin, editor, approver = Client(app, "admin"), Client(app, "bientap"), Client(app, "pheduyet")
+    headers = {name: {"Authorization": f"Bearer {_token(client, 'tỉnh')}"} for name, client in (("admin", admin), ("editor", editor), ("approver", approver))}
+    http, base = app.test_client(), "/api/v1/stations/cam-tan"
+    seen = len(_audit(app))
+
+    slot = http.post(f"{base}/slots", json={"name": "Buổi trưa", "start_time": "11:00", "duration_s": 900, "weekdays": "1-5"}, headers=headers["admin"])
+    assert slot.status_code == 201 and (slot.get_json()["start_time"], slot.get_json()["weekdays"]) == ("11:00", "12345")
+    assert http.post(f"{base}/slots", json={"name": "x", "start_time": "11:00", "duration_s": 900}, headers=headers["editor"]).status_code == 403
+    overlap = http.post(f"{base}/slots", json={"name": "Trùng", "start_time": "11:05", "duration_s": 600}, headers=headers["admin"])
+    assert overlap.status_code in (400, 409) and overlap.mimetype == PROBLEM
+    script = http.post(f"{base}/scripts", json={"title": "Lịch tiêm phòng", "body": "Mời bà con đưa trẻ đi tiêm."}, headers=headers["editor"]).get_json()
+    assert http.post(f"{base}/scripts/{script['id']}/approve", headers=headers["editor"]).status_code == 403
+    approved = http.post(f"{base}/scripts/{script['id']}/approve", headers=headers["approver"])
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    assert [(r.action, r.actor) for r in _audit(app)[seen:]] == [
+        ("api_v1.slot_create", "admin/tỉnh"), ("api_v1.script_create", "bientap/tỉnh"), ("api_v1.script_approve", "pheduyet/tỉnh")]
+
+    plan = http.get(f"{base}/plan?from=2024-11-19&to=2024-11-21", headers=headers["approver"]).get_json()
+    log = http.get(f"{base}/log?limit=500", headers=headers["approver"]).get_json()
+    assert plan and log["rows"] and {r["row"]["broadcast_id"] for r in log["rows"]} <= {b["id"] for b in plan}
+    report = http.get(f"{base}/campaigns/bdg-2024/report?from=2024-11-19&to=2024-11-21", headers=headers["approver"])
+    assert report.status_code == 200 and report.is_json and "2024-11-19" in report.get_data(as_text=True)
+    nothing = http.get(f"{base}/campaigns/bdg-2024/report?from=2025-01-01&to=2025-01-02", headers=headers["approver"])
+    assert nothing.status_code == 400 and nothing.mimetype == PROBLEM and nothing.get_json()["detail"]  # days outside the campaign
