@@ -30,7 +30,7 @@ from broadcast.asrun import chain as asrun  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import (  # noqa: E402
-    Asset, AsRunEntry, Broadcast, BroadcastItem, Campaign, CampaignScript, Script, Station, Zone,
+    Asset, AsRunEntry, Broadcast, BroadcastItem, Campaign, CampaignScript, LogStatus, Script, Station, Zone,
 )
 from broadcast.reports import build_report  # noqa: E402
 from broadcast.timeutil import UTC, VN_TZ, local_at  # noqa: E402
@@ -107,7 +107,7 @@ def _station_rows(sid: int, days: int, ids: dict[str, int], created: datetime) -
                     campaign="bdg-2024" if is_script and in_campaign else "", voice="espeak:vi" if is_script else "", status="played",
                     seconds=seconds, sinks="aircheck,soundcard", reason="", start_offset_ms=None,
                 )
-                digest = asrun.row_digest(SimpleNamespace(**{**row, "status": asrun.LogStatus.PLAYED}), prev)
+                digest = asrun.row_digest(SimpleNamespace(**{**row, "status": LogStatus.PLAYED}), prev)
                 row.update(prev_hash=prev, row_hash=digest, created_at=at + timedelta(seconds=seconds))
                 prev = digest
                 out["log"].append(row)

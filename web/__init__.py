@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from broadcast.audit.capture import track
 from broadcast.config import Settings, load_settings
 from broadcast.errors import NotFound, PermissionDenied
 from broadcast.db import make_engine, make_session_factory, upgrade
@@ -39,10 +40,11 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     app = Flask(__name__)
     engine = make_engine(settings.db_url)
     upgrade(engine)
+    sessions = make_session_factory(engine)
     app.config.update(
         SECRET_KEY=secret_key(settings.data_dir),
         LOAXA_SETTINGS=settings,
-        LOAXA_SESSIONS=make_session_factory(engine),
+        LOAXA_SESSIONS=sessions,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -53,15 +55,18 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import admin, api_edge, approval, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, log, media, page_cache, reports, schedule, scripts, slots, stations
+    from web import actions, admin, api_edge, api_v1, approval, audit, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, log, media, page_cache, reports, schedule, scripts, slots, stations, tokens
 
+    track(sessions, actions.current_action)  # every commit of a request appends its audit row in the same transaction
     auth.init_app(app)
     filters.init_app(app)
     i18n.init_app(app, settings)
     page_cache.init_app(app)
-    for module in (auth, dashboard, scripts, library, approval, campaigns, schedule, slots, emergency, bulletins, log, reports, admin, media, i18n, stations):
+    for module in (auth, dashboard, scripts, library, approval, campaigns, schedule, slots, emergency, bulletins, log, reports, admin, audit, tokens, media, i18n, stations):
         app.register_blueprint(module.bp)
     api_edge.init_app(app)
+    csrf.exempt(api_v1.blp)  # bearer tokens only (the guard in web.auth ignores the cookie there): no CSRF to forge
+    api_v1.init_app(app)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):  # type: ignore[no-untyped-def]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import wraps
+from types import SimpleNamespace
 from typing import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
@@ -13,10 +14,16 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from broadcast.audit.trail import Actor, ObjectRef
+from broadcast.errors import PermissionDenied
 from broadcast.models import Role, User
 from broadcast.stations.lookup import get_station
+from broadcast.stations.tokens import token_owner
 from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
+from broadcast.timeutil import SystemClock
+from web import actions
 from web.db import db, settings
+from web.problem import problem
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -26,12 +33,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="m
 # The Flask session key of the station the user works on now (a province user has many).
 STATION_KEY = "station_id"
 
-# The only endpoints served without a login: everything else, present or added later, sends an anonymous visitor to
+# The only endpoints served without a login (the API's description holds no station data): everything else, present or added later, sends an anonymous visitor to
 # the login page before its view runs (the roles are then checked by each view's `requires`).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "api-docs.openapi_json", "api_v1_docs.readable"})
 # Blueprints that authenticate every call themselves: the commune players' sync API takes a station's bearer token
 # (no session, no cookie) and answers 401 without a valid one.
 TOKEN_BLUEPRINTS = frozenset({"api_edge"})
+# Blueprints served to a user's personal API token only (`Authorization: Bearer`): the guard below admits a call with
+# a valid token as that user at the station in the URL, and answers 401 otherwise; the panel's cookie is ignored there.
+BEARER_BLUEPRINTS = frozenset({"api_v1"})
 
 
 def is_public(endpoint: str | None, blueprint: str | None) -> bool:
@@ -98,6 +108,31 @@ def load_user(user_id: str) -> PanelUser | None:
     return loaded
 
 
+def user_row_of(user_id: int) -> User | None:
+    """A user's row by id."""
+    return db().get(User, user_id)
+
+
+def token_user():  # type: ignore[no-untyped-def]
+    """Admit an API call as the user of its bearer token, at the station of the URL; a problem+json 401/403 otherwise."""
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    if not secret:
+        return problem(401, "Thiếu mã API: hãy gửi tiêu đề «Authorization: Bearer <mã>» (tạo mã ở trang «Mã API» của bảng quản trị).")
+    try:
+        token, user = token_owner(db(), secret, SystemClock().now())
+    except PermissionDenied as exc:
+        return problem(401, str(exc))
+    choices = [c for c in user_stations(db(), user.id) if token.station_id in (None, c.id)]
+    slug = (request.view_args or {}).get("station")
+    chosen = next((c for c in choices if c.slug == slug), None) if slug else (choices[0] if choices else None)
+    if chosen is None:
+        return problem(403, "Mã API này không có quyền ở đài này: hãy dùng mã của người có vai trò ở đài, hoặc mã không giới hạn đài.")
+    g._login_user = PanelUser(user, chosen, choices)  # this request only: no session, no cookie
+    g.api_token = SimpleNamespace(name=f"{user.username}/{token.name}", user_id=user.id)
+    return None
+
+
 def requires(*roles: Role) -> Callable:
     """Refuse the view with 403 unless the user has one of the roles."""
 
@@ -130,12 +165,15 @@ def login():
         user = authenticate(db(), form.username.data or "", form.password.data or "")
         loaded = panel_user(user, None) if user else None
         if loaded is None:
+            typed = (form.username.data or "").strip().lower()
+            actions.note("auth.login_failed", ObjectRef("User", "", typed), who=Actor("anonymous", typed), station_id=current_station_id())
             flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
         else:
             session.clear()
             session.permanent = True
             session[STATION_KEY] = loaded.station_id
             login_user(loaded)
+            actions.note("auth.login", user, who=Actor("user", loaded.username, loaded.db_id), station_id=loaded.station_id)
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("dashboard.home")
@@ -147,6 +185,7 @@ def login():
 @login_required
 def logout():
     """Log out and go back to the login page."""
+    actions.note("auth.logout", user_row_of(current_user.db_id))
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -164,6 +203,8 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
     @app.before_request
     def login_before_anything():  # type: ignore[no-untyped-def]
         """Send an anonymous visitor to the login page unless the endpoint is public (CSRF is checked before this)."""
+        if request.blueprint in BEARER_BLUEPRINTS and request.endpoint is not None:
+            return token_user()
         # Public first: a static file must not cost the user's lookup.
         if is_public(request.endpoint, request.blueprint) or current_user.is_authenticated:
             return None

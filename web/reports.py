@@ -16,6 +16,7 @@ from broadcast.reports.notes import MAX_NOTE_CHARS, get_note_text, save_note
 from broadcast.reports.tables import CSV_TABLES
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock
+from web import actions
 from web.auth import ANY, REVIEW, requires
 from web.db import db
 from web.forms import form_date
@@ -102,6 +103,7 @@ def download(slug: str):
         except operator_errors() as exc:
             errors[getattr(exc, "field", None) or "format"] = str(exc)
         else:
+            actions.note("reports.download", campaign, {"format": fmt, "from": f"{report.start:%d/%m/%Y}", "to": f"{report.end:%d/%m/%Y}"})
             name = download_name(report, fmt)
             if fmt == "csv":
                 name = name[:-4] + f" {TABLE_LABELS.get(table, table).lower()}.csv"

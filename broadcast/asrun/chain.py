@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -14,11 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast.models import AsRunEntry, LogStatus, Station
+from broadcast.hashchain import GENESIS, VerifyResult, digest, walk
+from broadcast.models import AsRunEntry, Station
 from broadcast.stations.lookup import station_tz
-from broadcast.timeutil import check_day_order, iso_local, local_day_bounds, to_utc
-
-GENESIS = "0" * 64
+from broadcast.timeutil import check_day_order, iso_local, local_day_bounds
 
 # The exported fields, in order (the contract of `loaxa log`).
 EXPORT_FIELDS = (
@@ -34,29 +31,17 @@ HASHED_FIELDS = (
 )
 
 
-def _canonical(value: Any) -> Any:
-    """A stable JSON-able form of a column value (datetimes as UTC ISO, floats rounded)."""
-    if isinstance(value, datetime):
-        return to_utc(value).isoformat()
-    if isinstance(value, LogStatus):
-        return value.value
-    if isinstance(value, float):
-        return round(value, 3)
-    return value
-
-
 # Hashed only when set, so rows written before the column existed keep their digest.
 OPTIONAL_HASHED_FIELDS = ("start_offset_ms",)
 
 
 def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
     """SHA-256 over the previous hash and this row's hashed fields."""
-    payload = {name: _canonical(getattr(entry, name)) for name in HASHED_FIELDS}
+    payload = {name: getattr(entry, name) for name in HASHED_FIELDS}
     for name in OPTIONAL_HASHED_FIELDS:
         if getattr(entry, name) is not None:
-            payload[name] = _canonical(getattr(entry, name))
-    text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+            payload[name] = getattr(entry, name)
+    return digest(prev_hash, payload)
 
 
 def head(session: Session, station_id: int) -> tuple[int, str]:
@@ -86,35 +71,12 @@ def append(session: Session, entry: AsRunEntry) -> AsRunEntry:
     return entry
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """Outcome of a chain check: ok, rows checked, and the first bad row if any."""
-
-    ok: bool
-    rows: int
-    first_bad_seq: int | None = None
-    reason: str = ""
-
-
 def verify(session: Session, station_id: int) -> VerifyResult:
     """Walk a station's chain and report the first altered, inserted or removed row."""
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
     rows = session.execute(
         select(AsRunEntry).where(AsRunEntry.station_id == station_id).order_by(AsRunEntry.seq)
     ).scalars()
-    for entry in rows:
-        count += 1
-        if entry.seq != expected_seq:
-            return VerifyResult(False, count, expected_seq, f"thiếu dòng số {expected_seq} (đã bị xóa)")
-        if entry.prev_hash != prev:
-            return VerifyResult(False, count, entry.seq, f"dòng số {entry.seq} không nối với dòng trước (dòng trước đã bị sửa hoặc xóa)")
-        if row_digest(entry, prev) != entry.row_hash:
-            return VerifyResult(False, count, entry.seq, f"dòng số {entry.seq} đã bị sửa sau khi ghi")
-        prev = entry.row_hash
-        expected_seq += 1
-    return VerifyResult(True, count)
+    return walk(rows, row_digest)
 
 
 def export_row(entry: AsRunEntry, station: Station, tz: ZoneInfo) -> dict[str, Any]:
@@ -147,6 +109,12 @@ def query_rows(session: Session, station_id: int, start: datetime | None = None,
     if end is not None:
         stmt = stmt.where(AsRunEntry.planned_start < end)
     return session.execute(stmt.order_by(AsRunEntry.seq)).scalars().all()
+
+
+def rows_after(session: Session, station_id: int, after_seq: int, limit: int) -> Sequence[AsRunEntry]:
+    """Up to `limit` rows of a station after sequence number `after_seq`, in log order (paging by sequence)."""
+    stmt = select(AsRunEntry).where(AsRunEntry.station_id == station_id, AsRunEntry.seq > after_seq)
+    return session.execute(stmt.order_by(AsRunEntry.seq).limit(limit)).scalars().all()
 
 
 def rows_on_days(session: Session, station: Station, first: date | None = None, last: date | None = None) -> Sequence[AsRunEntry]:

@@ -4,6 +4,7 @@ Re-exported here so that `from broadcast.models import X` names any table, enum 
 """
 
 from broadcast.models.asrun import AsRunEntry
+from broadcast.models.audit import AuditEntry
 from broadcast.models.base import NAMING, Base, UTCDateTime, _enum, utcnow
 from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
@@ -14,13 +15,15 @@ from broadcast.models.enums import (
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
-from broadcast.models.stations import Membership, PlayerHeartbeat, Station, User, Zone
+from broadcast.models.stations import ApiToken, Membership, PlayerHeartbeat, Station, User, Zone
 
 __all__ = [
     "AIRED",
+    "ApiToken",
     "AIRED_IN_FULL",
     "AsRunEntry",
     "Asset",
+    "AuditEntry",
     "Base",
     "Broadcast",
     "BroadcastItem",

@@ -83,3 +83,18 @@ class PlayerHeartbeat(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     now_playing_id: Mapped[Optional[int]] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
+
+
+class ApiToken(Base):
+    """A personal API token: it acts as its user, with the user's roles at the time of each call; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The one station it may act on (None: every station where its user holds a role).
+    station_id: Mapped[Optional[int]] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

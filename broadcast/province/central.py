@@ -19,6 +19,7 @@ from broadcast.models import (
     AIRED_IN_FULL, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
 )
 from broadcast.models.edge import EdgeAudio, EdgeToken
+from broadcast.stations.tokens import hash_token
 from broadcast.timeutil import to_utc
 
 API_VERSION = 1
@@ -27,11 +28,6 @@ MAX_ROWS_PER_POST = 1000
 # Columns of a log row sent and stored verbatim (everything hashed, plus the chain and created_at).
 LOG_FIELDS = asrun.HASHED_FIELDS + asrun.OPTIONAL_HASHED_FIELDS + ("prev_hash", "row_hash", "created_at")
 _DATETIME_FIELDS = {"slot_start", "slot_end", "planned_start", "actual_start", "actual_end", "created_at"}
-
-
-def hash_token(token: str) -> str:
-    """SHA-256 of a token (tokens are 256-bit random, so a plain hash is enough)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_token(session: Session, station: Station, label: str, now: datetime) -> str:

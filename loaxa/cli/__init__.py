@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +12,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from audio.tools import Tools
+from broadcast.audit import trail
+from broadcast.audit.capture import Action, track
 from broadcast.config import Settings, load_settings
-from broadcast.db import make_engine, make_session_factory, upgrade
+from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import operator_errors
 
 
@@ -22,6 +26,7 @@ class Runtime:
     overrides: dict[str, Any] = field(default_factory=dict)
     _settings: Settings | None = None
     _engine: Engine | None = None
+    _action: Action | None = None
 
     @property
     def settings(self) -> Settings:
@@ -36,10 +41,36 @@ class Runtime:
         return self._engine
 
     def factory(self, migrate: bool = True) -> sessionmaker[Session]:
-        """A session factory on an up-to-date schema."""
+        """A session factory on an up-to-date schema; the command's first commit that changes a row is audited."""
         if migrate:
             upgrade(self.engine)
-        return make_session_factory(self.engine)
+        factory = make_session_factory(self.engine)
+        track(factory, self.action)
+        return factory
+
+    def action(self) -> Action | None:
+        """The command under way as an audited action (None for the long-running processes: their writes are playout's)."""
+        if self._action is None:
+            ctx = click.get_current_context(silent=True)
+            path = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
+            if not path or path in UNAUDITED_COMMANDS:
+                return None
+            self._action = Action(cli_actor(), f"cli.{path.replace(' ', '.')}", socket.gethostname())
+        return self._action
+
+    def note(self, action: str, obj: Any = None, changes: Any = None) -> None:
+        """Append a row for a command that changes no table through a session (backup, restore) and commit it."""
+        with transaction(self.factory()) as session:
+            trail.record(session, cli_actor(), action, obj, changes, socket.gethostname())
+
+
+# The processes: the player and the panel write as themselves (the as-run log, the panel's own audit rows).
+UNAUDITED_COMMANDS = frozenset({"serve", "play", "web", "edge sync"})
+
+
+def cli_actor() -> trail.Actor:
+    """The operating-system user running the command."""
+    return trail.Actor("cli", getpass.getuser())
 
 
 class LoaxaGroup(click.Group):
@@ -79,9 +110,9 @@ def main(ctx: click.Context, data_dir: str | None, station: str | None) -> None:
 
 
 def _register() -> None:
-    from loaxa.cli import bulletin, content, edge, logcmd, maintenance, media, report, schedule, station, stations, users
+    from loaxa.cli import audit, bulletin, content, edge, logcmd, maintenance, media, report, schedule, slots, station, stations, users
 
-    for module in (bulletin, content, edge, logcmd, maintenance, media, report, schedule, station, stations, users):
+    for module in (audit, bulletin, content, edge, logcmd, maintenance, media, report, schedule, slots, station, stations, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from broadcast.audit.trail import ObjectRef
 from broadcast.db import upgrade
 from broadcast.ops.backup import backup, backup_name, restore
 from broadcast.timeutil import SystemClock
@@ -22,6 +23,7 @@ def backup_cmd(rt: Runtime, output: Path | None, with_aircheck: bool) -> None:
     output = output or backup_name(now, rt.settings)
     upgrade(rt.engine)
     report = backup(rt.settings, rt.engine, output, now, with_aircheck)
+    rt.note("cli.backup", ObjectRef("Backup", "", report.path.name), {"files": report.files, "database": report.database})
     click.echo(f"Đã sao lưu vào {report.path} ({report.files} tệp âm thanh, cơ sở dữ liệu {report.database}).")
 
 
@@ -36,6 +38,8 @@ def restore_cmd(rt: Runtime, archive: Path, force: bool) -> None:
     lock = single_instance_lock(rt.settings.data_dir, rt.settings.station)  # refuses while playout runs
     try:
         report = restore(rt.settings, rt.engine, archive, force)
+        # Written into the restored database: its trail goes on from the backup's last row.
+        rt.note("cli.restore", ObjectRef("Backup", "", archive.name), {"created_at": report.created_at, "files": report.files})
     finally:
         lock.release()
     click.echo(f"Đã khôi phục bản sao lưu lúc {report.created_at} ({report.files} tệp âm thanh).")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from broadcast.audit.trail import object_ref
 from broadcast.campaigns.manage import get_campaign
 from broadcast.db import transaction
 from broadcast.reports import FORMATS, build_report, default_filename, render, write_report
@@ -38,6 +39,7 @@ def report(ctx: click.Context, slug: str | None, first: str | None, last: str | 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         result = build_report(session, station, slug, d0, d1, now=clock.now())
+        exported = object_ref(get_campaign(session, station, slug))
     today = clock.now().astimezone(rt.settings.tz).date()
     if output is None and fmt in ("csv", "json"):
         data = render(result, fmt, today, table)
@@ -45,6 +47,8 @@ def report(ctx: click.Context, slug: str | None, first: str | None, last: str | 
     else:
         path = write_report(result, fmt, Path(output) if output else Path.cwd() / default_filename(result, fmt), today, table)
         click.echo(f"Đã lưu báo cáo: {path}")
+    rt.note("cli.report", exported,
+            {"format": fmt, "from": f"{result.start:%d/%m/%Y}", "to": f"{result.end:%d/%m/%Y}"})
     if not result.log_verified:
         click.echo(f"Cảnh báo: nhật ký phát sóng đã bị thay đổi ({result.log.reason}); báo cáo đã được đánh dấu là tính từ nhật ký bị thay đổi.", err=True)
 

@@ -12,18 +12,20 @@ from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Base
 from tests.web.conftest import Client, csrf_of
 from web import create_app
-from web.auth import PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_public
+from web.auth import BEARER_BLUEPRINTS, PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_public
 
 # Written by hand: making an endpoint public is a decision this file has to be told about.
-PUBLIC = {"auth.login", "static"}
+PUBLIC = {"auth.login", "static", "api-docs.openapi_json", "api_v1_docs.readable"}  # the API's description holds no data
 # The commune players' sync API: a bearer token per station instead of a login session, and no
 # cookies, so no CSRF either; without a valid token every call is refused with 401.
 TOKEN_API = "api_edge."
+# The station's API for other systems: a user's personal bearer token, never the panel's cookie, so no CSRF either.
+BEARER_API = "api_v1."
 # A plausible value for every URL parameter in the map (ids and names of the demo station's rows): a route with a new
 # parameter fails the walk with a KeyError until its value is added here.
-SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1}
+SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1, "token_id": 1, "station": "cam-tan"}
 # Who may POST to each endpoint (admins may do everything); the viewer may only verify the log, switch language and switch between their own stations.
-VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch"}
+VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch", "tokens.create", "tokens.revoke"}
 
 
 def _url(rule: Rule) -> str:
@@ -54,6 +56,8 @@ def _walk_anonymously(app) -> list[str]:
             response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
             if rule.endpoint.startswith(TOKEN_API):
                 assert response.status_code == 401 and response.is_json, (rule.rule, method, response.status_code)
+            elif rule.endpoint.startswith(BEARER_API):
+                assert response.status_code == 401 and response.mimetype == "application/problem+json", (rule.rule, method, response.status_code)
             else:
                 assert response.status_code == 302, (rule.rule, method, response.status_code)
                 assert response.headers["Location"].startswith("/dang-nhap?next="), (rule.rule, method, response.headers["Location"])
@@ -65,7 +69,8 @@ def test_every_route_but_login_and_static_requires_login(app, demo_settings):
     before = _row_counts(demo_settings)
     tried = _walk_anonymously(app)
     assert len([t for t in tried if t.startswith("GET ")]) >= 30 and len([t for t in tried if t.startswith("POST ")]) >= 35
-    assert _row_counts(demo_settings) == before  # the refused posts changed nothing
+    # The refused posts changed nothing; the one failed login is in the audit trail.
+    assert _row_counts(demo_settings) == {**before, "audit_log": before["audit_log"] + 1}
     assert app.test_client().get("/khong-co-trang-nay").status_code == 404  # no route, no view: nothing to guard
 
 
@@ -76,7 +81,7 @@ def test_a_route_added_without_any_decorator_is_still_behind_the_login(demo_sett
 
 
 def test_the_public_endpoints_are_only_the_login_page_and_static_files():
-    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {TOKEN_API.rstrip(".")}
+    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {TOKEN_API.rstrip(".")} and BEARER_BLUEPRINTS == {BEARER_API.rstrip(".")}
 
 
 @pytest.mark.parametrize(("endpoint", "blueprint", "public"), [
@@ -97,7 +102,7 @@ def test_is_public(endpoint, blueprint, public):
 
 def test_every_post_refuses_missing_csrf_and_unauthorised_roles(app):
     admin, viewer = Client(app, "admin"), Client(app, "xem")
-    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC and not rule.endpoint.startswith(TOKEN_API)]
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC and not rule.endpoint.startswith((TOKEN_API, BEARER_API))]
     assert len(posts) > 15
     for rule in posts:
         no_token = admin.http.post(_url(rule), data={})
