@@ -13,6 +13,7 @@ from broadcast.models.enums import (
     AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
+from broadcast.models.receivers import Receiver, ReceiverOutage, ReceiverReport
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
 from broadcast.models.stations import Membership, PlayerHeartbeat, Station, User, Zone
 
@@ -43,6 +44,9 @@ __all__ = [
     "PlayerHeartbeat",
     "Priority",
     "ProgrammeTemplate",
+    "Receiver",
+    "ReceiverOutage",
+    "ReceiverReport",
     "Recording",
     "Render",
     "ReportNote",

@@ -228,7 +228,11 @@ def entry_from_json(row: dict[str, Any]) -> AsRunEntry:
 
 def entry_to_json(entry: AsRunEntry) -> dict[str, Any]:
     """A log row's wire form: every stored column that the chain or the report depends on."""
-    return _columns(entry, LOG_FIELDS)
+    row = _columns(entry, LOG_FIELDS)
+    # Left out when unset, so the upload of rows written before receivers existed stays byte for byte what it was.
+    if row.get("zones_reached") is None:
+        row.pop("zones_reached", None)
+    return row
 
 
 def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -> dict[str, Any]:
