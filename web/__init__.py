@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import admin, api_edge, approval, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, log, media, page_cache, reports, schedule, scripts, slots, stations
+    from web import admin, api_edge, api_receivers, approval, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, log, media, page_cache, reports, schedule, scripts, slots, stations
 
     auth.init_app(app)
     filters.init_app(app)
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     for module in (auth, dashboard, scripts, approval, campaigns, schedule, slots, emergency, bulletins, log, reports, admin, media, i18n, stations):
         app.register_blueprint(module.bp)
     api_edge.init_app(app)
+    api_receivers.init_app(app)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):  # type: ignore[no-untyped-def]

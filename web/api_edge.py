@@ -28,7 +28,7 @@ def _station() -> Station:
 
 
 @bp.errorhandler(Exception)
-def _error(exc: Exception):  # type: ignore[no-untyped-def]
+def json_error(exc: Exception):  # type: ignore[no-untyped-def]
     """Operator errors as JSON {"error": sentence} with a fitting status; nothing half-saved."""
     db().rollback()
     if isinstance(exc, HTTPException):

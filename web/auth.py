@@ -31,7 +31,7 @@ STATION_KEY = "station_id"
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 # Blueprints that authenticate every call themselves: the commune players' sync API takes a station's bearer token
 # (no session, no cookie) and answers 401 without a valid one.
-TOKEN_BLUEPRINTS = frozenset({"api_edge"})
+TOKEN_BLUEPRINTS = frozenset({"api_edge", "api_receivers"})
 
 
 def is_public(endpoint: str | None, blueprint: str | None) -> bool:
