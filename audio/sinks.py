@@ -132,3 +132,14 @@ def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: fl
     for sink in sinks:
         args += ["-map", "0:a", *output_args(sink)]
     return ffmpeg.command(args, tools=tools)
+
+
+# The level the receiver measures is taken from a narrow copy of the audio: 8 kHz mono is plenty for a loudness figure.
+LEVEL_RATE = 8000
+
+
+def build_listen_command(sink: Sink, *, tools: Tools) -> list[str]:
+    """ffmpeg of tools decoding an MP3 stream on stdin to a sink, and a 8 kHz mono s16le copy on stdout for the level."""
+    args = ["-loglevel", "error", "-nostats", "-f", "mp3", "-i", "pipe:0", "-map", "0:a", *output_args(sink),
+            "-map", "0:a", "-ac", "1", "-ar", str(LEVEL_RATE), "-f", "s16le", "pipe:1"]
+    return ffmpeg.command(args, tools=tools)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Receiver, ReceiverReport, Station, Zone
+from broadcast.stations.lookup import zone_mount
 
 MAX_INTERVAL_S = 3600.0
 
@@ -111,7 +112,9 @@ def accept_report(session: Session, token: str, body: Any, now: datetime) -> Rec
     """Store one report after checking the token, the body, the zone and that its counter is new (no replay)."""
     receiver = receiver_for_token(session, token)
     report = parse_report(body)
-    zone = session.scalar(select(Zone).where(Zone.station_id == receiver.station_id, Zone.code == report.zone))
+    station = session.get(Station, receiver.station_id)
+    # A receiver names its zone by code, or by the mount it plays (what its --url ends with).
+    zone = next((z for z in station.zones if report.zone in (z.code, zone_mount(station, z).strip("/"))), None)
     if zone is None:
         raise NotFound(f"Đài không có thôn mã '{report.zone}': hãy kiểm tra địa chỉ luồng của máy thu.")
     if zone.id != receiver.zone_id:

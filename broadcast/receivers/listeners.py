@@ -63,6 +63,9 @@ def receivers_listening(access: AdminAccess | None, mounts: list[str]) -> dict[s
                 counts[mount] = 0
                 continue
             response = requests.get(f"{access.base}/admin/listclients", params={"mount": mount}, auth=auth, timeout=TIMEOUT_S)
+            if response.status_code == 400:  # the source left between the two requests
+                counts[mount] = 0
+                continue
             response.raise_for_status()
             counts[mount] = count_receivers(response.text)
         return counts

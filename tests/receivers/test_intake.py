@@ -51,14 +51,17 @@ def test_a_report_is_stored_once_and_its_replay_is_refused(api, demo_factory):
     auth = {"Authorization": f"Bearer {token}"}
     response = client.post(URL, json=body(5), headers=auth)
     assert (response.status_code, response.get_json()) == (200, {"ok": True, "counter": 5})
-    replayed = client.post(URL, json=body(5), headers=auth)
+    by_mount = client.post(URL, json=body(6, zone="cam-tan-thon-3"), headers=auth)  # the zone named by its mount
+    assert by_mount.status_code == 200
+    replayed = client.post(URL, json=body(6), headers=auth)
     older = client.post(URL, json=body(4), headers=auth)
     assert (replayed.status_code, older.status_code) == (409, 409)
     assert "đã cũ" in replayed.get_json()["error"]
     with transaction(demo_factory) as session:
         rows = session.scalars(select(ReceiverReport)).all()
-        assert [(r.receiver_id, r.counter, r.playing, r.title, r.level_db) for r in rows] == [(receiver_id, 5, True, "Bản tin sáng", -21.4)]
-        assert session.get(Receiver, receiver_id).last_counter == 5
+        assert [(r.receiver_id, r.counter, r.playing, r.title, r.level_db) for r in rows] == [
+            (receiver_id, 5, True, "Bản tin sáng", -21.4), (receiver_id, 6, True, "Bản tin sáng", -21.4)]
+        assert session.get(Receiver, receiver_id).last_counter == 6
 
 
 @pytest.mark.parametrize("headers, payload, status, words", [
