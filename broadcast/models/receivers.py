@@ -58,3 +58,5 @@ class ReceiverOutage(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # When it was raised as an alert (offline at air time, or silent during a broadcast); None: not an alert (yet).
+    alerted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from broadcast.models import Broadcast, BroadcastStatus, Receiver, ReceiverOutage, ReceiverReport, Station, Zone
-from broadcast.receivers.rules import LastReport, Verdict, outage_change, reached, verdict, zone_colour
+from broadcast.receivers.rules import LastReport, Verdict, is_alert, outage_change, reached, verdict, zone_colour
 from broadcast.stations.lookup import zone_mount
 
 # Reports older than this are deleted by the sweep; outages are kept.
@@ -113,37 +113,62 @@ def zone_board(session: Session, station: Station, now: datetime, listeners: Map
 
 
 @dataclass(frozen=True)
-class OutageEvent:
-    """An outage that opened or closed in a sweep (what an alert says)."""
+class AlertEvent:
+    """An alert raised or cleared by a sweep (what the webhook is sent)."""
 
     station: str
     zone: str
     zone_name: str
     receiver: str
     kind: str  # offline | silent
-    opened: bool  # False: closed (the receiver is back)
+    raised: bool  # False: cleared (the receiver is back)
     at: datetime
     reason: str
 
+    def body(self) -> dict[str, str | bool]:
+        """The webhook's JSON body."""
+        return {"event": "receiver_alert" if self.raised else "receiver_alert_cleared", "station": self.station, "zone": self.zone,
+                "zone_name": self.zone_name, "receiver": self.receiver, "kind": self.kind, "at": self.at.isoformat(), "reason": self.reason}
 
-def sweep(session: Session, station: Station, now: datetime, listeners: Mapping[str, int] | None) -> list[OutageEvent]:
-    """Open and close outages to match the receivers' verdicts now; drop reports past retention; returns what changed."""
+
+def sweep(session: Session, station: Station, now: datetime, listeners: Mapping[str, int] | None) -> list[AlertEvent]:
+    """Open and close outages to match the receivers' verdicts now, raise and clear alerts, drop old reports; returns the alerts."""
     events = []
     for state in zone_board(session, station, now, listeners):
         for item in state.receivers:
-            change = outage_change(item.outage.kind if item.outage else None, item.verdict.outage)
-            if change.close and item.outage is not None:
-                item.outage.ended_at = now
-                events.append(OutageEvent(station.slug, state.zone.code, state.zone.name, item.receiver.name, item.outage.kind, False, now, ""))
+            outage = item.outage
+            change = outage_change(outage.kind if outage else None, item.verdict.outage)
+            if change.close and outage is not None:
+                outage.ended_at = now
+                if outage.alerted_at is not None:
+                    events.append(AlertEvent(station.slug, state.zone.code, state.zone.name, item.receiver.name, outage.kind, False, now, ""))
+                outage = None
             if change.open_kind:
                 # An offline outage began when the receiver was last heard, not when the sweep noticed.
                 started = item.last.received_at if change.open_kind == "offline" and item.last else now
-                session.add(ReceiverOutage(receiver_id=item.receiver.id, kind=change.open_kind, started_at=started, reason=item.verdict.why))
-                events.append(OutageEvent(station.slug, state.zone.code, state.zone.name, item.receiver.name, change.open_kind, True, now, item.verdict.why))
+                outage = ReceiverOutage(receiver_id=item.receiver.id, kind=change.open_kind, started_at=started, reason=item.verdict.why)
+                session.add(outage)
+            if outage is not None and outage.alerted_at is None and is_alert(outage.kind, state.on_air):
+                outage.alerted_at = now
+                events.append(AlertEvent(station.slug, state.zone.code, state.zone.name, item.receiver.name, outage.kind, True, now, outage.reason))
     ids = select(Receiver.id).where(Receiver.station_id == station.id)
     session.execute(delete(ReceiverReport).where(ReceiverReport.receiver_id.in_(ids), ReceiverReport.received_at < now - timedelta(days=REPORT_KEEP_DAYS)))
     session.flush()
     return events
+
+
+def open_alerts(session: Session, station: Station) -> list[tuple[ReceiverOutage, Receiver, Zone]]:
+    """Alerts still open (the home page shows them until the receiver is back)."""
+    return list(session.execute(
+        select(ReceiverOutage, Receiver, Zone).join(Receiver, ReceiverOutage.receiver_id == Receiver.id).join(Zone, Receiver.zone_id == Zone.id)
+        .where(Receiver.station_id == station.id, ReceiverOutage.ended_at.is_(None), ReceiverOutage.alerted_at.is_not(None))
+        .order_by(Zone.position)
+    ).tuples())
+
+
+def has_receivers(session: Session, station_id: int) -> bool:
+    """Whether a station has any active receiver (the playout process sweeps only then)."""
+    return session.scalar(select(Receiver.id).where(Receiver.station_id == station_id, Receiver.is_active.is_(True)).limit(1)) is not None
 
 
 def outage_history(session: Session, station: Station, limit: int = 200) -> list[tuple[ReceiverOutage, Receiver, Zone]]:

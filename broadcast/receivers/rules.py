@@ -95,3 +95,8 @@ def reached(last: LastReport | None, start: datetime, end: datetime) -> bool:
         return False
     playing_since = last.at - timedelta(seconds=max(last.playing_for_s, 0.0))
     return playing_since <= start + timedelta(seconds=CONNECT_GRACE_S)
+
+
+def is_alert(kind: str, zone_on_air: bool) -> bool:
+    """Whether an open outage is an alert: silent (only ever during a broadcast), or offline while its zone is on air."""
+    return kind == "silent" or (kind == "offline" and zone_on_air)

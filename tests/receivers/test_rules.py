@@ -81,3 +81,12 @@ def test_outage_opens_closes_or_changes_kind(open_kind, now_kind, change):
 ])
 def test_a_zone_is_reached_when_its_receiver_played_the_whole_item(last, result):
     assert reached(last, at(-30), T0) is result
+
+
+@pytest.mark.parametrize("kind, on_air, alert", [
+    ("silent", True, True), ("offline", True, True), ("offline", False, False),
+])
+def test_an_outage_is_an_alert_when_offline_at_air_time_or_silent(kind, on_air, alert):
+    from broadcast.receivers.rules import is_alert
+
+    assert is_alert(kind, on_air) is alert

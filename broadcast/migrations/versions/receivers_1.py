@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("ended_at", UTCDateTime(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("alerted_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["receiver_id"], ["receivers.id"], name=op.f("fk_receiver_outages_receiver_id_receivers"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receiver_outages")),
     )
