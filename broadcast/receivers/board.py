@@ -171,6 +171,12 @@ def has_receivers(session: Session, station_id: int) -> bool:
     return session.scalar(select(Receiver.id).where(Receiver.station_id == station_id, Receiver.is_active.is_(True)).limit(1)) is not None
 
 
+def unready_zones(board: Sequence[ZoneState], zone_ids: Sequence[int]) -> list[ZoneState]:
+    """Zones a broadcast targets (every zone when zone_ids is empty) that have receivers but none online: it would reach no one there."""
+    wanted = set(zone_ids)
+    return [z for z in board if (not wanted or z.zone.id in wanted) and z.colour == "red"]
+
+
 def outage_history(session: Session, station: Station, limit: int = 200) -> list[tuple[ReceiverOutage, Receiver, Zone]]:
     """A station's outages, newest first."""
     return list(session.execute(
