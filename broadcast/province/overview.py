@@ -16,6 +16,7 @@ from broadcast.campaigns.needs import daily_needs
 from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
 from broadcast.playout.status import behind, up_to_yesterday
+from broadcast.receivers.board import offline_counts
 from broadcast.timeutil import local_day_bounds
 
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.MISSED, BroadcastStatus.INTERRUPTED, BroadcastStatus.FAILED)
@@ -63,6 +64,8 @@ class StationStatus:
     missed_today: int = 0  # broadcasts due today that did not air
     bad_items_today: int = 0  # log rows missed or failed today
     campaigns: list[CampaignProgress] = field(default_factory=list)
+    receivers: int = 0  # active receivers in its thôn
+    receivers_offline: int = 0
 
     @property
     def on_air(self) -> bool:
@@ -72,7 +75,7 @@ class StationStatus:
     @property
     def needs_attention(self) -> bool:
         """Something the province should look at."""
-        return self.missed_today > 0 or self.bad_items_today > 0 or any(c.behind for c in self.campaigns) or not (self.player_alive or self.edge_synced_at)
+        return self.missed_today > 0 or self.bad_items_today > 0 or self.receivers_offline > 0 or any(c.behind for c in self.campaigns) or not (self.player_alive or self.edge_synced_at)
 
 
 def station_overview(session: Session, station_ids: Iterable[int], now: datetime, stale_after_s: float, late_grace_s: float) -> list[StationStatus]:
@@ -88,6 +91,8 @@ def station_overview(session: Session, station_ids: Iterable[int], now: datetime
     _player(session, rows, now, stale_after_s)
     _on_air(session, rows)
     _last_broadcast(session, rows, now)
+    for sid, (total, offline) in offline_counts(session, list(rows), now).items():
+        rows[sid].receivers, rows[sid].receivers_offline = total, offline
     by_tz: dict[str, list[int]] = defaultdict(list)
     for row in rows.values():
         by_tz[row.tz.key].append(row.id)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from broadcast.models import Broadcast, BroadcastStatus, Receiver, ReceiverOutage, ReceiverReport, Station, Zone
-from broadcast.receivers.rules import LastReport, Verdict, is_alert, outage_change, reached, verdict, zone_colour
+from broadcast.receivers.rules import LastReport, Verdict, is_alert, is_fresh, outage_change, reached, verdict, zone_colour
 from broadcast.stations.lookup import zone_mount
 
 # Reports older than this are deleted by the sweep; outages are kept.
@@ -169,6 +169,17 @@ def open_alerts(session: Session, station: Station) -> list[tuple[ReceiverOutage
 def has_receivers(session: Session, station_id: int) -> bool:
     """Whether a station has any active receiver (the playout process sweeps only then)."""
     return session.scalar(select(Receiver.id).where(Receiver.station_id == station_id, Receiver.is_active.is_(True)).limit(1)) is not None
+
+
+def offline_counts(session: Session, station_ids: Sequence[int], now: datetime) -> dict[int, tuple[int, int]]:
+    """(receivers, receivers offline) per station that has any, from two queries whatever the number of stations."""
+    receivers = session.execute(select(Receiver.id, Receiver.station_id).where(Receiver.station_id.in_(list(station_ids)), Receiver.is_active.is_(True))).all()
+    last = last_reports(session, [rid for rid, _ in receivers])
+    counts: dict[int, tuple[int, int]] = {}
+    for rid, sid in receivers:
+        total, offline = counts.get(sid, (0, 0))
+        counts[sid] = (total + 1, offline + (not is_fresh(as_last(last.get(rid)), now)))
+    return counts
 
 
 def unready_zones(board: Sequence[ZoneState], zone_ids: Sequence[int]) -> list[ZoneState]:
