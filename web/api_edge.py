@@ -83,6 +83,15 @@ def log_rows():  # type: ignore[no-untyped-def]
     return jsonify(result)
 
 
+@bp.post("/status")
+def status():  # type: ignore[no-untyped-def]
+    """Store a commune player's heartbeat and its receivers' status (sent with each log upload)."""
+    station = _station()
+    result = edge_central.ingest_status(db(), station, request.get_json(silent=True), SystemClock().now())
+    db().commit()
+    return jsonify(result)
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
     """Register the API without CSRF (it is authenticated by bearer token, not a cookie)."""
     from web import csrf

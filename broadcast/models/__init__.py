@@ -13,7 +13,7 @@ from broadcast.models.enums import (
     AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
-from broadcast.models.receivers import Receiver, ReceiverOutage, ReceiverReport
+from broadcast.models.receivers import EdgeStatus, Receiver, ReceiverOutage, ReceiverReport
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
 from broadcast.models.stations import Membership, PlayerHeartbeat, Station, User, Zone
 
@@ -33,6 +33,7 @@ __all__ = [
     "CampaignScript",
     "ContentStatus",
     "EdgeAudio",
+    "EdgeStatus",
     "EdgeToken",
     "ItemType",
     "LOG_FAULTS",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from broadcast.models.base import Base, UTCDateTime, utcnow
@@ -60,3 +60,15 @@ class ReceiverOutage(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # When it was raised as an alert (offline at air time, or silent during a broadcast); None: not an alert (yet).
     alerted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class EdgeStatus(Base):
+    """What a commune player last uploaded to the province: its heartbeat and its receivers' status."""
+
+    __tablename__ = "edge_status"
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    receivers_total: Mapped[int] = mapped_column(Integer, default=0)
+    receivers_offline: Mapped[int] = mapped_column(Integer, default=0)
+    # One object per receiver: zone, name, colour, why, last_heard (UTC ISO or null).
+    receivers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

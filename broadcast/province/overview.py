@@ -15,6 +15,7 @@ from broadcast.campaigns.manage import describe_target
 from broadcast.campaigns.needs import daily_needs
 from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
+from broadcast.models.receivers import EdgeStatus
 from broadcast.playout.status import behind, up_to_yesterday
 from broadcast.receivers.board import offline_counts
 from broadcast.timeutil import local_day_bounds
@@ -91,7 +92,11 @@ def station_overview(session: Session, station_ids: Iterable[int], now: datetime
     _player(session, rows, now, stale_after_s)
     _on_air(session, rows)
     _last_broadcast(session, rows, now)
-    for sid, (total, offline) in offline_counts(session, list(rows), now).items():
+    # A commune that plays on its own player uploads its receivers' status with its log; local receivers win.
+    edges = [sid for sid, row in rows.items() if row.edge_synced_at is not None]
+    uploaded = select(EdgeStatus.station_id, EdgeStatus.receivers_total, EdgeStatus.receivers_offline).where(EdgeStatus.station_id.in_(edges))
+    counts = ({sid: (total, offline) for sid, total, offline in session.execute(uploaded)} if edges else {}) | offline_counts(session, list(rows), now)
+    for sid, (total, offline) in counts.items():
         rows[sid].receivers, rows[sid].receivers_offline = total, offline
     by_tz: dict[str, list[int]] = defaultdict(list)
     for row in rows.values():

@@ -172,13 +172,18 @@ def has_receivers(session: Session, station_id: int) -> bool:
 
 
 def offline_counts(session: Session, station_ids: Sequence[int], now: datetime) -> dict[int, tuple[int, int]]:
-    """(receivers, receivers offline) per station that has any, from two queries whatever the number of stations."""
-    receivers = session.execute(select(Receiver.id, Receiver.station_id).where(Receiver.station_id.in_(list(station_ids)), Receiver.is_active.is_(True))).all()
-    last = last_reports(session, [rid for rid, _ in receivers])
+    """(receivers, receivers offline) per station that has any, in one query whatever the number of stations."""
+    newest = select(ReceiverReport.receiver_id, func.max(ReceiverReport.id).label("id")).group_by(ReceiverReport.receiver_id).subquery()
+    rows = session.execute(
+        select(Receiver.station_id, ReceiverReport.received_at, ReceiverReport.interval_s)
+        .outerjoin(newest, newest.c.receiver_id == Receiver.id).outerjoin(ReceiverReport, ReceiverReport.id == newest.c.id)
+        .where(Receiver.station_id.in_(list(station_ids)), Receiver.is_active.is_(True))
+    )
     counts: dict[int, tuple[int, int]] = {}
-    for rid, sid in receivers:
+    for sid, at, interval_s in rows:
+        last = LastReport(at, interval_s, True, False) if at is not None else None
         total, offline = counts.get(sid, (0, 0))
-        counts[sid] = (total + 1, offline + (not is_fresh(as_last(last.get(rid)), now)))
+        counts[sid] = (total + 1, offline + (not is_fresh(last, now)))
     return counts
 
 
@@ -208,3 +213,13 @@ def zones_reached(session: Session, station_id: int, zone_ids: Sequence[int], st
     last = last_reports(session, [r.id for r in receivers], end)
     heard = {r.zone_id for r in receivers if reached(as_last(last.get(r.id)), start, end)}
     return ",".join(z.code for z in zones if z.id in wanted and z.id in heard)
+
+
+def snapshot(session: Session, station: Station, now: datetime) -> list[dict[str, str | None]]:
+    """Each receiver's status as a commune player uploads it to the province (from reports alone: Icecast is local)."""
+    out: list[dict[str, str | None]] = []
+    for state in zone_board(session, station, now, None):
+        for item in state.receivers:
+            out.append({"zone": state.zone.code, "name": item.receiver.name, "colour": item.verdict.colour, "why": item.verdict.why,
+                        "last_heard": item.last.received_at.isoformat() if item.last else None})
+    return out

@@ -65,6 +65,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receiver_outages")),
     )
     op.create_index(op.f("ix_receiver_outages_receiver_id"), "receiver_outages", ["receiver_id"], unique=False)
+    op.create_table(
+        "edge_status",
+        sa.Column("station_id", sa.Integer(), nullable=False),
+        sa.Column("received_at", UTCDateTime(), nullable=False),
+        sa.Column("receivers_total", sa.Integer(), nullable=False),
+        sa.Column("receivers_offline", sa.Integer(), nullable=False),
+        sa.Column("receivers", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_edge_status_station_id_stations"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("station_id", name=op.f("pk_edge_status")),
+    )
     with op.batch_alter_table("asrun_log") as batch:
         batch.add_column(sa.Column("zones_reached", sa.String(length=500), nullable=True))
 
@@ -72,6 +82,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("asrun_log") as batch:
         batch.drop_column("zones_reached")
+    op.drop_table("edge_status")
     op.drop_index(op.f("ix_receiver_outages_receiver_id"), table_name="receiver_outages")
     op.drop_table("receiver_outages")
     op.drop_index("ix_receiver_reports_receiver_received", table_name="receiver_reports")
