@@ -2,7 +2,7 @@
 
 python bench/receivers_bench.py [--broadcasts 10] [--receivers 64] [--threads 8]
 - `receiver_reports_per_s`: reports accepted per second by `loaxa web` (one waitress process, a commune's default),
-  `--threads` clients each posting the reports of its share of `--receivers` receivers back to back, each report
+  `--threads` clients (in a process of their own) each posting the reports of its share of `--receivers` receivers back to back, each report
   with a new counter, into the same SQLite database the playout process writes its log to;
   `receiver_report_ms_p95` their latency;
 - `playout_offset_abs_ms_p95_under_reports`: bench/playout_bench.py's compensated offset measured while the storm runs,
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -21,7 +22,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -38,47 +39,57 @@ from broadcast.timeutil import SystemClock  # noqa: E402
 from tests.processes import free_port, stop, wait_port  # noqa: E402
 
 
+def _post_reports(url: str, share: list[tuple[str, str]], stop: Any, out: Any) -> None:
+    """One client thread: post its receivers' reports back to back until stopped; put (latencies, refused) on out."""
+    session = requests.Session()
+    counter, latencies, refused = 0, [], 0
+    while not stop.is_set():
+        counter += 1
+        for zone, token in share:
+            body = {"zone": zone, "counter": counter, "interval_s": 60, "connected": True, "playing": True, "playing_for_s": 10.0,
+                    "level_db": -20.0, "title": "bench", "network_errors": 0, "last_error": "", "uptime_s": 1.0, "version": "bench"}
+            begin = time.perf_counter()
+            response = session.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            if response.status_code == 200:
+                latencies.append(time.perf_counter() - begin)
+            else:
+                refused += 1
+    out.put((latencies, refused))
+
+
+def _client_process(url: str, tokens: list[tuple[str, str]], threads: int, stop: Any, out: Any) -> None:
+    """The storm's own process (receivers are other machines: their clients must not share playout's interpreter)."""
+    workers = [threading.Thread(target=_post_reports, args=(url, tokens[n::threads], stop, out)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
 class Storm:
-    """Threads posting receiver reports until stopped; counts what was accepted and how long each took."""
+    """A separate process of client threads posting receiver reports until stopped."""
 
     def __init__(self, url: str, tokens: list[tuple[str, str]], threads: int):
         self.url, self.tokens, self.threads = url, tokens, threads
-        self.stop_event = threading.Event()
+        ctx = multiprocessing.get_context("spawn")
+        self.stop_event, self.out = ctx.Event(), ctx.Queue()
+        self.process = ctx.Process(target=_client_process, args=(url, tokens, threads, self.stop_event, self.out), daemon=True)
         self.latencies: list[float] = []
         self.refused = 0
         self.started = self.ended = 0.0
-        self._lock = threading.Lock()
-        self._workers: list[threading.Thread] = []
-
-    def _work(self, share: list[tuple[str, str]]) -> None:
-        session = requests.Session()
-        counter = 0
-        while not self.stop_event.is_set():
-            counter += 1
-            for zone, token in share:
-                body = {"zone": zone, "counter": counter, "interval_s": 60, "connected": True, "playing": True, "playing_for_s": 10.0,
-                        "level_db": -20.0, "title": "bench", "network_errors": 0, "last_error": "", "uptime_s": 1.0, "version": "bench"}
-                begin = time.perf_counter()
-                response = session.post(self.url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-                took = time.perf_counter() - begin
-                with self._lock:
-                    if response.status_code == 200:
-                        self.latencies.append(took)
-                    else:
-                        self.refused += 1
 
     def start(self) -> None:
         self.started = time.perf_counter()
-        for n in range(self.threads):
-            worker = threading.Thread(target=self._work, args=(self.tokens[n::self.threads],), daemon=True)
-            worker.start()
-            self._workers.append(worker)
+        self.process.start()
 
     def finish(self) -> None:
         self.stop_event.set()
-        for worker in self._workers:
-            worker.join(timeout=60)
+        for _ in range(self.threads):
+            latencies, refused = self.out.get(timeout=120)
+            self.latencies += latencies
+            self.refused += refused
         self.ended = time.perf_counter()
+        self.process.join(timeout=30)
 
 
 def _receivers(settings: Settings, count: int) -> list[tuple[str, str]]:

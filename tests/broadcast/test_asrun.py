@@ -123,3 +123,6 @@ def test_a_row_without_zones_reached_keeps_its_golden_digest_and_setting_it_chan
     assert asrun.row_digest(entry, asrun.GENESIS) == DIGEST_A
     entry.zones_reached = ""  # judged, and no zone reached: hashed, unlike None
     assert asrun.row_digest(entry, asrun.GENESIS) != DIGEST_A
+    # Row A's canonical text (golden_log's docstring) with ,"zones_reached":"thon-3" before its closing brace, hashed by hand.
+    entry.zones_reached = "thon-3"
+    assert asrun.row_digest(entry, asrun.GENESIS) == "6de75598a8d02a4f9db7f4ca1b4b8d8e5428e5ab4982596e990815e362079b6c"
