@@ -44,6 +44,8 @@ class IcecastSink:
     bitrate: str = "64k"
     content_type: str = "audio/mpeg"
     name: str = "loaxa"
+    # The broadcast on the mount (icy-description): what the receivers report they hear.
+    description: str = ""
 
 
 Sink = NullSink | FileSink | AlsaSink | IcecastSink
@@ -96,8 +98,9 @@ def output_args(sink: Sink) -> list[str]:
             )
         if sink.content_type != "audio/mpeg":
             raise AudioError(f"Chưa hỗ trợ kiểu luồng '{sink.content_type}': hãy dùng audio/mpeg.")
+        described = ["-ice_description", sink.description] if sink.description else []
         return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-content_type", sink.content_type,
-                "-ice_name", sink.name, "-f", "mp3", sink.url]
+                "-ice_name", sink.name, *described, "-f", "mp3", sink.url]
     raise TypeError(f"unknown sink {sink!r}")
 
 

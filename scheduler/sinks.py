@@ -40,7 +40,7 @@ def sinks_for(session: Session, settings: Settings, station: Station, broadcast:
     if settings.icecast_url:
         base = settings.icecast_url.rstrip("/")
         mounts = list(dict.fromkeys(zone_mount(station, z) for z in zones)) or [f"/{station.slug}"]
-        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name) for m in mounts]
+        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name, description=broadcast.title or "") for m in mounts]
     return sinks or [NullSink()]
 
 

@@ -12,7 +12,7 @@ from broadcast.models import Broadcast, Station
 from broadcast.playout.status import PanelWarning
 from broadcast.receivers import board
 from broadcast.receivers.listeners import admin_access, receivers_listening
-from broadcast.stations.lookup import station_tz
+from broadcast.stations.lookup import station_tz, zone_mount
 from broadcast.timeutil import SystemClock
 from web.db import db, settings
 from web.helpers import station as current_station
@@ -29,7 +29,7 @@ def zone_board(station: Station, now: datetime) -> list[board.ZoneState]:
         return []
     s = settings()
     counts = receivers_listening(admin_access(s.icecast_url, s.icecast_admin_user, s.icecast_admin_password),
-                                 [z.mount for z in board.zone_board(session, station, now, None)])
+                                 [zone_mount(station, z) for z in station.zones])
     return board.zone_board(session, station, now, counts)
 
 

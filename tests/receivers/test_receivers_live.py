@@ -32,7 +32,7 @@ ZONES = 8
 def _source(server, mount: str) -> subprocess.Popen:
     """A station source: a tone streamed live to one mount."""
     return subprocess.Popen(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi", "-i", "sine=frequency=440",
-                             "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", "-content_type", "audio/mpeg", "-f", "mp3",
+                             "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", "-content_type", "audio/mpeg", "-ice_description", f"Bản tin {mount}", "-f", "mp3",
                              server.source_url(mount)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -83,6 +83,11 @@ def test_eight_receivers_green_two_killed_red_with_history_then_back(tmp_path: P
             with transaction(factory) as session:  # outages up to now are the receivers starting up
                 first_new = (session.scalar(select(func.max(ReceiverOutage.id))) or 0) + 1
             assert receivers_listening(access, every) == {m: 1 for m in every}
+            with transaction(factory) as session:  # each receiver says which broadcast it hears (the stream's description)
+                station = get_station(session, "cam-tan")
+                heard = board.last_reports(session, [r.receiver.id for z in board.zone_board(session, station, SystemClock().now(), None) for r in z.receivers])
+                assert sorted(r.title for r in heard.values()) == sorted(f"Bản tin {m}" for m in every)
+                assert all(r.playing and r.level_db > -30 and r.version for r in heard.values())
 
             # Two receivers die: their zones turn red within two report intervals.
             killed_at = time.monotonic()
