@@ -21,7 +21,7 @@ import requests
 from audio import ffmpeg
 from audio.sinks import LEVEL_RATE, Sink, build_listen_command
 from audio.tools import Tools
-from receiver.signal import IcyReader, PlayTracker, next_backoff, rms_dbfs
+from receiver.signal import IcyReader, PlayTracker, header_text, next_backoff, rms_dbfs
 
 log = logging.getLogger("loaxa.receiver")
 
@@ -170,7 +170,7 @@ class Receiver:
             icy = IcyReader(int(response.headers.get("icy-metaint", "0") or 0))
             with self.state.lock:
                 self.state.connected = True
-                self.state.title = response.headers.get("icy-description") or response.headers.get("icy-name") or ""
+                self.state.title = header_text(response.headers.get("icy-description") or response.headers.get("icy-name") or "")
             self.changed.set()
             proc = ffmpeg.spawn(build_listen_command(self.config.sink, tools=self.config.tools),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -181,7 +181,7 @@ class Receiver:
                     if self.stop_event.is_set():
                         break
                     audio = icy.feed(chunk)
-                    if icy.title is not None:
+                    if icy.title:  # Icecast sends StreamTitle='' when the source set none: keep the description then
                         with self.state.lock:
                             self.state.title = icy.title
                     assert proc.stdin is not None

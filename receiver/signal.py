@@ -43,6 +43,14 @@ def parse_every(text: str) -> float:
     return seconds
 
 
+def header_text(value: str) -> str:
+    """An HTTP header as text: Icecast sends UTF-8 bytes, which the HTTP client hands over decoded as Latin-1."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 class IcyReader:
     """Splits an ICY stream (audio with a metadata block every `metaint` bytes) into audio and titles."""
 

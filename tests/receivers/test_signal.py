@@ -6,7 +6,7 @@ from array import array
 
 import pytest
 
-from receiver.signal import IcyReader, PlayTracker, next_backoff, parse_every, rms_dbfs
+from receiver.signal import IcyReader, PlayTracker, header_text, next_backoff, parse_every, rms_dbfs
 
 
 def pcm(*samples: int) -> bytes:
@@ -82,3 +82,12 @@ def test_playing_or_silent_with_hysteresis(readings, at, playing, playing_for):
         tracker.hear(when, level)
     assert tracker.playing_for(at) == pytest.approx(playing_for)
     assert tracker.playing_at(at) is playing
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("Báº£n tin X", "Bản tin X"),   # UTF-8 bytes read as Latin-1 by the HTTP client
+    ("Plain", "Plain"),
+    ("Ünï", "Ünï"),                # not UTF-8 underneath: kept as it came
+])
+def test_header_text(raw, text):
+    assert header_text(raw) == text
