@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import Unauthorized
+
+from broadcast.errors import PermissionDenied
 
 from broadcast.receivers import intake
 from broadcast.timeutil import SystemClock
@@ -19,7 +22,11 @@ def report():  # type: ignore[no-untyped-def]
     """Store one receiver report; a wrong token, unknown zone, replayed counter or bad body is refused."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    row = intake.accept_report(db(), token, request.get_json(silent=True), SystemClock().now())
+    try:
+        receiver = intake.receiver_for_token(db(), token)
+    except PermissionDenied as exc:
+        raise Unauthorized(description=str(exc)) from None
+    row = intake.accept_report(db(), receiver, request.get_json(silent=True), SystemClock().now())
     db().commit()
     return jsonify(ok=True, counter=row.counter)
 

@@ -108,9 +108,8 @@ def receiver_for_token(session: Session, token: str) -> Receiver:
     return receiver
 
 
-def accept_report(session: Session, token: str, body: Any, now: datetime) -> ReceiverReport:
-    """Store one report after checking the token, the body, the zone and that its counter is new (no replay)."""
-    receiver = receiver_for_token(session, token)
+def accept_report(session: Session, receiver: Receiver, body: Any, now: datetime) -> ReceiverReport:
+    """Store one report of a receiver (found by its token) after checking the body, the zone and that its counter is new (no replay)."""
     report = parse_report(body)
     station = session.get(Station, receiver.station_id)
     # A receiver names its zone by code, or by the mount it plays (what its --url ends with).

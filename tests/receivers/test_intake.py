@@ -65,8 +65,8 @@ def test_a_report_is_stored_once_and_its_replay_is_refused(api, demo_factory):
 
 
 @pytest.mark.parametrize("headers, payload, status, words", [
-    ({}, body(), 403, "Mã của máy thu không đúng"),
-    ({"Authorization": "Bearer gia-mao"}, body(), 403, "Mã của máy thu không đúng"),
+    ({}, body(), 401, "Mã của máy thu không đúng"),
+    ({"Authorization": "Bearer gia-mao"}, body(), 401, "Mã của máy thu không đúng"),
     (None, body(zone="thon-99"), 404, "không có thôn mã 'thon-99'"),
     (None, body(zone="thon-2"), 403, "thôn khác"),
     (None, "not json", 400, "đối tượng JSON"),
@@ -97,5 +97,5 @@ def test_a_revoked_receiver_is_refused(api, demo_factory):
     client, token, receiver_id = api
     with transaction(demo_factory) as session:
         session.get(Receiver, receiver_id).is_active = False
-    assert client.post(URL, json=body(), headers={"Authorization": f"Bearer {token}"}).status_code == 403
+    assert client.post(URL, json=body(), headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert _stored(demo_factory) == 0

@@ -18,7 +18,7 @@ from web.auth import PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_public
 PUBLIC = {"auth.login", "static"}
 # The commune players' sync API: a bearer token per station instead of a login session, and no
 # cookies, so no CSRF either; without a valid token every call is refused with 401.
-TOKEN_API = "api_edge."
+TOKEN_API = ("api_edge.", "api_receivers.")
 # A plausible value for every URL parameter in the map (ids and names of the demo station's rows): a route with a new
 # parameter fails the walk with a KeyError until its value is added here.
 SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1}
@@ -76,7 +76,7 @@ def test_a_route_added_without_any_decorator_is_still_behind_the_login(demo_sett
 
 
 def test_the_public_endpoints_are_only_the_login_page_and_static_files():
-    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {TOKEN_API.rstrip(".")}
+    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {prefix.rstrip(".") for prefix in TOKEN_API}
 
 
 @pytest.mark.parametrize(("endpoint", "blueprint", "public"), [
