@@ -44,6 +44,8 @@ class IcecastSink:
     bitrate: str = "64k"
     content_type: str = "audio/mpeg"
     name: str = "loaxa"
+    # The broadcast on the mount (icy-description): what the receivers report they hear.
+    description: str = ""
 
 
 Sink = NullSink | FileSink | AlsaSink | IcecastSink
@@ -96,8 +98,9 @@ def output_args(sink: Sink) -> list[str]:
             )
         if sink.content_type != "audio/mpeg":
             raise AudioError(f"Chưa hỗ trợ kiểu luồng '{sink.content_type}': hãy dùng audio/mpeg.")
+        described = ["-ice_description", sink.description] if sink.description else []
         return ["-c:a", "libmp3lame", "-b:a", sink.bitrate, "-ac", "1", "-content_type", sink.content_type,
-                "-ice_name", sink.name, "-f", "mp3", sink.url]
+                "-ice_name", sink.name, *described, "-f", "mp3", sink.url]
     raise TypeError(f"unknown sink {sink!r}")
 
 
@@ -131,4 +134,15 @@ def build_playout_command(src: Path | str, sinks: Sequence[Sink], start_at_s: fl
     args += ["-i", str(src)]
     for sink in sinks:
         args += ["-map", "0:a", *output_args(sink)]
+    return ffmpeg.command(args, tools=tools)
+
+
+# The level the receiver measures is taken from a narrow copy of the audio: 8 kHz mono is plenty for a loudness figure.
+LEVEL_RATE = 8000
+
+
+def build_listen_command(sink: Sink, *, tools: Tools) -> list[str]:
+    """ffmpeg of tools decoding an MP3 stream on stdin to a sink, and a 8 kHz mono s16le copy on stdout for the level."""
+    args = ["-loglevel", "error", "-nostats", "-f", "mp3", "-i", "pipe:0", "-map", "0:a", *output_args(sink),
+            "-map", "0:a", "-ac", "1", "-ar", str(LEVEL_RATE), "-f", "s16le", "pipe:1"]
     return ffmpeg.command(args, tools=tools)

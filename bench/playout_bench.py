@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import statistics
@@ -26,6 +27,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, Callable, ContextManager
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -38,7 +40,7 @@ from audio import ffmpeg  # noqa: E402
 from audio.format import OUTPUT_ARGS, SAMPLE_RATE  # noqa: E402
 from audio.sinks import FileSink, output_args, part_path  # noqa: E402
 from audio.tools import Tools  # noqa: E402
-from broadcast.config import load_settings  # noqa: E402
+from broadcast.config import Settings, load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from broadcast.models import AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, ItemType, Station  # noqa: E402
 from broadcast.playout.assembly import assemble_broadcast  # noqa: E402
@@ -213,8 +215,12 @@ def _wait_all_aired(factory, plain: BackgroundScheduler, timeout_s: float) -> No
         time.sleep(0.5)
 
 
-def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
-    """Air `broadcasts` of each kind and report, in ms, planned start -> first audio at the sink for each."""
+def measure(broadcasts: int = 50, verbose: bool = False, during: Callable[[Settings], ContextManager[Any]] | None = None) -> dict[str, float]:
+    """Air `broadcasts` of each kind and report, in ms, planned start -> first audio at the sink for each.
+
+    `during`, when given, is entered around the airing with the run's settings (same data dir and database): load
+    that the figures are then taken under (bench/receivers_bench.py sends receiver reports).
+    """
     # The emergency watch is skipped while a broadcast airs, a warning each time: not what is measured here.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="loaxa-playout-bench-") as work:
@@ -227,6 +233,9 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
         air = Path(work) / "air"
         air.mkdir()
         ids = _store_broadcasts(factory, settings, 2 * broadcasts, clip)
+        # The load starts first (a panel takes a while to come up), so the timeline is fixed once it runs.
+        load = during(settings) if during is not None else contextlib.nullcontext()
+        load.__enter__()
         timeline = _timeline(SystemClock().now() + timedelta(seconds=FIRST_AFTER_S), broadcasts)
         loaxa_turns = [(kind, at) for kind, at in timeline if kind != "baseline"]
         planned = {b: at for b, (_, at) in zip(ids, loaxa_turns)}
@@ -246,6 +255,7 @@ def measure(broadcasts: int = 50, verbose: bool = False) -> dict[str, float]:
         try:
             _wait_all_aired(factory, plain, 60 + len(timeline) * SPACING_S)
         finally:
+            load.__exit__(None, None, None)
             plain.shutdown(wait=True)
             loaxa.shutdown(wait=True)
             landed = probe.stop(expected=len(timeline))

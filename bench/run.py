@@ -72,6 +72,10 @@ FIGURES = [
     Figure("web_rps_1worker", "the same pages, one waitress process, requests per second", "static_rps_1worker", lower_is_better=False, unit="req/s"),
     Figure("web_cpu_ms_log", "CPU per log page (50 rows of a year's log), in process", "web_cpu_ms_static", aim=2.0, unit="ms"),
     Figure("web_cpu_ms_schedule", "CPU per schedule page (a month), in process", "web_cpu_ms_static", unit="ms"),
+    Figure("receiver_reports_per_s", "receiver reports accepted per second by one waitress panel, 8 clients, into the database playout logs to",
+           lower_is_better=False, unit="reports/s"),
+    Figure("playout_offset_abs_ms_p95_under_reports", "playout compensated offset p95 while that report storm runs; baseline: the same run just before without it",
+           "playout_offset_abs_ms_p95_quiet", aim=20.0, unit="ms"),
     Figure("overview_ms", "province status page rows for 500 communes", "overview_loop_ms", unit="ms"),
     Figure("media_import_10min_s", "import a 10-minute MP3 into the media library (checks, decode pass, normalize, keep original); "
            "baseline: the same file prepared as a recording (probe, normalize)", "recording_prepare_10min_s", unit="s"),
@@ -172,6 +176,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("plan", _plan),
     ("report", _report),
     ("playout", _optional("playout_bench", "run")),
+    ("receivers", _optional("receivers_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
     ("media", _optional("media_bench", "run")),

@@ -10,7 +10,8 @@ from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, LogStatus
 from broadcast.planning.planner import zones_meet
 from broadcast.playout import rules as playout
-from broadcast.stations.lookup import get_station, station_tz
+from broadcast.receivers import board as receiver_board, listeners, webhook
+from broadcast.stations.lookup import get_station, station_tz, zone_mount
 from scheduler import airing, context, sinks
 from scheduler import sync as syncing
 from scheduler.context import OnAir
@@ -85,3 +86,22 @@ def purge_airchecks() -> None:
     removed = sinks.purge_airchecks(ctx.settings.aircheck_dir / slug, today, ctx.settings.aircheck_days)
     if removed:
         log.info("deleted %d day(s) of air-check recordings older than %d days", len(removed), ctx.settings.aircheck_days)
+
+
+def watch_receivers() -> None:
+    """Sweep the receivers (outages, alerts) with Icecast's listener list, and send new alerts to the webhook."""
+    ctx = context.current()
+    with transaction(ctx.factory) as session:
+        station = get_station(session, ctx.settings.station)
+        if not receiver_board.has_receivers(session, station.id):
+            return
+        mounts = [zone_mount(station, z) for z in station.zones]
+    # Icecast is asked outside the transaction: a slow server must not hold the database.
+    access = listeners.admin_access(ctx.settings.icecast_url, ctx.settings.icecast_admin_user, ctx.settings.icecast_admin_password)
+    counts = listeners.receivers_listening(access, mounts)
+    with transaction(ctx.factory) as session:
+        events = receiver_board.sweep(session, get_station(session, ctx.settings.station), ctx.clock.now(), counts)
+    for event in events:
+        log.warning("receiver alert %s: %s %s (%s)", "raised" if event.raised else "cleared", event.zone, event.kind, event.reason)
+    if events and ctx.settings.receiver_webhook_url:
+        webhook.send(ctx.settings.receiver_webhook_url, events)

@@ -17,6 +17,8 @@ from scheduler import context, jobs
 
 # Emergencies are looked for this often (the contract asks for at least every 0.5 s).
 EMERGENCY_POLL_S = 0.25
+# Receivers are swept this often (outages, alerts); a report interval is normally 60 s.
+RECEIVERS_POLL_S = 2.0
 
 
 def register_jobs(ctx: context.PlayoutContext, scheduler: Any) -> Any:
@@ -28,6 +30,7 @@ def register_jobs(ctx: context.PlayoutContext, scheduler: Any) -> Any:
     scheduler.add_job(jobs.sync, "interval", seconds=ctx.settings.sync_interval_s, id="sync", next_run_time=now, **common)
     scheduler.add_job(jobs.watch_emergencies, "interval", seconds=EMERGENCY_POLL_S, id="emergencies", next_run_time=now, **common)
     scheduler.add_job(jobs.purge_airchecks, "interval", hours=24, id="aircheck-retention", next_run_time=now, **common)
+    scheduler.add_job(jobs.watch_receivers, "interval", seconds=RECEIVERS_POLL_S, id="receivers", next_run_time=now, **common)
     return scheduler
 
 

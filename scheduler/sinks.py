@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from audio.sinks import AlsaSink, FileSink, IcecastSink, NullSink
 from broadcast.config import Settings
 from broadcast.models import Broadcast, Station, Zone
-from broadcast.stations.lookup import station_tz
+from broadcast.stations.lookup import station_tz, zone_mount
 
 
 def aircheck_path(settings: Settings, station: Station, broadcast: Broadcast, from_s: float = 0.0) -> Path:
@@ -39,8 +39,8 @@ def sinks_for(session: Session, settings: Settings, station: Station, broadcast:
     sinks += [AlsaSink(device) for device in devices]
     if settings.icecast_url:
         base = settings.icecast_url.rstrip("/")
-        mounts = list(dict.fromkeys(z.stream_mount or f"/{station.slug}-{z.code}" for z in zones)) or [f"/{station.slug}"]
-        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name) for m in mounts]
+        mounts = list(dict.fromkeys(zone_mount(station, z) for z in zones)) or [f"/{station.slug}"]
+        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name, description=broadcast.title or "") for m in mounts]
     return sinks or [NullSink()]
 
 

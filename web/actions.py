@@ -11,8 +11,9 @@ from broadcast.audit import trail
 from broadcast.audit.capture import Action
 from web.db import db
 
-# Blueprints whose writes are no person's action: the commune players' sync (its rows are the as-run log itself).
-UNAUDITED_BLUEPRINTS = frozenset({"api_edge"})
+# Blueprints whose writes are no person's action: the commune players' sync (its rows are the as-run log itself) and the
+# receivers' reports (a machine's status every minute, kept in their own tables).
+UNAUDITED_BLUEPRINTS = frozenset({"api_edge", "api_receivers"})
 
 
 def client() -> str:

@@ -28,7 +28,7 @@ def _station() -> Station:
 
 
 @bp.errorhandler(Exception)
-def _error(exc: Exception):  # type: ignore[no-untyped-def]
+def json_error(exc: Exception):  # type: ignore[no-untyped-def]
     """Operator errors as JSON {"error": sentence} with a fitting status; nothing half-saved."""
     db().rollback()
     if isinstance(exc, HTTPException):
@@ -79,6 +79,15 @@ def log_rows():  # type: ignore[no-untyped-def]
     if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
         raise InvalidInput('Thân yêu cầu phải là JSON {"rows": [...]}.', field="rows")
     result = edge_central.ingest_log(db(), station, body["rows"])
+    db().commit()
+    return jsonify(result)
+
+
+@bp.post("/status")
+def status():  # type: ignore[no-untyped-def]
+    """Store a commune player's heartbeat and its receivers' status (sent with each log upload)."""
+    station = _station()
+    result = edge_central.ingest_status(db(), station, request.get_json(silent=True), SystemClock().now())
     db().commit()
     return jsonify(result)
 

@@ -38,7 +38,7 @@ STATION_KEY = "station_id"
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "api-docs.openapi_json", "api_v1_docs.readable"})
 # Blueprints that authenticate every call themselves: the commune players' sync API takes a station's bearer token
 # (no session, no cookie) and answers 401 without a valid one.
-TOKEN_BLUEPRINTS = frozenset({"api_edge"})
+TOKEN_BLUEPRINTS = frozenset({"api_edge", "api_receivers"})
 # Blueprints served to a user's personal API token only (`Authorization: Bearer`): the guard below admits a call with
 # a valid token as that user at the station in the URL, and answers 401 otherwise; the panel's cookie is ignored there.
 BEARER_BLUEPRINTS = frozenset({"api_v1"})

@@ -9,6 +9,7 @@ from broadcast.models import PlayerHeartbeat
 from broadcast.playout.status import latest_log, on_air, upcoming, warnings
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
+from web import receivers as receiver_views
 from web.db import db, settings
 from web.helpers import station as current_station
 
@@ -28,9 +29,12 @@ def home():
     total = (playing.audio_duration_s or sum(i.duration_s for i in playing.items)) if playing else 0.0
     elapsed = min(max((now - playing.started_at).total_seconds(), 0.0), total) if playing and playing.started_at else 0.0
     beat = session.get(PlayerHeartbeat, station.id)
+    soon = upcoming(session, station, now)
+    zones = receiver_views.zone_board(station, now)
     player_alive = beat is not None and (now - beat.beat_at).total_seconds() < max(3 * settings().sync_interval_s, 30)
     return render_template(
         "home.html", station=station, playing=playing, elapsed=elapsed, remaining=max(total - elapsed, 0.0), total=total,
-        upcoming=upcoming(session, station, now), log_rows=latest_log(session, station, start, end),
-        warnings=warnings(session, station, now, tz), player_alive=player_alive, beat=beat, now=now,
+        upcoming=soon, log_rows=latest_log(session, station, start, end),
+        warnings=receiver_views.warnings(station, zones, list(soon), now) + list(warnings(session, station, now, tz)),
+        player_alive=player_alive, beat=beat, now=now, zones=zones,
     )

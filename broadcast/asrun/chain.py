@@ -32,7 +32,7 @@ HASHED_FIELDS = (
 
 
 # Hashed only when set, so rows written before the column existed keep their digest.
-OPTIONAL_HASHED_FIELDS = ("start_offset_ms",)
+OPTIONAL_HASHED_FIELDS = ("start_offset_ms", "zones_reached")
 
 
 def row_digest(entry: AsRunEntry, prev_hash: str) -> str:

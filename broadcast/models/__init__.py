@@ -14,6 +14,7 @@ from broadcast.models.enums import (
     AIRED, AIRED_IN_FULL, ITEM_TYPE_LABELS, LOG_FAULTS, NOT_AIRED, STATUS_LABELS, UNSTARTED, is_unstarted, item_type_label, status_label,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
 )
+from broadcast.models.receivers import EdgeStatus, Receiver, ReceiverOutage, ReceiverReport
 from broadcast.models.schedule import Broadcast, BroadcastItem, ProgrammeTemplate, Slot
 from broadcast.models.stations import ApiToken, Membership, PlayerHeartbeat, Station, User, Zone
 
@@ -35,6 +36,7 @@ __all__ = [
     "CampaignScript",
     "ContentStatus",
     "EdgeAudio",
+    "EdgeStatus",
     "EdgeToken",
     "ITEM_TYPE_LABELS",
     "ItemType",
@@ -47,6 +49,9 @@ __all__ = [
     "PlayerHeartbeat",
     "Priority",
     "ProgrammeTemplate",
+    "Receiver",
+    "ReceiverOutage",
+    "ReceiverReport",
     "Recording",
     "Render",
     "ReportNote",

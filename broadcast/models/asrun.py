@@ -39,6 +39,8 @@ class AsRunEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # Planned start -> first audio out, in ms, on the first row of each airing (None elsewhere).
     start_offset_ms: Mapped[Optional[float]] = mapped_column(Float)
+    # Codes of the row's zones that had a receiver playing for its whole length (None: the station has no receivers).
+    zones_reached: Mapped[Optional[str]] = mapped_column(String(500))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,6 +21,7 @@ from broadcast.models import (
     AIRED, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ItemType, LogStatus, Station,
 )
 from broadcast.stations.lookup import zone_names
+from broadcast.receivers.board import zones_reached
 
 # An item that aired all but this many seconds still counts as played (ffmpeg reports in frames).
 PLAYED_TOLERANCE_S = 0.25
@@ -136,6 +137,7 @@ def _row(session: Session, station: Station, broadcast: Broadcast, item: Broadca
         campaign=_campaign_slugs(session, broadcast).get(item.campaign_id or 0, ""), voice=item.voice,
         status=status, seconds=seconds, sinks=airing.sinks if airing else sinks, reason=reason,
         start_offset_ms=airing.start_offset_ms if first and start is not None else None,
+        zones_reached=zones_reached(session, station.id, broadcast.zone_ids or [], start, start + timedelta(seconds=seconds) if start else None),
     ))
 
 
@@ -205,6 +207,7 @@ def log_filler(session: Session, station: Station, broadcast: Broadcast, filler:
         title=filler.name if filler else "Nhạc nền", status=LogStatus.LATE if airing.late else LogStatus.PLAYED,
         seconds=seconds, sinks=airing.sinks, reason=reason,
         start_offset_ms=airing.start_offset_ms if abs(begin_s - airing.from_s) < _EPS else None,
+        zones_reached=zones_reached(session, station.id, broadcast.zone_ids or [], start, start + timedelta(seconds=seconds)),
     ))
 
 

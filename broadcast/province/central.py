@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from broadcast.asrun import chain as asrun
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import (
-    AIRED_IN_FULL, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, LogStatus, Script, Station, Zone,
+    AIRED_IN_FULL, UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastStatus, Campaign, EdgeStatus, LogStatus, PlayerHeartbeat, Script,
+    Station, Zone,
 )
 from broadcast.models.edge import EdgeAudio, EdgeToken
 from broadcast.stations.tokens import hash_token
@@ -224,7 +225,39 @@ def entry_from_json(row: dict[str, Any]) -> AsRunEntry:
 
 def entry_to_json(entry: AsRunEntry) -> dict[str, Any]:
     """A log row's wire form: every stored column that the chain or the report depends on."""
-    return _columns(entry, LOG_FIELDS)
+    row = _columns(entry, LOG_FIELDS)
+    # Left out when unset, so the upload of rows written before receivers existed stays byte for byte what it was.
+    if row.get("zones_reached") is None:
+        row.pop("zones_reached", None)
+    return row
+
+
+COLOURS = ("green", "amber", "red")
+MAX_RECEIVERS = 500
+
+
+def ingest_status(session: Session, station: Station, body: Any, now: datetime) -> dict[str, int]:
+    """Store a commune player's heartbeat and its receivers' status (InvalidInput for a malformed body, nothing stored)."""
+    if not isinstance(body, dict) or not isinstance(body.get("receivers"), list) or len(body["receivers"]) > MAX_RECEIVERS:
+        raise InvalidInput(f'Thân yêu cầu phải là JSON {{"beat_at": ..., "started_at": ..., "receivers": [...]}} với tối đa {MAX_RECEIVERS} máy thu.', field="receivers")
+    receivers = []
+    for item in body["receivers"]:
+        if not isinstance(item, dict) or item.get("colour") not in COLOURS or not isinstance(item.get("zone"), str):
+            raise InvalidInput("Mỗi máy thu phải có zone (chuỗi) và colour (green, amber hoặc red): hãy cập nhật trình phát của xã.", field="receivers")
+        last = parse_iso(item.get("last_heard"), "last_heard")
+        receivers.append({"zone": item["zone"][:32], "name": str(item.get("name", ""))[:200], "colour": item["colour"],
+                          "why": str(item.get("why", ""))[:300], "last_heard": iso(last)})
+    beat_at, started_at = parse_iso(body.get("beat_at"), "beat_at"), parse_iso(body.get("started_at"), "started_at")
+    if beat_at is not None:
+        beat = session.get(PlayerHeartbeat, station.id) or PlayerHeartbeat(station_id=station.id, pid=0)
+        beat.host, beat.beat_at, beat.started_at = "edge", beat_at, started_at or beat_at
+        session.add(beat)
+    status = session.get(EdgeStatus, station.id) or EdgeStatus(station_id=station.id)
+    status.received_at, status.receivers = now, receivers
+    status.receivers_total, status.receivers_offline = len(receivers), sum(r["colour"] == "red" for r in receivers)
+    session.add(status)
+    session.flush()
+    return {"receivers": status.receivers_total, "offline": status.receivers_offline}
 
 
 def ingest_log(session: Session, station: Station, rows: list[dict[str, Any]]) -> dict[str, Any]:

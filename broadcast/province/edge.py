@@ -20,9 +20,11 @@ from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import Conflict, InvalidInput, LoaxaError
 from broadcast.models import (
     UNSTARTED, Asset, AsRunEntry, Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, Campaign, ContentStatus, ItemType,
-    Priority, Script, Station, Zone, is_unstarted,
+    PlayerHeartbeat, Priority, Script, Station, Zone, is_unstarted,
 )
-from broadcast.province.central import entry_to_json, parse_iso
+from broadcast.province.central import entry_to_json, iso, parse_iso
+from broadcast.receivers import board as receiver_board
+from broadcast.timeutil import SystemClock
 
 
 # (connect, read) seconds for every HTTP call: a dead link must not hold the player's sync loop.
@@ -259,10 +261,22 @@ def push(settings: Settings, central_url: str, token: str) -> int:
                 ).all()
                 batch = [entry_to_json(r) for r in rows]
             if not batch:
-                return sent
+                break
+
             result = _call(client, "POST", _api(central_url, "/log"), json={"rows": batch}).json()
             sent += result["stored"]
             after = result["head"]["seq"]
+        with transaction(factory) as session:
+            body = status_body(session, session.get(Station, station_id), SystemClock().now())
+        _call(client, "POST", _api(central_url, "/status"), json=body)
+        return sent
     finally:
         engine.dispose()
+
+
+def status_body(session: Session, station: Station, now: datetime) -> dict[str, Any]:
+    """This player's heartbeat and its receivers' status, as the province stores them."""
+    beat = session.get(PlayerHeartbeat, station.id)
+    return {"beat_at": iso(beat.beat_at) if beat else None, "started_at": iso(beat.started_at) if beat else None,
+            "receivers": receiver_board.snapshot(session, station, now)}
 

@@ -15,7 +15,9 @@ from broadcast.campaigns.manage import describe_target
 from broadcast.campaigns.needs import daily_needs
 from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
+from broadcast.models.receivers import EdgeStatus
 from broadcast.playout.status import behind, up_to_yesterday
+from broadcast.receivers.board import offline_counts
 from broadcast.timeutil import local_day_bounds
 
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.MISSED, BroadcastStatus.INTERRUPTED, BroadcastStatus.FAILED)
@@ -63,6 +65,8 @@ class StationStatus:
     missed_today: int = 0  # broadcasts due today that did not air
     bad_items_today: int = 0  # log rows missed or failed today
     campaigns: list[CampaignProgress] = field(default_factory=list)
+    receivers: int = 0  # active receivers in its thôn
+    receivers_offline: int = 0
 
     @property
     def on_air(self) -> bool:
@@ -72,7 +76,7 @@ class StationStatus:
     @property
     def needs_attention(self) -> bool:
         """Something the province should look at."""
-        return self.missed_today > 0 or self.bad_items_today > 0 or any(c.behind for c in self.campaigns) or not (self.player_alive or self.edge_synced_at)
+        return self.missed_today > 0 or self.bad_items_today > 0 or self.receivers_offline > 0 or any(c.behind for c in self.campaigns) or not (self.player_alive or self.edge_synced_at)
 
 
 def station_overview(session: Session, station_ids: Iterable[int], now: datetime, stale_after_s: float, late_grace_s: float) -> list[StationStatus]:
@@ -88,6 +92,12 @@ def station_overview(session: Session, station_ids: Iterable[int], now: datetime
     _player(session, rows, now, stale_after_s)
     _on_air(session, rows)
     _last_broadcast(session, rows, now)
+    # A commune that plays on its own player uploads its receivers' status with its log; local receivers win.
+    edges = [sid for sid, row in rows.items() if row.edge_synced_at is not None]
+    uploaded = select(EdgeStatus.station_id, EdgeStatus.receivers_total, EdgeStatus.receivers_offline).where(EdgeStatus.station_id.in_(edges))
+    counts = ({sid: (total, offline) for sid, total, offline in session.execute(uploaded)} if edges else {}) | offline_counts(session, list(rows), now)
+    for sid, (total, offline) in counts.items():
+        rows[sid].receivers, rows[sid].receivers_offline = total, offline
     by_tz: dict[str, list[int]] = defaultdict(list)
     for row in rows.values():
         by_tz[row.tz.key].append(row.id)

@@ -38,11 +38,14 @@ class DayRow:
     missed: int = 0
     late: int = 0
     interrupted: int = 0
+    # Seconds that reached the thôn (REACH_RULE); None when no row of the day was judged by receivers.
+    reached_seconds: float | None = None
 
     @property
     def met(self) -> bool:
-        """The day carried at least its target (to the millisecond the log keeps)."""
-        return self.aired_seconds + 0.0005 >= self.target_seconds
+        """The day carried at least its target (to the millisecond the log keeps), judged on reach where receivers judged it."""
+        carried = self.aired_seconds if self.reached_seconds is None else self.reached_seconds
+        return carried + 0.0005 >= self.target_seconds
 
 
 @dataclass
@@ -69,6 +72,25 @@ class ZoneRow:
     broadcasts: int = 0
     items: int = 0
     aired_seconds: float = 0.0
+    # "Thời lượng đến được": seconds a receiver of the thôn played in full; None without receivers' judgement.
+    reached_seconds: float | None = None
+    unreached_broadcasts: int = 0  # broadcasts aimed at the thôn that reached no receiver there
+
+
+# The rule the daily target is judged by once receivers report, stated in the report as is.
+REACH_RULE = ("Thời lượng đến được của một lượt phát = thời lượng phát × (số thôn có máy thu phát trọn lượt đó ÷ số thôn được phát tới); "
+              "chỉ tiêu ngày được xét theo thời lượng đến được. Lượt phát khi đài chưa có máy thu được tính đủ thời lượng phát.")
+
+
+def reach_share(zones: str, zones_reached: str | None, all_codes: Sequence[str]) -> float:
+    """Share of a row's targeted thôn whose receiver played it in full (1 when receivers did not judge it)."""
+    if zones_reached is None:
+        return 1.0
+    targeted = list(all_codes) if zones in ("", "all") else [c for c in zones.split(",") if c]
+    if not targeted:
+        return 0.0
+    reached = set(c for c in zones_reached.split(",") if c)
+    return sum(1 for c in targeted if c in reached) / len(targeted)
 
 
 @dataclass
@@ -371,12 +393,17 @@ def _airtime(ours: Sequence[AsRunEntry], pool: Sequence[tuple[int, str]], zones:
         scripts[script_id] = ScriptRow(script_id, title)
     zone_rows = {code: ZoneRow(code, name) for code, name in zones}
     zone_broadcasts: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    zone_reached_broadcasts: dict[str, set[tuple[str, int]]] = defaultdict(set)
     zone_targeted = False
     for r in ours:
         if r.status not in AIRED or r.seconds <= 0:
             continue
         day = days[r.planned_start.astimezone(tz).date()]
         day.aired_seconds += r.seconds
+        if r.zones_reached is not None:
+            day.reached_seconds = (day.reached_seconds or 0.0) + r.seconds * reach_share(r.zones, r.zones_reached, list(zone_rows))
+        elif day.reached_seconds is not None:
+            day.reached_seconds += r.seconds
         day.items += 1
         totals.items += 1
         totals.aired_seconds += r.seconds
@@ -402,8 +429,15 @@ def _airtime(ours: Sequence[AsRunEntry], pool: Sequence[tuple[int, str]], zones:
             zone.items += 1
             zone.aired_seconds += r.seconds
             zone_broadcasts[code].add(_key(r))
+            if r.zones_reached is not None:
+                zone.reached_seconds = zone.reached_seconds or 0.0
+                if code in r.zones_reached.split(","):
+                    zone.reached_seconds += r.seconds
+                    zone_reached_broadcasts[code].add(_key(r))
     for code, keys in zone_broadcasts.items():
         zone_rows[code].broadcasts = len(keys)
+        if zone_rows[code].reached_seconds is not None:
+            zone_rows[code].unreached_broadcasts = len(keys - zone_reached_broadcasts[code])
     return scripts, zone_rows, zone_targeted
 
 
@@ -431,10 +465,12 @@ def compute(inputs: ReportInputs) -> Figures:
                 scripts[sid].target_plays = plays
     for day in days.values():
         day.aired_seconds = round(day.aired_seconds, 3)
+        day.reached_seconds = round(day.reached_seconds, 3) if day.reached_seconds is not None else None
     for row in scripts.values():
         row.aired_seconds = round(row.aired_seconds, 3)
     for zone in zone_rows.values():
         zone.aired_seconds = round(zone.aired_seconds, 3)
+        zone.reached_seconds = round(zone.reached_seconds, 3) if zone.reached_seconds is not None else None
     totals.aired_seconds = round(totals.aired_seconds, 3)
     totals.target_seconds = round(sum(d.target_seconds for d in days.values()), 3)
     totals.days_met = sum(d.met for d in days.values())
@@ -461,12 +497,17 @@ def to_dict(report: CampaignReport) -> dict[str, Any]:
         "days": [{
             "date": iso(d.date), "target_seconds": d.target_seconds, "aired_seconds": d.aired_seconds, "broadcasts": d.broadcasts,
             "items": d.items, "missed": d.missed, "late": d.late, "interrupted": d.interrupted, "met": d.met,
+            **({"reached_seconds": d.reached_seconds} if d.reached_seconds is not None else {}),
         } for d in report.days],
         "scripts": [{
             "id": s.id, "title": s.title, "plays": s.plays, "interrupted": s.interrupted, "aired_seconds": s.aired_seconds,
             "first_aired": iso(s.first_aired), "last_aired": iso(s.last_aired), "voices": s.voices, "target_plays": s.target_plays,
         } for s in report.scripts],
-        "zones": [{"code": z.code, "name": z.name, "broadcasts": z.broadcasts, "items": z.items, "aired_seconds": z.aired_seconds} for z in report.zones],
+        "zones": [{"code": z.code, "name": z.name, "broadcasts": z.broadcasts, "items": z.items, "aired_seconds": z.aired_seconds,
+                   **({"reached_seconds": z.reached_seconds, "unreached_broadcasts": z.unreached_broadcasts} if z.reached_seconds is not None else {}),
+                   } for z in report.zones],
+        # Present once receivers judged any row: the rule the daily target was judged by.
+        **({"reach_rule": REACH_RULE} if judged_on_reach(report) else {}),
         "problems": [{
             "broadcast_id": p.broadcast_id, "date": iso(p.day), "planned_start": p.planned_start.astimezone(station_tz_name(report)).isoformat(timespec="seconds"),
             "outcome": p.outcome, "aired_seconds": p.aired_seconds, "reason": p.reason, "zones": p.zones,
@@ -486,6 +527,11 @@ def to_dict(report: CampaignReport) -> dict[str, Any]:
         },
         "generated_at": report.generated_at.isoformat(timespec="seconds") if report.generated_at else None,
     }
+
+
+def judged_on_reach(report: CampaignReport) -> bool:
+    """Whether receivers judged any row of the report (its days are then met on reach, by REACH_RULE)."""
+    return any(d.reached_seconds is not None for d in report.days)
 
 
 def station_tz_name(report: CampaignReport):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from broadcast.reports import charts
 from broadcast.numbers import vn_minutes, vn_number
-from broadcast.reports.compute import CampaignReport, iter_problem_rows
+from broadcast.reports.compute import REACH_RULE, CampaignReport, iter_problem_rows, judged_on_reach
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -368,6 +368,13 @@ def render_docx(report: CampaignReport, today: date | None = None) -> bytes:
     else:
         _body(doc, f"Tất cả các buổi phát đều phát trên toàn bộ {len(report.zones)} thôn (cụm loa) của xã; "
                    f"mỗi thôn nhận {vn_minutes(t.aired_seconds)} phút nội dung chiến dịch.")
+    if judged_on_reach(report):
+        _body(doc, "Thời lượng đến được từng thôn (theo báo cáo của máy thu đặt tại thôn):")
+        _grid(doc, ["TT", "Thôn", "Thời lượng phát (phút)", "Thời lượng đến được (phút)", "Số buổi không đến được"],
+              [[str(i), z.name, vn_minutes(z.aired_seconds), vn_minutes(z.reached_seconds or 0.0), str(z.unreached_broadcasts)]
+               for i, z in enumerate(report.zones, start=1)],
+              [1.2, 5.3, 3.2, 3.4, 3.4], numeric={0, 2, 3, 4})
+        _body(doc, REACH_RULE)
 
     _heading(doc, "V. CÁC HOẠT ĐỘNG KHÁC CỦA ĐÀI")
     lines = [line.strip() for line in report.note.splitlines() if line.strip()]

@@ -52,6 +52,11 @@ def zone_names(session: Session, station_id: int, zone_ids: list[int]) -> str:
     return ",".join(z.code for z in zones)
 
 
+def zone_mount(station: Station, zone: Zone) -> str:
+    """The Icecast mount a zone is streamed on: its own, or /<station slug>-<zone code>."""
+    return zone.stream_mount or f"/{station.slug}-{zone.code}"
+
+
 def station_row(session: Session, model: type[Row], row_id: int | None, station: Station) -> Row | None:
     """The row of this station with this id; None when there is none or it is another station's (never shown across communes)."""
     row = session.get(model, row_id) if row_id is not None else None

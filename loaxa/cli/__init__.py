@@ -65,7 +65,7 @@ class Runtime:
 
 
 # The processes: the player and the panel write as themselves (the as-run log, the panel's own audit rows).
-UNAUDITED_COMMANDS = frozenset({"serve", "play", "web", "edge sync"})
+UNAUDITED_COMMANDS = frozenset({"serve", "play", "web", "edge sync", "receiver"})
 
 
 def cli_actor() -> trail.Actor:
@@ -110,9 +110,9 @@ def main(ctx: click.Context, data_dir: str | None, station: str | None) -> None:
 
 
 def _register() -> None:
-    from loaxa.cli import audit, bulletin, content, edge, logcmd, maintenance, media, report, schedule, slots, station, stations, users
+    from loaxa.cli import audit, bulletin, content, edge, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users
 
-    for module in (audit, bulletin, content, edge, logcmd, maintenance, media, report, schedule, slots, station, stations, users):
+    for module in (audit, bulletin, content, edge, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -95,7 +95,8 @@ def test_a_row_without_start_offset_keeps_the_digest_it_had_before_the_column_ex
 CHANGED = {"station_id": 2, "seq": 9, "broadcast_id": 8, "broadcast_item_id": 23, "zones": "thon-1", "slot_start": datetime(2024, 11, 14, 22, 31, tzinfo=timezone.utc),
            "slot_end": datetime(2024, 11, 14, 23, 6, tzinfo=timezone.utc), "planned_start": datetime(2024, 11, 14, 22, 30, 13, tzinfo=timezone.utc),
            "actual_start": None, "actual_end": None, "item_type": "jingle", "item_ref": "script:5", "title": "Bình đẳng giới", "campaign": "bdg-2025",
-           "voice": "gtts:vi", "status": LogStatus.LATE, "seconds": 61.236, "sinks": "aircheck", "reason": "trễ", "start_offset_ms": 12.347}
+           "voice": "gtts:vi", "status": LogStatus.LATE, "seconds": 61.236, "sinks": "aircheck", "reason": "trễ", "start_offset_ms": 12.347,
+           "zones_reached": "thon-1"}
 
 
 @pytest.mark.parametrize("field", asrun.HASHED_FIELDS + asrun.OPTIONAL_HASHED_FIELDS)
@@ -112,4 +113,16 @@ def test_every_hashed_field_is_covered_by_the_golden_rows():
     assert asrun.HASHED_FIELDS == (
         "station_id", "seq", "broadcast_id", "broadcast_item_id", "zones", "slot_start", "slot_end", "planned_start", "actual_start",
         "actual_end", "item_type", "item_ref", "title", "campaign", "voice", "status", "seconds", "sinks", "reason")
-    assert asrun.OPTIONAL_HASHED_FIELDS == ("start_offset_ms",)
+    assert asrun.OPTIONAL_HASHED_FIELDS == ("start_offset_ms", "zones_reached")
+
+
+def test_a_row_without_zones_reached_keeps_its_golden_digest_and_setting_it_changes_the_digest():
+    entry = golden_entries()[0]
+    entry.seq = 1
+    entry.zones_reached = None
+    assert asrun.row_digest(entry, asrun.GENESIS) == DIGEST_A
+    entry.zones_reached = ""  # judged, and no zone reached: hashed, unlike None
+    assert asrun.row_digest(entry, asrun.GENESIS) != DIGEST_A
+    # Row A's canonical text (golden_log's docstring) with ,"zones_reached":"thon-3" before its closing brace, hashed by hand.
+    entry.zones_reached = "thon-3"
+    assert asrun.row_digest(entry, asrun.GENESIS) == "6de75598a8d02a4f9db7f4ca1b4b8d8e5428e5ab4982596e990815e362079b6c"

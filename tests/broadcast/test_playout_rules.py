@@ -161,3 +161,30 @@ def test_emergency_use_case_refuses_what_cannot_air(demo_settings, demo_factory)
         b = start_emergency(session, demo_settings, station, "Cháy", text="Cháy ở thôn một.", zone_ids=[station.zones[0].id], user=editor)
         assert b.kind.value == "emergency" and b.priority.value == "emergency" and b.status == BroadcastStatus.READY
         assert b.items[0].item_type == ItemType.EMERGENCY and b.created_by_id == editor.id and b.audio_path
+
+
+def test_each_row_records_the_zones_a_receiver_played_it_in_full(factory):
+    from broadcast.models import Receiver, ReceiverReport, Zone
+
+    with transaction(factory) as session:
+        station = _station(session)
+        zones = [Zone(station_id=station.id, code=f"thon-{n}", name=f"Thôn {n}", position=n) for n in (1, 2, 3)]
+        session.add_all(zones)
+        session.flush()
+        b = _broadcast(session, station)
+        airing = Airing(0.0, T0, "null")
+        assert playout.log_through(session, station, b, airing, 5.0)[0].zones_reached is None  # no receivers: not judged, not hashed
+        for n, zone in enumerate(zones):
+            session.add(Receiver(station_id=station.id, zone_id=zone.id, name=zone.name, token_hash=f"{n:064d}"))
+        session.flush()
+        ids = session.scalars(select(Receiver.id).order_by(Receiver.id)).all()
+        # Thôn 1 has played for 60 s at the end of the item, thôn 2 only since 3 s after the start (within grace), thôn 3 is silent.
+        for rid, playing, playing_for in zip(ids, (True, True, False), (60.0, 12.0, 0.0)):
+            session.add(ReceiverReport(receiver_id=rid, received_at=T0 + timedelta(seconds=14), counter=1, interval_s=60, connected=True,
+                                       playing=playing, playing_for_s=playing_for))
+        session.flush()
+        row = playout.log_through(session, station, b, airing, 15.0)[0]  # the second item, [T0+5, T0+15]
+        assert row.zones_reached == "thon-1,thon-2"
+        missed = playout.log_rest(session, station, b, LogStatus.SKIPPED, "hết giờ")[0]
+        assert missed.zones_reached == ""  # judged and not aired: reached nowhere (hashed)
+        assert asrun.verify(session, station.id).ok

@@ -103,3 +103,40 @@ def test_a_period_without_the_campaign_is_refused():
     require_campaign_rows(ROWS, inputs().campaign, D10, D11)
     with pytest.raises(NotFound, match="không có buổi phát nào của chiến dịch cd từ 10/11/2024 đến 11/11/2024"):
         require_campaign_rows([ROWS[0], ROWS[-1]], inputs().campaign, D10, D11)
+
+
+@pytest.mark.parametrize("zones, reached, share", [
+    ("all", None, 1.0),                  # not judged (no receivers): counted in full
+    ("all", "", 0.0),                    # judged: no thôn had a receiver playing
+    ("all", "thon-1", 0.5),              # one of the two thôn of the station
+    ("thon-1,thon-2", "thon-2", 0.5),
+    ("thon-2", "thon-1,thon-2", 1.0),    # reach outside the target does not count twice
+    ("thon-2", "thon-1", 0.0),
+])
+def test_reach_share_of_a_row(zones, reached, share):
+    from broadcast.reports.compute import reach_share
+
+    assert reach_share(zones, reached, ["thon-1", "thon-2"]) == share
+
+
+def test_reach_per_thon_and_the_daily_target_judged_on_reach():
+    # The 10th as in ROWS but judged by receivers: script 1 (60 s, all zones) reached thôn 1 only; script 2 (50 s) both thôn.
+    judged = [entry(1, 10, MORNING_10, 0, "jingle:1", "", LogStatus.PLAYED, 10.0),
+              entry(2, 10, MORNING_10, 10, "script:1", "cd", LogStatus.PLAYED, 60.0),
+              entry(3, 10, MORNING_10, 70, "script:2", "cd", LogStatus.PLAYED, 50.0)]
+    judged[1].zones_reached, judged[2].zones_reached = "thon-1", "thon-1,thon-2"
+    figures = compute(inputs(value=1.5, rows=judged))  # 90 s a day
+    day10 = figures.days[0]
+    # Aired 110 s; reached 60×½ + 50×1 = 80 s < 90 s: not met on reach (it would be on airtime).
+    assert (day10.aired_seconds, day10.reached_seconds, day10.met) == (110.0, 80.0, False)
+    assert figures.days[1].reached_seconds is None  # nothing aired on the 11th: not judged
+    by_zone = {z.code: (z.aired_seconds, z.reached_seconds, z.broadcasts, z.unreached_broadcasts) for z in figures.zones}
+    assert by_zone == {"thon-1": (110.0, 110.0, 1, 0), "thon-2": (110.0, 50.0, 1, 0)}
+
+
+def test_a_broadcast_that_reached_no_receiver_in_a_thon_is_counted():
+    judged = [entry(2, 10, MORNING_10, 10, "script:1", "cd", LogStatus.PLAYED, 60.0),
+              entry(5, 12, MORNING_11, 0, "script:2", "cd", LogStatus.PLAYED, 50.0)]
+    judged[0].zones_reached, judged[1].zones_reached = "thon-1", "thon-1,thon-2"
+    by_zone = {z.code: (z.reached_seconds, z.broadcasts, z.unreached_broadcasts) for z in compute(inputs(rows=judged)).zones}
+    assert by_zone == {"thon-1": (110.0, 2, 0), "thon-2": (50.0, 2, 1)}

@@ -38,6 +38,7 @@ class _Province(BaseHTTPRequestHandler):
     """A stand-in for the province's log intake that records what it is sent and stores nothing."""
 
     uploads: list[tuple[dict[str, str], bytes]] = []
+    statuses: list[dict] = []
 
     def _answer(self, body: dict) -> None:
         data = json.dumps(body).encode()
@@ -52,8 +53,12 @@ class _Province(BaseHTTPRequestHandler):
         self._answer({"seq": 0, "row_hash": GENESIS})
 
     def do_POST(self) -> None:  # noqa: N802
-        assert self.path == "/api/edge/v1/log", self.path
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/api/edge/v1/status":  # the heartbeat and receivers, after the rows
+            self.statuses.append(json.loads(body))
+            self._answer({"receivers": 0, "offline": 0})
+            return
+        assert self.path == "/api/edge/v1/log", self.path
         self.uploads.append((dict(self.headers), body))
         rows = json.loads(body)["rows"]
         self._answer({"stored": len(rows), "skipped": 0, "head": {"seq": rows[-1]["seq"], "row_hash": rows[-1]["row_hash"]}})
@@ -67,7 +72,7 @@ def test_push_uploads_the_golden_rows_in_their_literal_wire_form(settings, facto
         add_referenced_rows(session, settings.station)
         for entry in golden_entries():
             asrun.append(session, entry)
-    _Province.uploads = []
+    _Province.uploads, _Province.statuses = [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Province)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -80,6 +85,7 @@ def test_push_uploads_the_golden_rows_in_their_literal_wire_form(settings, facto
     headers, body = _Province.uploads[0]
     assert headers["Authorization"] == "Bearer ma-dong-bo" and headers["Content-Type"] == "application/json"
     assert json.loads(body) == EXPECTED_UPLOAD
+    assert _Province.statuses == [{"beat_at": None, "started_at": None, "receivers": []}]  # no player beat, no receivers here
 
 
 def test_the_province_recomputes_the_literal_digests_from_the_wire_rows():

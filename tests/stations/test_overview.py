@@ -62,3 +62,21 @@ def test_queries_stay_constant_from_three_to_thirty_stations(factory):
     assert len(rows_few) == 3 and len(rows_many) == 30
     assert sum(r.missed_today for r in rows_many) == 2 * 10 and sum(r.on_air for r in rows_many) == 15
     assert queries_many == queries_few <= 10, (queries_few, queries_many)
+
+
+def test_receivers_offline_per_commune(factory):
+    from datetime import timedelta
+
+    from broadcast.models import ReceiverReport
+    from broadcast.receivers.intake import add_receiver
+
+    with transaction(factory) as session:
+        stations = [seed_station(session, n) for n in (2, 4)]
+        ids = [s.id for s in stations]
+        heard, silent, _never = (add_receiver(session, stations[0], "thon-1", name, NOW)[0] for name in ("A", "B", "C"))
+        session.add(ReceiverReport(receiver_id=heard.id, received_at=NOW - timedelta(seconds=30), counter=1, interval_s=60, connected=True, playing=False))
+        session.add(ReceiverReport(receiver_id=silent.id, received_at=NOW - timedelta(seconds=200), counter=1, interval_s=60, connected=True, playing=False))
+    rows, _ = _overview(factory, ids)
+    two, four = rows
+    assert (two.receivers, two.receivers_offline, two.needs_attention) == (3, 2, True)
+    assert (four.receivers, four.receivers_offline, four.needs_attention) == (0, 0, False)

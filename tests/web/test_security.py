@@ -18,7 +18,7 @@ from web.auth import BEARER_BLUEPRINTS, PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_p
 PUBLIC = {"auth.login", "static", "api-docs.openapi_json", "api_v1_docs.readable"}  # the API's description holds no data
 # The commune players' sync API: a bearer token per station instead of a login session, and no
 # cookies, so no CSRF either; without a valid token every call is refused with 401.
-TOKEN_API = "api_edge."
+TOKEN_API = ("api_edge.", "api_receivers.")
 # The station's API for other systems: a user's personal bearer token, never the panel's cookie, so no CSRF either.
 BEARER_API = "api_v1."
 # A plausible value for every URL parameter in the map (ids and names of the demo station's rows): a route with a new
@@ -81,7 +81,7 @@ def test_a_route_added_without_any_decorator_is_still_behind_the_login(demo_sett
 
 
 def test_the_public_endpoints_are_only_the_login_page_and_static_files():
-    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {TOKEN_API.rstrip(".")} and BEARER_BLUEPRINTS == {BEARER_API.rstrip(".")}
+    assert PUBLIC_ENDPOINTS == PUBLIC and TOKEN_BLUEPRINTS == {prefix.rstrip(".") for prefix in TOKEN_API} and BEARER_BLUEPRINTS == {BEARER_API.rstrip(".")}
 
 
 @pytest.mark.parametrize(("endpoint", "blueprint", "public"), [
@@ -102,7 +102,7 @@ def test_is_public(endpoint, blueprint, public):
 
 def test_every_post_refuses_missing_csrf_and_unauthorised_roles(app):
     admin, viewer = Client(app, "admin"), Client(app, "xem")
-    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC and not rule.endpoint.startswith((TOKEN_API, BEARER_API))]
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint not in PUBLIC and not rule.endpoint.startswith((*TOKEN_API, BEARER_API))]
     assert len(posts) > 15
     for rule in posts:
         no_token = admin.http.post(_url(rule), data={})

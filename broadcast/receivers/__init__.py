@@ -1,0 +1,1 @@
+"""Receivers in the thôn: their tokens and reports, their status per zone, outages, and what reached each zone."""
