@@ -118,7 +118,7 @@ def test_each_write_adds_one_row_refused_and_reads_none(demo_settings, tmp_path:
     assert restored.exit_code == 0, restored.output
     after = _rows(demo_settings)
     # The backup's own row and the slot removal came after its snapshot: the restored trail ends with the last write before it.
-    assert after[-1].action == "cli.restore" and after[-2].action == "cli.oneoff.add"
+    assert after[-1].action == "cli.restore" and after[-2].action == "cli.media.import"
     assert "toàn vẹn" in run("audit", "verify").output
 
 
