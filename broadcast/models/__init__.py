@@ -9,6 +9,7 @@ from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
 from broadcast.models.content import Asset, LexiconEntry, Recording, Render, Script, ScriptVersion
 from broadcast.models.edge import EdgeAudio, EdgeToken
+from broadcast.models.live import LiveSession
 from broadcast.models.enums import (
     AIRED, AIRED_IN_FULL, LOG_FAULTS, NOT_AIRED, UNSTARTED, is_unstarted,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
@@ -36,6 +37,7 @@ __all__ = [
     "ItemType",
     "LOG_FAULTS",
     "LexiconEntry",
+    "LiveSession",
     "LogStatus",
     "Membership",
     "NAMING",
