@@ -53,13 +53,13 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import admin, api_edge, approval, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, log, media, page_cache, reports, schedule, scripts, slots, stations
+    from web import admin, api_edge, approval, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, live, log, media, page_cache, reports, schedule, scripts, slots, stations
 
     auth.init_app(app)
     filters.init_app(app)
     i18n.init_app(app, settings)
     page_cache.init_app(app)
-    for module in (auth, dashboard, scripts, approval, campaigns, schedule, slots, emergency, bulletins, log, reports, admin, media, i18n, stations):
+    for module in (auth, dashboard, scripts, approval, campaigns, schedule, slots, emergency, live, bulletins, log, reports, admin, media, i18n, stations):
         app.register_blueprint(module.bp)
     api_edge.init_app(app)
 

@@ -14,13 +14,15 @@ import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Sequence
+import threading
+from typing import Iterable, Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from broadcast.asrun import chain as asrun
 from broadcast.config import Settings
+from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import AsRunEntry, Campaign, LiveSession, LogStatus, Role, Station, User, Zone
 from broadcast.planning.oneoff import station_zones
@@ -215,3 +217,34 @@ def parse_duration(text: str) -> float:
     if total <= 0:
         raise InvalidInput(f"Thời lượng '{text}' phải lớn hơn 0: hãy viết như 90s, 5m hoặc 1h30m.", field="for")
     return total
+
+
+def wait_on_air(factory: sessionmaker[Session], live_id: int, timeout_s: float = 30.0) -> str:
+    """Wait until the player has cleared the air for the talk; returns its status then (ended when refused)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with transaction(factory) as session:
+            status = session.get(LiveSession, live_id).status
+        if status in (ON_AIR, ENDED) or time.monotonic() >= deadline:
+            return status
+        time.sleep(0.05)
+
+
+def send_capture(factory: sessionmaker[Session], live_id: int, pieces: Iterable[bytes], limit_s: float | None = None,
+                 stop: threading.Event | None = None) -> None:
+    """Spool a captured stream as the talk's chunks until it ends, the limit passes or stop is set; then press end."""
+    import time
+
+    started = time.monotonic()
+    for seq, data in enumerate(pieces):
+        try:
+            with transaction(factory) as session:
+                add_chunk(session.get(LiveSession, live_id), seq, data, pid=os.getpid())
+        except Conflict:
+            return  # the player ended the talk (an emergency, a lost sender): nothing more to send
+        if (limit_s is not None and time.monotonic() - started >= limit_s) or (stop is not None and stop.is_set()):
+            break
+    with transaction(factory) as session:
+        request_stop(session.get(LiveSession, live_id))
