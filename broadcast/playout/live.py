@@ -219,15 +219,15 @@ def parse_duration(text: str) -> float:
     return total
 
 
-def wait_on_air(factory: sessionmaker[Session], live_id: int, timeout_s: float = 30.0) -> str:
-    """Wait until the player has cleared the air for the talk; returns its status then (ended when refused)."""
+def wait_on_air(factory: sessionmaker[Session], live_id: int, timeout_s: float = 30.0, until: Sequence[str] = (ON_AIR, ENDED)) -> str:
+    """Wait until the talk reaches one of the statuses (by default: the player cleared the air, or refused); returns it."""
     import time
 
     deadline = time.monotonic() + timeout_s
     while True:
         with transaction(factory) as session:
             status = session.get(LiveSession, live_id).status
-        if status in (ON_AIR, ENDED) or time.monotonic() >= deadline:
+        if status in until or time.monotonic() >= deadline:
             return status
         time.sleep(0.05)
 

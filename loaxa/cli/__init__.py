@@ -79,9 +79,9 @@ def main(ctx: click.Context, data_dir: str | None, station: str | None) -> None:
 
 
 def _register() -> None:
-    from loaxa.cli import bulletin, content, edge, logcmd, maintenance, report, schedule, station, stations, users
+    from loaxa.cli import bulletin, content, edge, live, logcmd, maintenance, report, schedule, station, stations, users
 
-    for module in (bulletin, content, edge, logcmd, maintenance, report, schedule, station, stations, users):
+    for module in (bulletin, content, edge, live, logcmd, maintenance, report, schedule, station, stations, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -15,7 +15,7 @@ from loaxa.cli import Runtime, pass_runtime
 
 STATUS_LABELS = {"planned": "đã lập", "ready": "sẵn sàng", "playing": "đang phát", "done": "đã phát", "missed": "bị lỡ",
                  "interrupted": "bị ngắt", "failed": "lỗi", "cancelled": "đã hủy", "preview": "xem trước"}
-TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp"}
+TYPE_LABELS = {"jingle": "nhạc hiệu", "script": "bài", "relay": "tiếp sóng", "filler": "nhạc nền", "emergency": "khẩn cấp", "live": "trực tiếp"}
 
 
 # Dates outside these years are typing mistakes for a commune radio (and 9999-12-31 + 1 day overflows).
