@@ -167,7 +167,8 @@ def _air(ctx: PlayoutContext, live_id: int, on_air: OnAir) -> Outcome:
     if wants_jingle and not on_air.interrupt.is_set():
         _jingle(ctx, on_air, jingle_sinks or sinks)
     with transaction(ctx.factory) as session:
-        session.get(LiveSession, live_id).status = rules.ON_AIR  # the sender starts speaking now
+        row = session.get(LiveSession, live_id)
+        row.status, row.started_at = rules.ON_AIR, ctx.clock.now()  # the sender starts speaking now (the page's clock)
     player, reason, cut = _carry(ctx, live_id, on_air, sinks, spool)
     if player is None:
         return Outcome(None, 0.0, "", reason, None)

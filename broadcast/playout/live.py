@@ -195,7 +195,7 @@ def finish(session: Session, station: Station, live: LiveSession, actual_start: 
            seconds: float, sinks: str, reason: str) -> AsRunEntry:
     """Close the talk: its log row, its status and why it ended, in one transaction."""
     row = log_live(session, station, live, actual_start, seconds, sinks, reason)
-    live.status, live.started_at, live.ended_at = ENDED, actual_start, ended_at
+    live.status, live.started_at, live.ended_at = ENDED, actual_start or live.started_at, ended_at
     live.seconds, live.end_reason = round(seconds, 3), reason
     session.flush()
     return row

@@ -24,10 +24,16 @@
   function clock(s) { s = Math.max(0, Math.floor(s)); var m = Math.floor(s / 60); return (m < 10 ? "0" : "") + m + ":" + (s % 60 < 10 ? "0" : "") + (s % 60); }
   function url(path) { return form.getAttribute("data-base") + live.id + path; }
 
-  function meter(stream) {
+  // The audio context is made during the click: made later (after the microphone prompt) it may stay suspended.
+  function audioContext() {
     var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) { return null; }
-    var ctx = new Ctx(), analyser = ctx.createAnalyser(), data = new Uint8Array(1024);
+    return Ctx ? new Ctx() : null;
+  }
+
+  function meter(stream, ctx) {
+    if (!ctx) { return null; }
+    if (ctx.state === "suspended") { ctx.resume(); }
+    var analyser = ctx.createAnalyser(), data = new Uint8Array(1024);
     analyser.fftSize = 1024;
     ctx.createMediaStreamSource(stream).connect(analyser);
     (function draw() {
@@ -109,8 +115,10 @@
   }
 
   function begin(endpoint, withMic) {
+    var ctx = withMic ? audioContext() : null;
     var go = function (stream) {
-      live = { id: null, seq: 0, queue: [], sending: false, recorder: null, stream: stream, ctx: stream ? meter(stream) : null, ended: false };
+      live = { id: null, seq: 0, queue: [], sending: false, recorder: null, stream: stream, ctx: null, ended: false };
+      live.ctx = stream ? meter(stream, ctx) : null;
       say(texts.asking);
       toggle.textContent = toggle.getAttribute("data-on");
       form.classList.add("on-air");
