@@ -8,6 +8,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 have_cmd ffmpeg || need+=(ffmpeg)
 have_cmd espeak-ng || need+=(espeak-ng)
+have_cmd openssl || need+=(openssl)  # the panel's self-signed HTTPS certificate (LOAXA_HTTPS)
 if [ "$mode" = test ]; then
   have_cmd chromium || need+=(chromium)
   have_cmd icecast2 || need+=(icecast2)
