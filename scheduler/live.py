@@ -158,7 +158,8 @@ def _air(ctx: PlayoutContext, live_id: int, on_air: OnAir) -> Outcome:
     with transaction(ctx.factory) as session:
         station = get_station(session, ctx.settings.station)
         live = session.get(LiveSession, live_id)
-        sinks = sinks_mod.live_sinks(session, ctx.settings, station, live)
+        override = ctx.sinks_override is not None  # simulation and benchmarks: their outputs, nothing kept
+        sinks = list(ctx.sinks_override) if override else sinks_mod.live_sinks(session, ctx.settings, station, live)
         jingle_sinks = [s for s in sinks if not sinks_mod.is_file_sink(s)]
         spool, wants_jingle = Path(live.spool_dir), live.jingle
     titles = _clear_air(ctx, on_air)
@@ -187,7 +188,7 @@ def _air(ctx: PlayoutContext, live_id: int, on_air: OnAir) -> Outcome:
         start = ctx.clock.now() - timedelta(seconds=_time.monotonic() - first)
     if result.error and not cut and reason != rules.REASON_PLAYER_FAILED:
         reason = f"{reason}; {result.error}"
-    raw = next((Path(s.path) for s in sinks if sinks_mod.is_file_sink(s) and str(s.path).endswith(".wav")), None)
+    raw = None if override else next((Path(s.path) for s in sinks if sinks_mod.is_file_sink(s) and str(s.path).endswith(".wav")), None)
     return Outcome(start, result.seconds_played, sinks_mod.describe([s for s in sinks if not str(getattr(s, "path", "")).endswith(".wav")]), reason, raw)
 
 
