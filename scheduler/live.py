@@ -15,10 +15,11 @@ from pathlib import Path
 from audio.errors import AudioError
 from audio.loudness import normalize
 from audio.player import Player
+from audio.sinks import NullSink
 from broadcast.content.assets import station_assets, usable_assets
 from broadcast.content.rendering import loudness_target
 from broadcast.db import transaction
-from broadcast.models import LiveSession
+from broadcast.models import Asset, Broadcast, LiveSession
 from broadcast.planning.planner import zones_meet
 from broadcast.playout import live as rules
 from broadcast.stations.lookup import get_station
@@ -84,27 +85,35 @@ def _clear_air(ctx: PlayoutContext, on_air: OnAir) -> list[str]:
         victim.stopped.wait(timeout=CLEAR_TIMEOUT_S)
     if not victims:
         return []
-    from broadcast.models import Broadcast
-
     with transaction(ctx.factory) as session:
         return [b.title for v in victims if (b := session.get(Broadcast, v.broadcast_id)) is not None]
 
 
-def _jingle(ctx: PlayoutContext, on_air: OnAir, sinks: list) -> float:
-    """Play the station's opening jingle to the zone outputs first; returns its seconds (0 when none)."""
+def _jingle(ctx: PlayoutContext, live_id: int, on_air: OnAir, sinks: list) -> float:
+    """Play the station's opening jingle to the zone outputs first and log it; returns its seconds (0 when none)."""
     with transaction(ctx.factory) as session:
         jingle = usable_assets(station_assets(session, get_station(session, ctx.settings.station))).get("jingle_open")
-        path = jingle.path if jingle else ""
+        path, asset_id = (jingle.path, jingle.id) if jingle else ("", None)
     if not path:
         return 0.0
     player = Player(ctx.settings.tools)
     player.start(path, sinks)
     while True:
         try:
-            return player.wait(timeout=0.1).seconds_played
+            result = player.wait(timeout=0.1)
+            break
         except TimeoutError:
             if on_air.interrupt.is_set():
-                return player.stop(grace_s=1.0).seconds_played
+                result = player.stop(grace_s=1.0)
+                break
+    first = player.first_audio_at()
+    if first is not None and result.seconds_played > 0:
+        start = ctx.clock.now() - timedelta(seconds=_time.monotonic() - first)
+        with transaction(ctx.factory) as session:
+            station = get_station(session, ctx.settings.station)
+            rules.log_jingle(session, station, session.get(LiveSession, live_id), session.get(Asset, asset_id), start,
+                             result.seconds_played, sinks_mod.describe(sinks))
+    return result.seconds_played
 
 
 def _sender_alive(pid: int | None) -> bool:
@@ -166,7 +175,7 @@ def _air(ctx: PlayoutContext, live_id: int, on_air: OnAir) -> Outcome:
     with transaction(ctx.factory) as session:
         session.get(LiveSession, live_id).interrupted = "; ".join(titles)[:2000]
     if wants_jingle and not on_air.interrupt.is_set():
-        _jingle(ctx, on_air, jingle_sinks or sinks)
+        _jingle(ctx, live_id, on_air, jingle_sinks or [NullSink()])
     with transaction(ctx.factory) as session:
         row = session.get(LiveSession, live_id)
         row.status, row.started_at = rules.ON_AIR, ctx.clock.now()  # the sender starts speaking now (the page's clock)

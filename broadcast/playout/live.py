@@ -24,7 +24,7 @@ from broadcast.asrun import chain as asrun
 from broadcast.config import Settings
 from broadcast.db import transaction
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from broadcast.models import AsRunEntry, Campaign, LiveSession, LogStatus, Role, Station, User, Zone
+from broadcast.models import Asset, AsRunEntry, Campaign, LiveSession, LogStatus, Role, Station, User, Zone
 from broadcast.planning.oneoff import station_zones
 from broadcast.planning.planner import zones_meet
 from broadcast.stations.lookup import zone_names
@@ -188,6 +188,18 @@ def log_live(session: Session, station: Station, live: LiveSession, actual_start
         item_type=ITEM_TYPE, item_ref=f"live:{live.id}", title=f"Phát trực tiếp: {live.speaker}"[:300],
         campaign=campaign.slug if campaign else "", voice=live.speaker, status=LogStatus.PLAYED if aired else LogStatus.FAILED,
         seconds=seconds if aired else 0.0, sinks=sinks if aired else "", reason=reason,
+    ))
+
+
+def log_jingle(session: Session, station: Station, live: LiveSession, asset: Asset, actual_start: datetime, seconds: float,
+               sinks: str) -> AsRunEntry:
+    """The jingle played before a talk, as its own row (the talk stays one item; the log still adds up to what aired)."""
+    end = actual_start + timedelta(seconds=seconds)
+    return asrun.append(session, AsRunEntry(
+        station_id=station.id, broadcast_id=None, broadcast_item_id=None, zones=zone_names(session, station.id, live.zone_ids or []),
+        slot_start=actual_start, slot_end=end, planned_start=actual_start, actual_start=actual_start, actual_end=end,
+        item_type="jingle", item_ref=f"asset:{asset.id}", title=asset.name, campaign="", voice="", status=LogStatus.PLAYED,
+        seconds=seconds, sinks=sinks, reason=f"nhạc hiệu trước buổi phát trực tiếp live:{live.id}",
     ))
 
 

@@ -141,7 +141,7 @@ def test_a_silent_sender_ends_the_talk_within_the_limit_and_the_schedule_goes_on
     context.install(context.PlayoutContext(settings, demo_factory))
     watcher = Watcher()
     try:
-        live_id = go_live(settings, demo_factory, ["thon-3"])
+        live_id = go_live(settings, demo_factory, ["thon-3"], jingle=True)
         send_file(settings, demo_factory, live_id, speech_wav(tmp_path / "s.wav"), end=False)  # then the tab is closed
         sent_at = time.monotonic()
         wait_for(lambda: status_of(demo_factory, live_id) == rules.ENDED, 20, "the talk to end by itself")
@@ -152,6 +152,10 @@ def test_a_silent_sender_ends_the_talk_within_the_limit_and_the_schedule_goes_on
     assert live.end_reason == rules.REASON_SILENCE.format(2.0)
     assert ended_after < 2.0 + 3.0  # the limit, plus the drain of what was received and a busy machine's slack
     assert context.current().on_air == {}  # the zone is free again for the schedule
+    with transaction(demo_factory) as session:
+        rows = list(session.scalars(select(AsRunEntry).where(AsRunEntry.broadcast_id.is_(None)).order_by(AsRunEntry.seq)))
+    assert [(r.item_type, r.zones) for r in rows] == [("jingle", "thon-3"), ("live", "thon-3")]  # the jingle first, logged
+    assert rows[0].seconds > 1.0 and f"live:{live_id}" in rows[0].reason and rows[1].reason == live.end_reason
 
 
 def test_a_second_talk_on_a_taken_zone_is_refused_in_one_sentence(demo_settings, demo_factory):
