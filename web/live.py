@@ -60,17 +60,22 @@ def index():
                            station_input=bool(settings().live_input))
 
 
+def _ask(source: str) -> LiveSession:
+    """Ask the player for the air on the posted zones, with the posted campaign and jingle choice."""
+    zones = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
+    campaign = request.form.get("campaign_id", "")
+    live = rules.start_live(db(), settings(), station(), zones, user=user_row(), campaign_id=int(campaign) if campaign.isdigit() else None,
+                            jingle=request.form.get("jingle") == "yes", source=source)
+    db().commit()
+    return live
+
+
 @bp.route("/bat-dau", methods=["POST"])
 @requires(*REVIEW)
 def start():
     """Ask the player for the air on the chosen zones; the browser starts sending when the status says on_air."""
-    zones = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
-    campaign = request.form.get("campaign_id", "")
     try:
-        live = rules.start_live(db(), settings(), station(), zones, user=user_row(),
-                                campaign_id=int(campaign) if campaign.isdigit() else None,
-                                jingle=request.form.get("jingle") == "yes", source="browser")
-        db().commit()
+        live = _ask("browser")
     except operator_errors() as exc:
         return _refuse(exc)
     return jsonify(_state(live))
@@ -82,13 +87,8 @@ def station_input():
     """Go live from the playout machine's own microphone or line input (LOAXA_LIVE_INPUT), ended from this page."""
     if not settings().live_input:
         return jsonify(ok=False, error="Máy phát chưa khai báo micro hay đường vào (LOAXA_LIVE_INPUT): hãy nhờ quản trị cài đặt."), 400
-    zones = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
-    campaign = request.form.get("campaign_id", "")
     try:
-        live = rules.start_live(db(), settings(), station(), zones, user=user_row(),
-                                campaign_id=int(campaign) if campaign.isdigit() else None,
-                                jingle=request.form.get("jingle") == "yes", source="station")
-        db().commit()
+        live = _ask("station")
     except operator_errors() as exc:
         return _refuse(exc)
     factory, tools, live_id, spec = current_app.config["LOAXA_SESSIONS"], settings().tools, live.id, settings().live_input

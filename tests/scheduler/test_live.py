@@ -21,19 +21,11 @@ from broadcast.playout.emergency import start_emergency
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler import context, jobs
+from tests.processes import wait_for
 from tests.live_audio import OTHER, best_match, inner, samples, speech_wav
 from tests.scheduler.conftest import make_broadcast, rows_of
 
 pytestmark = pytest.mark.slow
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Watcher:

@@ -20,6 +20,7 @@ from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler import context, jobs
 from tests.conftest import clone_settings, discard
+from tests.processes import wait_for
 from tests.live_audio import best_match, inner, samples, speech_wav
 from tests.scheduler.conftest import make_broadcast, rows_of
 from tests.web.test_browser import CHROMIUM_ARGS, Session
@@ -27,16 +28,6 @@ from web import create_app
 
 pytestmark = pytest.mark.slow
 SENTENCE = "Kính thưa bà con, chiều nay xã họp dân."
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +95,7 @@ def test_go_live_on_two_zones_during_a_broadcast(browser, station):
     broadcast_id = make_broadcast(station.settings, station.factory, SystemClock().now() + timedelta(seconds=1.0))
     air = threading.Thread(target=jobs.air, args=(broadcast_id,))
     air.start()
-    _wait(lambda: (b := _broadcast(station)) and b.status == BroadcastStatus.PLAYING and (b.seconds_aired or 0) > 0.3, 60, "the broadcast on air")
+    wait_for(lambda: (b := _broadcast(station)) and b.status == BroadcastStatus.PLAYING and (b.seconds_aired or 0) > 0.3, 60, "the broadcast on air")
     editor.page.click("#live-toggle")
     editor.page.wait_for_function("document.querySelector('#live-status').textContent.includes('ĐANG PHÁT TRỰC TIẾP')", timeout=60000)
     editor.page.wait_for_function("document.querySelector('#live-level').style.width !== '0%' && document.querySelector('#live-level').style.width !== ''")
@@ -151,7 +142,7 @@ def test_closing_the_tab_ends_the_talk_within_the_silence_limit(browser, station
     talk = _last_talk(station.factory)
     editor.close()  # the tab (and the browser context) is gone mid-talk
     closed = time.monotonic()
-    _wait(lambda: _talk(station.factory, talk.id).status == rules.ENDED, 30, "the talk to end by itself")
+    wait_for(lambda: _talk(station.factory, talk.id).status == rules.ENDED, 30, "the talk to end by itself")
     assert time.monotonic() - closed < 2.0 + 3.0
     ended = _talk(station.factory, talk.id)
     assert ended.end_reason == rules.REASON_SILENCE.format(2.0) and ended.seconds > 1.0

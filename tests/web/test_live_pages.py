@@ -100,3 +100,25 @@ def test_the_station_microphone_button_says_when_none_is_set_up(app, demo_settin
     editor = Client(app, "bientap")
     refused = editor.post("/truc-tiep/may-cua-dai", {"zones": _zone_ids(demo_settings, "thon-1")})
     assert refused.status_code == 400 and "LOAXA_LIVE_INPUT" in refused.get_json()["error"]
+
+
+def test_the_station_microphone_button_spools_the_playout_machines_input(demo_settings, tmp_path):
+    import dataclasses
+
+    from tests.live_audio import speech_wav
+    from tests.processes import wait_for
+    from web import create_app
+
+    settings = dataclasses.replace(demo_settings, live_input=str(speech_wav(tmp_path / "mic.wav", "Alô, alô.")))
+    editor = Client(create_app(settings, testing=True), "bientap")
+    started = editor.post("/truc-tiep/may-cua-dai", {"zones": _zone_ids(settings, "thon-4")})
+    assert started.status_code == 200, started.get_data(as_text=True)
+    live_id = started.get_json()["id"]
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        session.get(LiveSession, live_id).status = rules.ON_AIR  # what the player does once the air is clear
+    engine.dispose()
+    wait_for(lambda: _row(settings, live_id).stop_requested, 60, "the capture to end and press end")
+    spool = Path(_row(settings, live_id).spool_dir)
+    chunks = sorted(spool.iterdir())
+    assert len(chunks) > 5 and chunks[0].read_bytes()[:4] == b"\x1aE\xdf\xa3"  # Matroska, as the player reads it
