@@ -22,7 +22,7 @@ from audio import ffmpeg
 from audio.errors import AudioError
 from audio.format import wav_duration, wav_info
 from audio.lifetime import die_with_parent
-from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_playout_command, describe, is_url, part_path, redact
+from audio.sinks import AlsaSink, FileSink, IcecastSink, Sink, build_live_command, build_playout_command, describe, is_url, part_path, redact
 from audio.tools import Tools
 
 @dataclass(frozen=True)
@@ -98,6 +98,8 @@ class Player:
         self._result: PlayResult | None = None
         self._armed: tuple[Path, int, int, int, int] | None = None  # src, write fd, first frame, frames, rate
         self._go_at: float | None = None
+        self._stream: tuple[int, ...] = ()  # write fd of a live stream (open_stream), while it is open
+        self._live = False
 
     def start(self, src: Path | str, sinks: Sequence[Sink], start_at_s: float = 0.0, realtime: bool = True,
               duration_s: float | None = None, loop: bool = False) -> float:
@@ -171,6 +173,55 @@ class Player:
         ]
         for thread in self._threads:
             thread.start()
+
+    def open_stream(self, sinks: Sequence[Sink], input_format: str = "matroska") -> float:
+        """Spawn ffmpeg airing a live stream that feed() writes as it arrives; returns the monotonic spawn time."""
+        if self._proc is not None and self._proc.poll() is None:
+            raise AudioError("Đang phát một chương trình khác: hãy dừng nó trước khi phát tiếp.")
+        read_fd, write_fd = os.pipe()
+        cmd = build_live_command(f"pipe:{read_fd}", input_format, sinks, tools=self._tools)
+        for sink in sinks:
+            if isinstance(sink, FileSink):
+                Path(sink.path).parent.mkdir(parents=True, exist_ok=True)
+        self._reset()
+        self._sinks, self._src = tuple(sinks), Path("pipe")
+        self._spawned_at = time.monotonic()
+        try:
+            self._proc = ffmpeg.spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      pass_fds=(read_fd,), preexec_fn=die_with_parent())
+        except BaseException:
+            os.close(write_fd)
+            raise
+        finally:
+            os.close(read_fd)
+        self._stream, self._live = (write_fd,), True
+        self._threads = [
+            threading.Thread(target=self._read_progress, name="live-progress", daemon=True),
+            threading.Thread(target=self._read_stderr, name="live-stderr", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self._spawned_at
+
+    def feed(self, data: bytes) -> bool:
+        """Write received live audio into the stream; False when ffmpeg is gone (the write would never land)."""
+        if not self._stream:
+            return False
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.write(self._stream[0], view)
+                view = view[written:]
+        except (BrokenPipeError, OSError):
+            return False
+        return True
+
+    def end_stream(self) -> None:
+        """Close the live stream: ffmpeg airs what it has, writes its trailers and exits."""
+        if self._stream:
+            fd, self._stream = self._stream[0], ()
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def go(self) -> float:
         """Release an armed playout now; returns the monotonic instant the audio was released."""
@@ -269,7 +320,8 @@ class Player:
             raise AudioError("Chưa phát chương trình nào: hãy gọi start() trước.")
         self._stopped = True
         self._release_unfed()
-        if self._proc.poll() is None and self._armed is not None:
+        self.end_stream()
+        if self._proc.poll() is None and (self._armed is not None or self._live):
             # ffmpeg ignores 'q' when an input is a pipe; SIGTERM also ends it cleanly (trailers written).
             self._proc.terminate()
         if self._proc.poll() is None:
@@ -311,6 +363,7 @@ class Player:
             return self._result
         assert self._proc is not None
         self._release_unfed()
+        self.end_stream()
         for thread in self._threads:
             thread.join(timeout=5)
         with contextlib.suppress(OSError, ValueError):

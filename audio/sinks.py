@@ -146,3 +146,19 @@ def build_listen_command(sink: Sink, *, tools: Tools) -> list[str]:
     args = ["-loglevel", "error", "-nostats", "-f", "mp3", "-i", "pipe:0", "-map", "0:a", *output_args(sink),
             "-map", "0:a", "-ac", "1", "-ar", str(LEVEL_RATE), "-f", "s16le", "pipe:1"]
     return ffmpeg.command(args, tools=tools)
+
+
+# A live source arrives as fast as it is spoken: probe as little as possible. Not -fflags nobuffer: it drops the
+# packets read while probing (the first ~90 ms of the talk, measured).
+LIVE_INPUT_FLAGS = ["-flags", "low_delay", "-probesize", "2048", "-analyzeduration", "0"]
+
+
+def build_live_command(src: str, input_format: str, sinks: Sequence[Sink], *, tools: Tools) -> list[str]:
+    """One command of the ffmpeg of tools reading a live stream (no -re: the speaker paces it), resampled to the station rate, feeding every sink."""
+    if not sinks:
+        raise AudioError("Chưa chọn đầu ra phát sóng nào: hãy cấu hình ít nhất một đầu ra (loa, tệp, Icecast).")
+    args = ["-loglevel", "error", "-nostats", "-progress", "pipe:1", "-stats_period", str(STATS_PERIOD_S),
+            *LIVE_INPUT_FLAGS, "-f", input_format, "-i", src]
+    for sink in sinks:
+        args += ["-map", "0:a", "-ar", str(SAMPLE_RATE), *output_args(sink)]
+    return ffmpeg.command(args, tools=tools)

@@ -58,6 +58,10 @@ FIGURES = [
     Figure("playout_raw_ms_p50", "planned start → first audio in the air-check file, released on the instant (no lead), p50",
            "apscheduler_ffmpeg_ms_p50", unit="ms"),
     Figure("playout_raw_ms_p95", "the same, no lead, p95", "apscheduler_ffmpeg_ms_p95", unit="ms"),
+    # Live: a known sound entering `ffmpeg -re` capture -> its first sample in the output WAV (bench/live_bench.py);
+    # baseline: the same capture piped straight into one ffmpeg with the same input flags.
+    Figure("live_latency_ms_p50", "live talk, sound in → first sample out through spool and player, p50", "live_pipe_ms_p50", unit="ms"),
+    Figure("live_latency_ms_p95", "the same, p95 (aim: 1,000 ms with the browser's 250 ms pieces on top)", "live_pipe_ms_p95", aim=750.0, unit="ms"),
     Figure("playout_raw_ms_max", "the same, no lead, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
     Figure("playout_offset_ms_p50", "the same, released early by the learned lead (compensated), p50; negative = early",
            "apscheduler_ffmpeg_ms_p50", unit="ms"),
@@ -177,6 +181,7 @@ GROUPS: list[tuple[str, Callable[[bool], dict]]] = [
     ("report", _report),
     ("playout", _optional("playout_bench", "run")),
     ("receivers", _optional("receivers_bench", "run")),
+    ("live", _optional("live_bench", "run")),
     ("web", _optional("web_bench", "run")),
     ("speech", _optional("speech_bench", "run")),
     ("media", _optional("media_bench", "run")),

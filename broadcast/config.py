@@ -41,6 +41,9 @@ class Settings:
     plan_days_ahead: int = _setting(2, "Days of broadcasts that playout keeps planned and assembled ahead.")
     aircheck: bool = _setting(True, "Record every broadcast to a dated air-check file.")
     aircheck_days: int = _setting(90, "Days air-check recordings are kept before they are deleted.")
+    live_silence_s: float = _setting(5.0, "A live talk whose sender sends no audio this many seconds (tab closed, phone off the Wi-Fi) ends by itself and the schedule continues.")
+    live_input: str = _setting("", "ffmpeg input of the station's own microphone or line input for `loaxa live` and the panel's station-microphone button, e.g. alsa:default or pulse:default; empty means none.")
+    https: bool = _setting(False, "Serve the panel over HTTPS with a self-signed certificate made once in data_dir/tls (phones give the microphone only to secure pages); served by gunicorn.")
     alsa_device: str = _setting("", "ALSA device of the sound card feeding the amplifier (e.g. default or hw:0); empty means no sound-card output.")
     icecast_url: str = _setting("", "Icecast base URL for zone streams, e.g. icecast://source:PASSWORD@127.0.0.1:8000; empty means no streaming.")
     icecast_admin_user: str = _setting("admin", "Icecast admin user, for the listener list of each zone's mount (receivers page).")
@@ -168,7 +171,7 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"Cài đặt timezone ({ENV_PREFIX}TIMEZONE) không phải múi giờ hợp lệ: {settings.timezone!r}, ví dụ Asia/Ho_Chi_Minh.") from None
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"Cài đặt port ({ENV_PREFIX}PORT) phải nằm trong 1–65535, đang là {settings.port}.")
-    for name in ("sync_interval_s", "preload_s", "gtts_timeout_s"):
+    for name in ("sync_interval_s", "preload_s", "gtts_timeout_s", "live_silence_s"):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"Cài đặt {name} ({ENV_PREFIX}{name.upper()}) phải lớn hơn 0.")
     for name in ("late_grace_s", "aircheck_days", "render_workers", "test_broadcast_delay_s", "plan_days_ahead"):

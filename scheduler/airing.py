@@ -286,7 +286,7 @@ def _play_segment(ctx: PlayoutContext, prep: Prepared, on_air: OnAir, segment: S
     def settle(session, station, broadcast) -> None:  # type: ignore[no-untyped-def]
         playout.log_through(session, station, broadcast, airing, end)
         if interrupted:
-            playout.log_cut(session, station, broadcast, airing, end, playout.REASON_EMERGENCY)
+            playout.log_cut(session, station, broadcast, airing, end, on_air.cut_reason or playout.REASON_EMERGENCY)
         elif error and aired > 0:
             playout.log_cut(session, station, broadcast, airing, end, error)
         elif not error and not retry and end < segment.end_s - playout.PLAYED_TOLERANCE_S:

@@ -43,6 +43,12 @@ class OnAir:
     broadcast_id: int
     zone_ids: list[int]
     emergency: bool = False
+    live: bool = False
+    # Why whoever set interrupt cut it (logged on the cut item), and the zones of an emergency cutting a live talk.
+    cut_reason: str = ""
+    cut_by_zones: list[int] | None = None
+    # What a live talk has cut and must let resume when it ends.
+    victims: list["OnAir"] = field(default_factory=list)
     interrupt: threading.Event = field(default_factory=threading.Event)
     stopped: threading.Event = field(default_factory=threading.Event)
     resume: threading.Event = field(default_factory=threading.Event)

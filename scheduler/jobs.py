@@ -9,10 +9,12 @@ from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import Broadcast, LogStatus
 from broadcast.planning.planner import zones_meet
+from broadcast.playout import live as live_rules
 from broadcast.playout import rules as playout
 from broadcast.receivers import board as receiver_board, listeners, webhook
 from broadcast.stations.lookup import get_station, station_tz, zone_mount
 from scheduler import airing, context, sinks
+from scheduler import live as live_talks
 from scheduler import sync as syncing
 from scheduler.context import OnAir
 
@@ -30,6 +32,12 @@ def air(broadcast_id: int) -> None:
                 return  # aired, cancelled or being aired: never restart or double a broadcast
             broadcast = session.get(Broadcast, broadcast_id)
             on_air = OnAir(broadcast_id, list(broadcast.zone_ids or []), emergency=airing.is_emergency(broadcast.kind))
+        # A live talk holds its zones: a broadcast due meanwhile waits for it (as behind an emergency), then airs late.
+        holder = next((o for o in ctx.on_air.values() if o.live and zones_meet(o.zone_ids, on_air.zone_ids)), None)
+        if holder is not None and not on_air.emergency:
+            on_air.cut_reason = live_rules.REASON_CUT
+            on_air.interrupt.set()
+            holder.victims.append(on_air)
         ctx.on_air[broadcast_id] = on_air
     try:
         airing.air_claimed(ctx, broadcast_id, on_air)
@@ -61,14 +69,23 @@ def watch_emergencies() -> None:
         with ctx.lock:
             victims = [o for o in ctx.on_air.values() if not o.emergency and zones_meet(o.zone_ids, zones)]
         for victim in victims:
+            victim.cut_reason, victim.cut_by_zones = playout.REASON_EMERGENCY, zones
             victim.interrupt.set()
         for victim in victims:
             victim.stopped.wait(timeout=2.0)
         try:
             air(emergency_id)
         finally:
+            with ctx.lock:
+                held = {id(v) for o in ctx.on_air.values() if o.live for v in o.victims}
             for victim in victims:
-                victim.resume.set()
+                if id(victim) not in held:  # a live talk that cut it too lets it resume when the talk ends
+                    victim.resume.set()
+
+
+def watch_live() -> None:
+    """Put requested live talks on air (each in its own thread), cutting what airs on their zones."""
+    live_talks.watch_live(context.current())
 
 
 def sync() -> None:

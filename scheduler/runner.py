@@ -15,7 +15,7 @@ from broadcast.stations.instance import hold_exclusive
 from broadcast.timeutil import UTC
 from scheduler import context, jobs
 
-# Emergencies are looked for this often (the contract asks for at least every 0.5 s).
+# Emergencies and live talks are looked for this often (the contract asks for at least every 0.5 s).
 EMERGENCY_POLL_S = 0.25
 # Receivers are swept this often (outages, alerts); a report interval is normally 60 s.
 RECEIVERS_POLL_S = 2.0
@@ -29,6 +29,7 @@ def register_jobs(ctx: context.PlayoutContext, scheduler: Any) -> Any:
     common = {"coalesce": True, "replace_existing": True, "misfire_grace_time": None}
     scheduler.add_job(jobs.sync, "interval", seconds=ctx.settings.sync_interval_s, id="sync", next_run_time=now, **common)
     scheduler.add_job(jobs.watch_emergencies, "interval", seconds=EMERGENCY_POLL_S, id="emergencies", next_run_time=now, **common)
+    scheduler.add_job(jobs.watch_live, "interval", seconds=EMERGENCY_POLL_S, id="live", next_run_time=now, **common)
     scheduler.add_job(jobs.purge_airchecks, "interval", hours=24, id="aircheck-retention", next_run_time=now, **common)
     scheduler.add_job(jobs.watch_receivers, "interval", seconds=RECEIVERS_POLL_S, id="receivers", next_run_time=now, **common)
     return scheduler

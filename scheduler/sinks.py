@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from audio.sinks import AlsaSink, FileSink, IcecastSink, NullSink
 from broadcast.config import Settings
-from broadcast.models import Broadcast, Station, Zone
+from broadcast.models import Broadcast, LiveSession, Station, Zone
 from broadcast.stations.lookup import station_tz, zone_mount
 
 
@@ -22,10 +22,10 @@ def aircheck_path(settings: Settings, station: Station, broadcast: Broadcast, fr
     return settings.aircheck_dir / station.slug / local.strftime("%Y-%m-%d") / f"{local:%H%M%S}-{broadcast.id}{suffix}.mp3"
 
 
-def _zones(session: Session, station: Station, broadcast: Broadcast) -> list[Zone]:
+def _zones(session: Session, station: Station, zone_ids: list[int]) -> list[Zone]:
     stmt = select(Zone).where(Zone.station_id == station.id).order_by(Zone.position)
-    if broadcast.zone_ids:
-        stmt = stmt.where(Zone.id.in_(broadcast.zone_ids))
+    if zone_ids:
+        stmt = stmt.where(Zone.id.in_(zone_ids))
     return list(session.scalars(stmt))
 
 
@@ -34,13 +34,38 @@ def sinks_for(session: Session, settings: Settings, station: Station, broadcast:
     sinks: list = []
     if settings.aircheck:
         sinks.append(FileSink(aircheck_path(settings, station, broadcast, from_s)))
-    zones = _zones(session, station, broadcast)
+    return _zone_outputs(session, settings, station, broadcast.zone_ids or [], sinks, broadcast.title or "")
+
+
+# What a receiver hears named on the stream during a live talk.
+LIVE_STREAM_TITLE = "Phát trực tiếp"
+
+
+def live_sinks(session: Session, settings: Settings, station: Station, live: LiveSession) -> list:
+    """A live talk's outputs: its air-check, the recording kept as content (WAV beside the spool), and its zones' outputs."""
+    sinks: list = []
+    local = live.requested_at.astimezone(station_tz(station))
+    if settings.aircheck:
+        sinks.append(FileSink(settings.aircheck_dir / station.slug / local.strftime("%Y-%m-%d") / f"{local:%H%M%S}-live-{live.id}.mp3"))
+    sinks.append(FileSink(Path(live.spool_dir).with_name(f"{local:%Y-%m-%d-%H%M%S}-live-{live.id}-raw.wav")))
+    return _zone_outputs(session, settings, station, live.zone_ids or [], sinks, LIVE_STREAM_TITLE)
+
+
+def is_file_sink(sink: object) -> bool:
+    """Whether a sink records to a file (the jingle before a live talk skips them: the talk's files hold the talk)."""
+    return isinstance(sink, FileSink)
+
+
+def _zone_outputs(session: Session, settings: Settings, station: Station, zone_ids: list[int], sinks: list, title: str) -> list:
+    """Append the sound cards and Icecast mounts of the zones (empty = all) to sinks, the mounts titled with what airs;
+    null when nothing is set up."""
+    zones = _zones(session, station, zone_ids)
     devices = list(dict.fromkeys(z.alsa_device for z in zones if z.alsa_device)) or ([settings.alsa_device] if settings.alsa_device else [])
     sinks += [AlsaSink(device) for device in devices]
     if settings.icecast_url:
         base = settings.icecast_url.rstrip("/")
         mounts = list(dict.fromkeys(zone_mount(station, z) for z in zones)) or [f"/{station.slug}"]
-        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name, description=broadcast.title or "") for m in mounts]
+        sinks += [IcecastSink(f"{base}/{m.lstrip('/')}", name=station.name, description=title) for m in mounts]
     return sinks or [NullSink()]
 
 

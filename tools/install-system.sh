@@ -16,6 +16,7 @@ have_cmd pdftotext || need+=(poppler-utils)
 if [ "$mode" = doc ] || [ "${WITH_DOC:-}" = 1 ]; then
   have_cmd soffice || need+=(libreoffice-writer-nogui)
 fi
+have_cmd openssl || need+=(openssl)  # the panel's self-signed HTTPS certificate (LOAXA_HTTPS)
 if [ "$mode" = test ]; then
   have_cmd chromium || need+=(chromium)
   have_cmd icecast2 || need+=(icecast2)

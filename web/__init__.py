@@ -55,14 +55,14 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import actions, admin, api_edge, api_receivers, api_v1, approval, audit, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, log, media, page_cache, receivers, reports, schedule, scripts, slots, stations, tokens
+    from web import actions, admin, api_edge, api_receivers, api_v1, approval, audit, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, live, log, media, page_cache, receivers, reports, schedule, scripts, slots, stations, tokens
 
     track(sessions, actions.current_action)  # every commit of a request appends its audit row in the same transaction
     auth.init_app(app)
     filters.init_app(app)
     i18n.init_app(app, settings)
     page_cache.init_app(app)
-    for module in (auth, dashboard, scripts, library, approval, campaigns, schedule, slots, emergency, bulletins, log, reports, admin, audit, tokens, media, i18n, stations, receivers):
+    for module in (auth, dashboard, scripts, library, approval, campaigns, schedule, slots, emergency, live, bulletins, log, reports, admin, audit, tokens, media, i18n, stations, receivers):
         app.register_blueprint(module.bp)
     api_edge.init_app(app)
     api_receivers.init_app(app)

@@ -14,6 +14,9 @@ from web.db import db
 # Blueprints whose writes are no person's action: the commune players' sync (its rows are the as-run log itself) and the
 # receivers' reports (a machine's status every minute, kept in their own tables).
 UNAUDITED_BLUEPRINTS = frozenset({"api_edge", "api_receivers"})
+# Endpoints that are part of an action audited elsewhere: a live talk's audio pieces (four a second) belong to its
+# start and its end, each of which has its row.
+UNAUDITED_ENDPOINTS = frozenset({"live.chunk"})
 
 
 def client() -> str:
@@ -39,7 +42,7 @@ def action_name() -> str:
 
 def current_action() -> Action | None:
     """The action of the request under way (None outside a request, or for an unaudited blueprint)."""
-    if not has_request_context() or request.blueprint in UNAUDITED_BLUEPRINTS:
+    if not has_request_context() or request.blueprint in UNAUDITED_BLUEPRINTS or request.endpoint in UNAUDITED_ENDPOINTS:
         return None
     found = g.get("audit_action")
     if found is None:

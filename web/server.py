@@ -13,7 +13,7 @@ GRACEFUL_TIMEOUT_S = 10  # a stopping gunicorn worker finishes its requests (a s
 
 def serve(settings: Settings) -> None:
     """Serve the panel until stopped, with as many processes as settings.web_workers."""
-    if settings.web_workers <= 1:
+    if settings.web_workers <= 1 and not settings.https:
         from waitress import serve as waitress_serve
 
         from web import create_app
@@ -59,6 +59,12 @@ def _make_gunicorn(settings: Settings):  # type: ignore[no-untyped-def]
                 "loglevel": settings.log_level.lower(), "proc_name": "loaxa-web", "preload_app": False,
                 "post_worker_init": _say_ready,
             }
+            if settings.https:
+                # waitress has no TLS: an HTTPS panel (needed for microphones on phones) is served by gunicorn.
+                from web.tls import ensure_certificate
+
+                certfile, keyfile = ensure_certificate(settings.data_dir, settings.host)
+                options.update(certfile=str(certfile), keyfile=str(keyfile), threads=max(GUNICORN_THREADS, THREADS // settings.web_workers))
             for key, value in options.items():
                 self.cfg.set(key, value)
 

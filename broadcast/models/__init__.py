@@ -10,6 +10,7 @@ from broadcast.models.bulletins import Bulletin, BulletinTarget
 from broadcast.models.campaigns import Campaign, CampaignScript, ReportNote
 from broadcast.models.content import Asset, LexiconEntry, Recording, Render, Script, ScriptVersion
 from broadcast.models.edge import EdgeAudio, EdgeToken
+from broadcast.models.live import LiveSession
 from broadcast.models.enums import (
     AIRED, AIRED_IN_FULL, ITEM_TYPE_LABELS, LOG_FAULTS, NOT_AIRED, STATUS_LABELS, UNSTARTED, is_unstarted, item_type_label, status_label,
     BroadcastKind, BroadcastStatus, ContentStatus, ItemType, LogStatus, Priority, Role,
@@ -42,6 +43,7 @@ __all__ = [
     "ItemType",
     "LOG_FAULTS",
     "LexiconEntry",
+    "LiveSession",
     "LogStatus",
     "Membership",
     "NAMING",

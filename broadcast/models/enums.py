@@ -102,7 +102,7 @@ STATUS_LABELS = {
     "planned": "Đã lên lịch", "ready": "Sẵn sàng", "playing": "Đang phát", "done": "Đã phát xong", "cancelled": "Đã hủy",
     "draft": "Bản nháp", "approved": "Đã duyệt", "returned": "Trả lại", "archived": "Lưu trữ", "preview": "Xem trước",
 }
-ITEM_TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp"}
+ITEM_TYPE_LABELS = {"jingle": "Nhạc hiệu", "script": "Bài", "relay": "Tiếp sóng", "filler": "Nhạc nền", "emergency": "Khẩn cấp", "live": "Trực tiếp"}
 
 
 def status_label(status: enum.Enum | str) -> str:

@@ -24,6 +24,7 @@ class Station(Base):
     loudness_lufs: Mapped[float] = mapped_column(Float, default=-16.0)
     true_peak_db: Mapped[float] = mapped_column(Float, default=-1.5)
     emergency_resume: Mapped[bool] = mapped_column(Boolean, default=True)
+    live_approvers: Mapped[bool] = mapped_column(Boolean, default=False)  # approvers may also go live
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="station", order_by="Zone.position")

@@ -110,9 +110,9 @@ def main(ctx: click.Context, data_dir: str | None, station: str | None) -> None:
 
 
 def _register() -> None:
-    from loaxa.cli import audit, bulletin, content, edge, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users
+    from loaxa.cli import audit, bulletin, content, edge, live, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users
 
-    for module in (audit, bulletin, content, edge, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users):
+    for module in (audit, bulletin, content, edge, live, logcmd, maintenance, media, receivers, report, schedule, slots, station, stations, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -173,7 +173,7 @@ def _serve(rt: Runtime) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The player dies with serve even on SIGKILL (the kernel signals it), so no orphan goes on airing the schedule.
     player = subprocess.Popen([sys.executable, "-m", "loaxa", *_global_args(rt), "play"], preexec_fn=die_with_parent())
-    url = f"http://{settings.host}:{settings.port}"
+    url = f"{'https' if settings.https else 'http'}://{settings.host}:{settings.port}"
     click.echo(f"Trang quản trị: {url}  (đăng nhập: " + ", ".join(u for u, _, _ in DEMO_USERS) + f"; mật khẩu mẫu: {DEMO_PASSWORD})")
     try:
         _serve_web(rt)

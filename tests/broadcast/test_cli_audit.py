@@ -22,7 +22,7 @@ from tests.web.conftest import populate
 WRITES = {"user add", "user passwd", "user grant", "user revoke", "campaign copy", "campaign approve", "campaign windows",
           "campaign extra", "plan", "scripts import", "render", "report", "report note", "bulletin send", "station create",
           "edge token create", "edge token revoke", "backup", "restore", "demo", "simulate", "check-speech", "slot add",
-          "slot remove", "oneoff add", "media import", "receivers add", "receivers revoke"}
+          "slot remove", "oneoff add", "media import", "receivers add", "receivers revoke", "live"}
 READS = {"normalize", "tts", "log", "log verify", "audit", "audit verify", "campaign list", "campaign show", "user list",
          "bulletin status", "bulletin list", "station list", "db upgrade", "slot list", "media list", "receivers list"}
 

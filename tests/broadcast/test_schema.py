@@ -23,5 +23,5 @@ def test_every_table_is_registered():
         "stations", "zones", "users", "memberships", "campaigns", "scripts", "script_versions", "campaign_scripts",
         "recordings", "renders", "assets", "programme_templates", "slots", "broadcasts", "broadcast_items", "asrun_log",
         "lexicon_entries", "report_notes", "player_heartbeats", "bulletins", "bulletin_targets", "edge_tokens", "edge_audio", "audit_log", "api_tokens",
-            "receivers", "receiver_reports", "receiver_outages", "edge_status",
+            "receivers", "receiver_reports", "receiver_outages", "edge_status", "live_sessions",
     ])

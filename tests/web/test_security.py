@@ -23,7 +23,7 @@ TOKEN_API = ("api_edge.", "api_receivers.")
 BEARER_API = "api_v1."
 # A plausible value for every URL parameter in the map (ids and names of the demo station's rows): a route with a new
 # parameter fails the walk with a KeyError until its value is added here.
-SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1, "token_id": 1, "station": "cam-tan"}
+SAMPLE = {"sha256": "0" * 64, "broadcast_id": 1, "slot_id": 1, "script_id": 1, "recording_id": 1, "render_id": 1, "slug": "bdg-2024", "day": "2024-11-20", "action": "duyet", "filename": "loaxa.css", "number": 1, "token_id": 1, "station": "cam-tan", "live_id": 1, "seq": 0}
 # Who may POST to each endpoint (admins may do everything); the viewer may only verify the log, switch language and switch between their own stations.
 VIEWER_MAY_POST = {"log.verify", "i18n.switch_language", "auth.logout", "stations.switch", "tokens.create", "tokens.revoke"}
 
