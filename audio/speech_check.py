@@ -14,6 +14,7 @@ from pathlib import Path
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.tools import Tools
+from audio.tts.base import without_phonemes
 
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -41,7 +42,7 @@ def _pipeline():  # type: ignore[no-untyped-def]
 
 def comparable(text: str) -> str:
     """Lower-case NFC words without punctuation, single-spaced (how both sides are compared)."""
-    text = unicodedata.normalize("NFC", text).lower()
+    text = unicodedata.normalize("NFC", without_phonemes(text)).lower()  # phoneme spans are no words to hear
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

@@ -530,14 +530,22 @@ def _no_digits_left(text: str) -> str:
     )
 
 
+# espeak-ng's own phoneme input ("[[h'a2:n]]", from a station's lexicon): passed to the voice untouched.
+PHONEMES = re.compile(r"\[\[[^\[\]\n]+\]\]")
+_HELD = "\ue000"  # stands for a phoneme span while the tidying rules run (no rule matches it)
+
+
 def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
     lead, rest = _prepare(line)
     spoken = _Line(rest, lexicon, warnings).render()
-    result = _tidy(_no_digits_left(f"{lead} {spoken}"))
+    held = PHONEMES.findall(spoken)
+    result = _tidy(_no_digits_left(PHONEMES.sub(_HELD, f"{lead} {spoken}") if held else f"{lead} {spoken}"))
     if result and (lead or rest[:1].isupper()):
         result = result[0].upper() + result[1:]
     result = _capitalise_sentences(result)
+    for span in held:
+        result = result.replace(_HELD, span, 1)
     return unicodedata.normalize("NFC", result.replace("\n", " "))
 
 

@@ -13,7 +13,8 @@ from werkzeug.utils import secure_filename
 from broadcast.campaigns.manage import list_campaigns
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
-from broadcast.content.rendering import current_render, render_script
+from audio.tts.espeak_styles import GENDER_LABELS, PACE_LABELS, REGION_LABELS
+from broadcast.content.rendering import current_render, render_script, script_style, set_script_style
 from broadcast.content.scripts import create_script, get_script, import_files, spoken_form, update_script
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Script
@@ -93,8 +94,25 @@ def edit(script_id: int):
         errors = outcome.errors
     render = current_render(session, script)
     authors = author_names(session)
+    style = script_style(script)
     return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
-                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors), (400 if errors else 200)
+                           spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors,
+                           style=style.as_dict() if style else {}, regions=REGION_LABELS, genders=GENDER_LABELS, paces=PACE_LABELS), (400 if errors else 200)
+
+
+@bp.route("/<int:script_id>/giong", methods=["POST"])
+@requires(*EDIT)
+def voice_style(script_id: int):
+    """The script's own region, sex and pace, or (all empty) the station's."""
+    session, st = db(), station()
+    script = get_script(session, st, script_id)
+    with attempt("voice_style") as outcome:
+        style = set_script_style(session, script, request.form.get("region"), request.form.get("gender"), request.form.get("pace"))
+    if outcome.ok:
+        flash(f"Bài này đọc bằng {style.label()}." if style else "Bài này đọc bằng giọng của đài.", "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("scripts.edit", script_id=script_id) + "#giong")
 
 
 @bp.route("/doc-thu", methods=["POST"])

@@ -28,6 +28,7 @@ class EspeakEngine(TtsEngine):
 
     name = "espeak"
     default_voice = "vi"
+    reads_phonemes = True
 
     def _run(self, tools: Tools, args: list[str], text: str | None = None,
              timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
@@ -116,3 +117,12 @@ class EspeakEngine(TtsEngine):
         if proc.returncode != 0 or not Path(out_path).is_file() or Path(out_path).stat().st_size <= 44:
             detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"mã thoát {proc.returncode}"
             raise SynthesisFailed(f"espeak-ng không đọc được văn bản ({detail}): hãy kiểm tra giọng '{voice_arg}'.")
+
+    def phonemes(self, text: str, voice: str, options: Mapping[str, object], *, tools: Tools) -> str:
+        """The phonemes espeak-ng would speak for text (its -x output): what a lexicon override or a region changes."""
+        opts = self._options(options)
+        voice_arg = self._voice_arg(self.resolve_voice(voice), str(opts["variant"]), tools)
+        proc = self._run(tools, ["-q", "-x", "-v", voice_arg, "--stdin"], text=text)
+        if proc.returncode != 0:
+            raise SynthesisFailed(f"espeak-ng không phiên âm được văn bản: hãy kiểm tra giọng '{voice_arg}'.")
+        return " ".join(proc.stdout.split())

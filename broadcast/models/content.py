@@ -29,6 +29,8 @@ class Script(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(500), default="")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # The script's own voice choice (region, gender, pace) over the station's; None follows the station.
+    voice_style: Mapped[Optional[dict[str, str]]] = mapped_column(JSON)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

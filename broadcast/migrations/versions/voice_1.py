@@ -1,0 +1,22 @@
+"""a script's own voice choice
+
+Revision ID: voice_1
+Revises: windows_1
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "voice_1"
+down_revision = "windows_1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("scripts") as batch:
+        batch.add_column(sa.Column("voice_style", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("scripts") as batch:
+        batch.drop_column("voice_style")
