@@ -60,6 +60,13 @@ def cer(reference: str, hypothesis: str) -> float:
     return previous[-1] / len(ref)
 
 
+def pooled_cer(pairs: list[tuple[str, str]]) -> float:
+    """Character errors over reference characters across (reference, heard) pairs: long sentences weigh more."""
+    lengths = [len(comparable(ref)) for ref, _ in pairs]
+    total = sum(lengths)
+    return sum(cer(ref, heard) * n for (ref, heard), n in zip(pairs, lengths)) / total if total else 0.0
+
+
 def misheard_words(reference: str, hypothesis: str) -> list[str]:
     """Reference words the recognizer did not hear as written, in order."""
     ref, hyp = comparable(reference).split(), comparable(hypothesis).split()

@@ -282,3 +282,12 @@ def current_audio(session: Session, scripts: Sequence[Script]) -> dict[int, Scri
         elif ren is not None and Path(ren.path).exists():
             found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
     return found
+
+
+def airing_label(audio: ScriptAudio | None) -> str:
+    """Which voice a script airs with today, as the panel says it: the recording, the voice and settings of its render, or nothing yet."""
+    if audio is None:
+        return "Chưa có âm thanh: hãy ghi âm hoặc tạo giọng đọc"
+    if audio.recording_id is not None:
+        return "Bản ghi âm giọng người đọc"
+    return f"Giọng máy {audio.voice}"

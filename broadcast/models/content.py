@@ -92,6 +92,9 @@ class Render(Base):
     duration_s: Mapped[float] = mapped_column(Float)
     lufs: Mapped[Optional[float]] = mapped_column(Float)
     true_peak_db: Mapped[Optional[float]] = mapped_column(Float)
+    # The listening check (viet-asr), filled off the air path after the render: None until it ran.
+    speech_cer: Mapped[Optional[float]] = mapped_column(Float)
+    misheard: Mapped[Optional[list[str]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
