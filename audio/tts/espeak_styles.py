@@ -10,8 +10,8 @@ from audio.tts.espeak import DEFAULTS
 # espeak-ng ships one voice per Vietnamese region (Northern, Central, Southern).
 REGIONS: dict[str, str] = {"north": "vi", "central": "vi-vn-x-central", "south": "vi-vn-x-south"}
 REGION_LABELS: dict[str, str] = {"north": "Bắc", "central": "Trung", "south": "Nam"}
-# The variants the tuning search kept for each sex (docs/voice.md); "" is espeak-ng's own male voice.
-GENDERS: dict[str, str] = {"male": "m3", "female": "f3"}
+# The variant measured best for each sex (docs/voice.md): f3, and espeak-ng's own male voice ("").
+GENDERS: dict[str, str] = {"male": "", "female": "f3"}
 GENDER_LABELS: dict[str, str] = {"male": "Giọng nam", "female": "Giọng nữ"}
 # Words per minute: "normal" is the tuned default; "slow" is about 15 % slower, for elderly listeners and echoes.
 PACES: dict[str, int] = {"normal": 145, "slow": 125}

@@ -80,30 +80,24 @@ def score_station(session: Session, settings: Settings, station: Station) -> int
 
 
 def verdicts(session: Session, station: Station, threshold: float = DEFAULT_THRESHOLD) -> list[Verdict]:
-    """The newest scored render of each approved script's current version, flagged above threshold."""
+    """The check's verdict on each approved script whose newest render (current version) has been heard."""
     rows = session.execute(
         select(Script, Render).join(Render, Render.script_id == Script.id)
-        .where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED, Render.script_version == Script.version,
-               Render.speech_cer.is_not(None))
+        .where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED, Render.script_version == Script.version)
         .order_by(Script.id, Render.id.desc())
     ).all()
-    out: list[Verdict] = []
-    seen: set[int] = set()
+    newest: dict[int, tuple[Script, Render]] = {}
     for script, render in rows:
-        if script.id in seen:
-            continue
-        seen.add(script.id)
-        out.append(_verdict(script, render, threshold, station))
-    return out
+        newest.setdefault(script.id, (script, render))
+    return [_verdict(script, render, threshold, station) for script, render in newest.values() if render.speech_cer is not None]
 
 
 def verdict_of(session: Session, station: Station, script: Script, threshold: float = DEFAULT_THRESHOLD) -> Verdict | None:
-    """The check's verdict on a script's newest scored render of its current version, if any."""
+    """The check's verdict on a script's newest render, or None while that render has not been heard."""
     render = session.scalar(
-        select(Render).where(Render.script_id == script.id, Render.script_version == script.version, Render.speech_cer.is_not(None))
-        .order_by(Render.id.desc()).limit(1)
+        select(Render).where(Render.script_id == script.id, Render.script_version == script.version).order_by(Render.id.desc()).limit(1)
     )
-    return None if render is None else _verdict(script, render, threshold, station)
+    return None if render is None or render.speech_cer is None else _verdict(script, render, threshold, station)
 
 
 def _verdict(script: Script, render: Render, threshold: float, station: Station) -> Verdict:

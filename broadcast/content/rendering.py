@@ -15,13 +15,14 @@ from audio.export import check_export_path
 from audio.render import RenderResult, render_speech, render_to_file
 from audio.tts.base import VoiceSpec
 from audio.errors import BadVoiceOption
-from audio.tts.espeak_styles import VoiceStyle, describe, espeak_voice, parse_style, style_from_dict
+from audio.tts.espeak_styles import DEFAULT_STYLE, VoiceStyle, describe, espeak_voice, parse_style, style_from_dict
 from broadcast.config import Settings
 from broadcast.content.queries import approved_scripts
 from broadcast.content.scripts import spoken_form, spoken_text
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
 from broadcast.stations.lookup import station_row
+from broadcast.stations.settings import station_style
 from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
 
@@ -65,8 +66,10 @@ def set_script_style(session: Session, script: Script, region: str | None, gende
         script.voice_style = None
         session.flush()
         return None
+    # A choice left empty keeps the station's ("slow" alone slows the station's voice for this script).
+    base = station_style(session.get(Station, script.station_id)) or DEFAULT_STYLE
     try:
-        style = parse_style(region, gender, pace)
+        style = parse_style(region or base.region, gender or base.gender, pace or base.pace)
     except BadVoiceOption as exc:
         raise InvalidInput(str(exc), field="voice_style") from None
     script.voice_style = style.as_dict()

@@ -1,0 +1,65 @@
+"""The listening check in Chromium: a flagged script shows its misheard words and fixes, and the editor acts on them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+from audio import speech_check
+from broadcast.content.listening import score_station
+from broadcast.content.rendering import render_script
+from broadcast.db import make_engine, make_session_factory, transaction
+from broadcast.models import ContentStatus, Recording, Render, Script
+from broadcast.stations.lookup import get_station
+from tests.web.test_browser import Session, base_url, browser, panel  # noqa: F401 - the shared Chromium fixtures
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not speech_check.available(), reason="viet-asr is an optional extra")]
+
+
+def _flagged_script(settings) -> int:
+    """An approved script without a recording whose render says other words than its text: the check must flag it."""
+    factory = make_session_factory(make_engine(settings.db_url))
+    with transaction(factory) as session:
+        station = get_station(session, settings.station)
+        recorded = select(Recording.script_id)
+        script = session.scalars(select(Script).where(Script.station_id == station.id, Script.status == ContentStatus.APPROVED,
+                                                      Script.id.not_in(recorded)).order_by(Script.id)).first()
+        render, _ = render_script(session, settings, script, station)
+        session.execute(update(Render).where(Render.id == render.id).values(spoken_text=(
+            "một câu hoàn toàn khác về tiêm phòng cho gia súc gia cầm ở tất cả các thôn trong xã vào tuần sau, "
+            "theo kế hoạch của trạm thú y huyện, bà con nhớ nhốt trâu bò lợn gà ở nhà để cán bộ đến tiêm")))
+        session.flush()
+        score_station(session, settings, station)
+        return script.id
+
+
+def test_flagged_script_shows_misheard_words_and_the_editor_slows_it(browser, panel):  # noqa: F811
+    script_id = _flagged_script(panel.settings)
+    editor = Session(browser, panel.url, "bientap")
+    editor.go("/bai/?trang_thai=approved")
+    badge = editor.page.locator(f"a[href='/bai/{script_id}#kiem-tra-nghe']")
+    assert badge.inner_text() == "khó nghe"
+    badge.click()
+    box = editor.page.locator("#kiem-tra-nghe")
+    assert "Khó nghe" in box.inner_text() and editor.page.locator("#kiem-tra-nghe .misheard").inner_text().strip()
+    fixes = editor.page.locator("#kiem-tra-nghe ul.fixes li").all_inner_texts()
+    assert fixes[0].startswith("Ghi âm") and any("Chậm" in f for f in fixes) and any("từ điển" in f for f in fixes)
+    box.scroll_into_view_if_needed()
+    editor.shot("kiem-tra-nghe")
+    # The editor takes the "slow" fix: the script's own pace, then a new render that names it.
+    editor.page.select_option("#giong #f-pace", "slow")
+    editor.page.click("#giong button.primary")
+    assert "Bài này đọc bằng" in editor.page.inner_text(".flash")
+    editor.page.click("#render-btn")
+    editor.page.wait_for_selector("#airs-with")
+    assert "125 từ/phút" in editor.page.inner_text("#airs-with")
+    # The fresh render is heard off the air path; the page shows its verdict once the check has run.
+    deadline = time.monotonic() + 240
+    while editor.page.locator("#kiem-tra-nghe").count() == 0 and time.monotonic() < deadline:
+        editor.page.wait_for_timeout(2000)
+        editor.page.reload()
+    assert editor.page.locator("#kiem-tra-nghe").count() == 1
+    assert not editor.unexpected_errors()
+    editor.close()
