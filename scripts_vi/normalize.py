@@ -533,11 +533,15 @@ def _no_digits_left(text: str) -> str:
 # espeak-ng's own phoneme input ("[[h'a2:n]]", from a station's lexicon): passed to the voice untouched.
 PHONEMES = re.compile(r"\[\[[^\[\]\n]+\]\]")
 _HELD = "\ue000"  # stands for a phoneme span while the tidying rules run (no rule matches it)
+_TYPED = "\ue001"  # the same for spans typed in the text, held from the first rule on
 
 
 def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
     lead, rest = _prepare(line)
+    typed = PHONEMES.findall(rest)  # phonemes typed in the script itself
+    if typed:
+        rest = PHONEMES.sub(_TYPED, rest)
     spoken = _Line(rest, lexicon, warnings).render()
     held = PHONEMES.findall(spoken)
     result = _tidy(_no_digits_left(PHONEMES.sub(_HELD, f"{lead} {spoken}") if held else f"{lead} {spoken}"))
@@ -546,6 +550,8 @@ def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     result = _capitalise_sentences(result)
     for span in held:
         result = result.replace(_HELD, span, 1)
+    for span in typed:
+        result = result.replace(_TYPED, span, 1)
     return unicodedata.normalize("NFC", result.replace("\n", " "))
 
 

@@ -69,3 +69,12 @@ def test_hard_notice_text(text, spoken):
 
 def test_spelled_acronym_is_reported_to_the_editor():
     assert normalize("phòng bệnh SXH").warnings == ["Viết tắt chưa có trong từ điển: SXH"]
+
+
+@pytest.mark.parametrize("text, lexicon, spoken", [
+    ("Chào chị Hân.", {"hân": "[[h'a2:n]]"}, "Chào chị [[h'a2:n]]."),
+    ("Hân, 2 lần", {"hân": "[[h'a2:n]]"}, "[[h'a2:n]], hai lần"),
+    ("đọc [[v'i@2n]] nhé", None, "đọc [[v'i@2n]] nhé"),
+])
+def test_espeak_phoneme_spans_pass_untouched(text, lexicon, spoken):
+    assert normalize(text, lexicon).spoken == spoken
