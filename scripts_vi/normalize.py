@@ -539,11 +539,11 @@ _TYPED = "\ue001"  # the same for spans typed in the text, held from the first r
 def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
     lead, rest = _prepare(line)
-    typed = PHONEMES.findall(rest)  # phonemes typed in the script itself
+    typed = PHONEMES.findall(rest) if "[[" in rest else []  # phonemes typed in the script itself
     if typed:
         rest = PHONEMES.sub(_TYPED, rest)
     spoken = _Line(rest, lexicon, warnings).render()
-    held = PHONEMES.findall(spoken)
+    held = PHONEMES.findall(spoken) if "[[" in spoken else []
     result = _tidy(_no_digits_left(PHONEMES.sub(_HELD, f"{lead} {spoken}") if held else f"{lead} {spoken}"))
     if result and (lead or rest[:1].isupper()):
         result = result[0].upper() + result[1:]
