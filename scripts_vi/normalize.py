@@ -538,7 +538,7 @@ _TYPED = "\ue001"  # the same for spans typed in the text, held from the first r
 
 def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
-    lead, rest = _prepare(line)
+    lead, rest = _prepare(line.replace(_HELD, "").replace(_TYPED, ""))  # private-use marks are ours alone
     typed = PHONEMES.findall(rest) if "[[" in rest else []  # phonemes typed in the script itself
     if typed:
         rest = PHONEMES.sub(_TYPED, rest)
