@@ -13,7 +13,8 @@ from audio.tts.base import TtsEngine
 
 # Defaults tuned with the offline recognizer as judge (bench/voice_search.py, docs/voice.md): the female
 # variant f3 was heard far better than the plain male voice (pooled CER 0.47 vs 0.58 on the search half);
-# - speed and word gap: see docs/voice.md for the sweep around the winner;
+# - speed 145 wpm, word gap 1 (10 ms): 125 wpm was no clearer beyond noise (0.459) and would lengthen
+#   every render by 16 %; a 50 ms word gap was worse (0.515);
 # - pitch 50 (espeak default): the vi voice's tones are tuned around it;
 # - amplitude 75 instead of 100: espeak's raw output reaches 0 dBFS at 100, and clipped
 #   samples cannot be repaired by the loudness stage, which adds the gain back cleanly.
