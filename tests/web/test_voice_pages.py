@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html as html_lib
+import time
 
 from sqlalchemy import select
 
 from broadcast.db import make_engine, make_session_factory
-from broadcast.models import Script
+from broadcast.models import Render, Script
 from broadcast.stations.lookup import get_station
 from broadcast.stations.settings import station_style
 
@@ -46,6 +47,17 @@ def test_script_gets_its_own_voice_and_the_list_says_how_it_airs(login, demo_set
     editor = login("bientap")
     assert editor.post(f"/bai/{script_id}/giong", {"region": "south", "gender": "female", "pace": "slow"}).status_code == 302
     assert editor.post(f"/bai/{script_id}/tao-giong").status_code == 302
+    # The panel hears the fresh render in a thread of its own, off the air path: its verdict lands on the row.
+    session, _ = _station(demo_settings)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        session.expire_all()
+        render = session.scalars(select(Render).where(Render.script_id == script_id).order_by(Render.id.desc())).first()
+        if render.speech_cer is not None:
+            break
+        time.sleep(1)
+    assert render.speech_cer is not None and 0 <= render.speech_cer and isinstance(render.misheard, list)
+    session.close()
     page = html_lib.unescape(editor.get(f"/bai/{script_id}").get_data(as_text=True))
     assert "Phát hôm nay bằng:" in page
     airs = page.split('id="airs-with"', 1)[1].split("</p>", 1)[0]
