@@ -122,7 +122,7 @@ class EspeakEngine(TtsEngine):
 
     def phonemes(self, text: str, voice: str, options: Mapping[str, object], *, tools: Tools) -> str:
         """The phonemes espeak-ng would speak for text (its -x output): what a lexicon override or a region changes."""
-        opts = self._options(options)
+        self._options(options)  # refuse unknown or out-of-range options as synthesize does
         voice_arg = self._voice_arg(self.resolve_voice(voice), options.get("variant"), tools)
         proc = self._run(tools, ["-q", "-x", "-v", voice_arg, "--stdin"], text=text)
         if proc.returncode != 0:
