@@ -14,7 +14,7 @@ from broadcast.models import Render, User
 from broadcast.stations.lookup import get_station
 from tests.web.test_browser import Session, base_url, browser, panel  # noqa: F401 - the shared Chromium fixtures
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900), pytest.mark.skipif(not speech_check.available(), reason="viet-asr is an optional extra")]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800), pytest.mark.skipif(not speech_check.available(), reason="viet-asr is an optional extra")]
 
 
 @pytest.fixture(scope="module")
