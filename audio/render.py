@@ -29,7 +29,7 @@ from audio.format import FORMAT_VERSION
 from audio.loudness import LoudnessTarget, finish
 from audio.segments import join_segments
 from audio.tools import Tools
-from audio.tts.base import TtsEngine, VoiceSpec
+from audio.tts.base import TtsEngine, VoiceSpec, without_phonemes
 from audio.tts.registry import get_engine
 
 Text = str | Sequence[tuple[str, int]]
@@ -122,7 +122,7 @@ def _synthesize(engine: TtsEngine, spec: VoiceSpec, voice: str, segments: list[t
         parts: list[tuple[Path, int]] = []
         for n, (text, pause_ms) in enumerate(segments):
             raw = work / f"segment{n:04d}"
-            engine.synthesize(text, voice, spec.options_dict(), raw, tools=tools)
+            engine.synthesize(text if engine.reads_phonemes else without_phonemes(text), voice, spec.options_dict(), raw, tools=tools)
             if not raw.is_file() or raw.stat().st_size == 0:
                 raise SynthesisFailed(f"Bộ đọc {engine.name} không tạo ra âm thanh: hãy thử lại hoặc chọn giọng khác.")
             parts.append((raw, pause_ms))

@@ -14,6 +14,7 @@ from pathlib import Path
 from audio import ffmpeg
 from audio.errors import AudioError
 from audio.tools import Tools
+from audio.tts.base import without_phonemes
 
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -41,7 +42,7 @@ def _pipeline():  # type: ignore[no-untyped-def]
 
 def comparable(text: str) -> str:
     """Lower-case NFC words without punctuation, single-spaced (how both sides are compared)."""
-    text = unicodedata.normalize("NFC", text).lower()
+    text = unicodedata.normalize("NFC", without_phonemes(text)).lower()  # phoneme spans are no words to hear
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
@@ -57,6 +58,13 @@ def cer(reference: str, hypothesis: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (rc != hc)))
         previous = current
     return previous[-1] / len(ref)
+
+
+def pooled_cer(pairs: list[tuple[str, str]]) -> float:
+    """Character errors over reference characters across (reference, heard) pairs: long sentences weigh more."""
+    lengths = [len(comparable(ref)) for ref, _ in pairs]
+    total = sum(lengths)
+    return sum(cer(ref, heard) * n for (ref, heard), n in zip(pairs, lengths)) / total if total else 0.0
 
 
 def misheard_words(reference: str, hypothesis: str) -> list[str]:

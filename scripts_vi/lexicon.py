@@ -166,6 +166,19 @@ DEFAULT_LEXICON: dict[str, str] = {
     "pa-nô": "pa-nô",
 }
 
+# The kind of an official document, first in its code ("45/KH-UBND"): said once, before "của" and the issuer.
+DOC_TYPES: dict[str, str] = {
+    "QĐ": "quyết định", "NQ": "nghị quyết", "NĐ": "nghị định", "TT": "thông tư", "TTLT": "thông tư liên tịch",
+    "CT": "chỉ thị", "KH": "kế hoạch", "CV": "công văn", "TB": "thông báo", "HD": "hướng dẫn", "BC": "báo cáo",
+    "TTr": "tờ trình", "KL": "kết luận", "QC": "quy chế", "CTr": "chương trình",
+}
+
+# Issuers that appear only inside document codes ("12-NQ/TU"), where they cannot be mistaken for other words.
+DOC_ISSUERS: dict[str, str] = {
+    "TU": "tỉnh ủy", "HU": "huyện ủy", "ĐU": "đảng ủy", "TW": "trung ương", "BCT": "bộ chính trị",
+    "BCHTW": "ban chấp hành trung ương", "TTg": "thủ tướng chính phủ",
+}
+
 # Units read only right after a number.
 UNITS: dict[str, str] = {
     "%": "phần trăm",

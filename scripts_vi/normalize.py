@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 
 from scripts_vi import phones
 from scripts_vi.clean import clean_text
-from scripts_vi.lexicon import LETTER_NAMES, UNITS, merged_lexicon, spell
+from scripts_vi.lexicon import DOC_ISSUERS, DOC_TYPES, LETTER_NAMES, UNITS, merged_lexicon, spell
 from scripts_vi.markup import split_numbering, strip_markup
 from scripts_vi.numbers import (
     read_day,
@@ -41,6 +41,12 @@ _ROMAN_CONTEXT = {
 }
 _ORDINAL_CONTEXT = {"thứ", "hạng", "giải"}
 _DATE_CONTEXT = {"ngày", "từ", "đến", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "và", "mùng", "mồng", "trước", "sau"}
+# A time of day already names the day: "sáng 15/11" is read without an inserted "ngày".
+_TIME_OF_DAY = {"sáng", "chiều", "tối", "trưa", "đêm", "hôm"}
+# Streets, squares and schools named after a date: "phố 19/5" is "phố mười chín tháng năm", no "ngày", no "mùng".
+_NAMED_AFTER_DATE = {"phố", "đường", "ngõ", "hẻm", "cầu", "chợ", "trường", "quảng", "công", "khu", "sân"}
+# Round-the-clock spans read with "trên" even where they look like a date ("trực 24/7").
+_ROUND_THE_CLOCK = {("24", "24"), ("24", "7")}
 
 _NUM = r"\d{1,3}(?:,\d{3}){2,}(?![\d,])|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+,\d+|\d+"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
@@ -50,6 +56,10 @@ _RE_DOC = re.compile(
     r"(\d+)(?:/(\d{4}))?/\s?([A-ZĐ][A-Za-zĐđ&]*(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ&]*)*)"
 )
 _RE_DMY = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?!\d)")
+_RE_DOC_DASH = re.compile(
+    r"(\d+)\s?[-–]\s?([A-ZĐ][A-Za-zĐđ]*)/([A-ZĐ][A-Za-zĐđ&]*(?:\s?[-–]\s?[A-ZĐ][A-Za-zĐđ&]*)*)"
+)
+_RE_HEIGHT = re.compile(r"(\d)m(\d{2})" + r"(?![^\W_])")
 _RE_DM = re.compile(r"(\d{1,2})/(\d{1,2})(?![/\d])")
 _RE_MY = re.compile(r"(\d{1,2})/(\d{4})(?![/\d])")
 _RE_TIME_H = re.compile(r"(\d{1,2})h(\d{2})?(?:'|p|ph)?" + _NOT_WORD_AFTER)
@@ -146,6 +156,17 @@ class _Line:
             words.append(" và ".join(pieces))
         return " ".join(w for w in words if w)
 
+    def doc_code(self, code: str, i: int) -> str:
+        """A document code as officials read it: '45/KH-UBND' -> 'kế hoạch của ủy ban nhân dân' (kind once)."""
+        parts = [p for p in re.split(r"\s?[-–/]\s?", code) if p]
+        kind = DOC_TYPES.get(parts[0]) if parts else None
+        if kind is None:
+            return self.expand_code(code)
+        issuer = " ".join(DOC_ISSUERS.get(p) or self.expand_code(p) for p in parts[1:])
+        before = re.sub(r"(?:[\s:]|\bsố\b)+$", "", self.s[max(0, i - 40):i].lower())
+        words = [] if before.endswith(kind) else [kind]
+        return " ".join(words + (["của", issuer] if issuer else []))
+
     def read_caps(self, token: str) -> str:
         """An all-capital token: a Vietnamese word in capitals is read, anything else spelled."""
         if is_syllable(token):
@@ -164,17 +185,23 @@ class _Line:
 
     def rule_doc(self, i: int):
         m = _RE_DOC.match(self.s, i)
-        if not m:
-            return None
-        number, year, code = m.groups()
+        if m:
+            number, year, code = m.groups()
+        else:
+            # "12-NQ/TU": number, dash, the kind, then the issuer after the slash.
+            m = _RE_DOC_DASH.match(self.s, i)
+            if not m or m.group(2) not in DOC_TYPES:
+                return None
+            number, year, code = m.group(1), None, f"{m.group(2)}-{m.group(3)}"
         spoken = read_number(number)
         if year:
             spoken += " năm " + read_number(year)
-        return spoken + " " + self.expand_code(code), m.end()
+        return spoken + " " + self.doc_code(code, i), m.end()
 
     def date_prefix(self, i: int) -> str:
         """Say "ngày" before a numeric date unless the text already does."""
-        return "" if self.prev_word(i) in ("ngày", "mùng", "mồng") else "ngày "
+        prev = self.prev_word(i)
+        return "" if prev in ("ngày", "mùng", "mồng") or prev in _TIME_OF_DAY else "ngày "
 
     def day_words(self, i: int, day: int) -> str:
         """Day of month, with mùng for 1-10 unless the text already wrote mùng."""
@@ -210,8 +237,13 @@ class _Line:
         d, mo = int(d_raw), int(mo_raw)
         if not (1 <= d <= 31 and 1 <= mo <= 12):
             return None
+        prev = self.prev_word(i)
+        if prev in _NAMED_AFTER_DATE:
+            return f"{read_int(d)} tháng {read_month(mo)}", m.end()
+        if (d_raw, mo_raw) in _ROUND_THE_CLOCK and prev not in _DATE_CONTEXT and not self.last_numeric:
+            return f"{read_int(d)} trên {read_int(mo)}", m.end()
         in_context = (
-            self.prev_word(i) in _DATE_CONTEXT
+            prev in _DATE_CONTEXT
             or self.last_numeric
             or self.s[max(0, i - 4):i].rstrip().endswith(("-", "–"))
         )
@@ -245,6 +277,11 @@ class _Line:
         if m.group(3):
             spoken += " " + UNITS[m.group(3)]
         return spoken, m.end()
+
+    def rule_height(self, i: int):
+        """'1m70' is one metre seventy (centimetres), not a unit glued between two numbers."""
+        m = _RE_HEIGHT.match(self.s, i)
+        return (f"{read_int(int(m.group(1)))} mét {read_number(m.group(2))}", m.end()) if m else None
 
     def rule_dotted(self, i: int):
         m = _RE_DOTTED.match(self.s, i)
@@ -369,7 +406,7 @@ class _Line:
             if before.isspace() or before in ":(" or i == 0:
                 m = _RE_CODE_AFTER_SLASH.match(s, i + 1)
                 if m:
-                    self.out.append(f" {self.expand_code(m.group(0))} ")
+                    self.out.append(f" {self.doc_code(m.group(0), i)} ")
                     return m.end()
             m = _RE_UNIT_AFTER_SLASH.match(s, i + 1)
             if m:
@@ -427,6 +464,7 @@ _Line.DIGIT_RULES = (
     _Line.rule_time,
     _Line.rule_phone_context,
     _Line.rule_multiply,
+    _Line.rule_height,
     _Line.rule_dotted,
     _Line.rule_number,
 )
@@ -492,14 +530,28 @@ def _no_digits_left(text: str) -> str:
     )
 
 
+# espeak-ng's own phoneme input ("[[h'a2:n]]", from a station's lexicon): passed to the voice untouched.
+PHONEMES = re.compile(r"\[\[[^\[\]\n]+\]\]")
+_HELD = "\ue000"  # stands for a phoneme span while the tidying rules run (no rule matches it)
+_TYPED = "\ue001"  # the same for spans typed in the text, held from the first rule on
+
+
 def normalize_line(line: str, lexicon, warnings: list[str]) -> str:
     """Spoken form of one line (no newline inside)."""
-    lead, rest = _prepare(line)
+    lead, rest = _prepare(line.replace(_HELD, "").replace(_TYPED, ""))  # private-use marks are ours alone
+    typed = PHONEMES.findall(rest) if "[[" in rest else []  # phonemes typed in the script itself
+    if typed:
+        rest = PHONEMES.sub(_TYPED, rest)
     spoken = _Line(rest, lexicon, warnings).render()
-    result = _tidy(_no_digits_left(f"{lead} {spoken}"))
+    held = PHONEMES.findall(spoken) if "[[" in spoken else []
+    result = _tidy(_no_digits_left(PHONEMES.sub(_HELD, f"{lead} {spoken}") if held else f"{lead} {spoken}"))
     if result and (lead or rest[:1].isupper()):
         result = result[0].upper() + result[1:]
     result = _capitalise_sentences(result)
+    for span in held:
+        result = result.replace(_HELD, span, 1)
+    for span in typed:
+        result = result.replace(_TYPED, span, 1)
     return unicodedata.normalize("NFC", result.replace("\n", " "))
 
 

@@ -178,7 +178,7 @@ def test_serve_airs_the_test_broadcast_logs_it_answers_and_stops_on_sigterm(stat
     rows = [r for r in json.loads(log.stdout) if r["broadcast_id"] == test.id]
     assert [(r["item_type"], r["status"], r["sinks"]) for r in rows] == [
         ("jingle", "played", "aircheck"), ("script", "played", "aircheck"), ("jingle", "played", "aircheck")]
-    assert rows[1]["title"] == "Phát thử" and rows[1]["voice"] == "espeak:vi"
+    assert rows[1]["title"] == "Phát thử" and rows[1]["voice"] == "espeak:vi+f3, 145 từ/phút"
     assert sum(r["seconds"] for r in rows) == pytest.approx(total, abs=0.1)
     verify = subprocess.run([sys.executable, "-m", "loaxa", "log", "verify"], cwd=ROOT, env=subprocess_env(settings),
                             capture_output=True, text=True, timeout=120)

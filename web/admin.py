@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+
+from audio.tts.espeak_styles import DEFAULT_STYLE, GENDER_LABELS, PACE_LABELS, REGION_LABELS
 
 from audio.tts.registry import engine_names
+from broadcast.content.rendering import style_preview
 from broadcast.content.lexicon import KINDS, add_entry, delete_entry, get_entry, list_entries, update_entry
 from broadcast.models import Role
 from broadcast.planning.slots import list_slots
-from broadcast.stations.settings import add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, update_station
+from broadcast.stations.settings import (
+    add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, set_voice_style, station_style, update_station,
+)
 from broadcast.stations.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
-from web.auth import ADMIN, requires
-from web.db import db
+from web.auth import ADMIN, EDIT, requires
+from web.db import db, settings
 from web.helpers import attempt, station, user_row
 
 bp = Blueprint("admin", __name__)
@@ -21,7 +26,8 @@ def _settings_page(errors: dict | None = None, values: dict | None = None, statu
     session, st = db(), station()
     slots = list_slots(session, st)
     return render_template("settings.html", station=st, slots=slots, lexicon=list_entries(session, st), kinds=KINDS,
-                           engines=engine_names(), errors=errors or {}, values=values or {}), status
+                           engines=engine_names(), errors=errors or {}, values=values or {}, style=station_style(st) or DEFAULT_STYLE,
+                           regions=REGION_LABELS, genders=GENDER_LABELS, paces=PACE_LABELS), status
 
 
 @bp.route("/cai-dat")
@@ -57,6 +63,27 @@ def save_voices():
     with attempt("voice_chain") as outcome:
         set_voice_chain(db(), station(), chain)
     return _done(outcome, "Đã lưu chuỗi giọng đọc.", {"chain": chain})
+
+
+@bp.route("/cai-dat/giong-vung", methods=["POST"])
+@requires(*ADMIN)
+def save_voice_style():
+    """Region, sex and pace of the offline voice."""
+    values = dict(request.form)
+    with attempt("voice_style") as outcome:
+        set_voice_style(db(), station(), values.get("region"), values.get("gender"), values.get("pace"))
+    return _done(outcome, "Đã lưu giọng đọc của đài.", values)
+
+
+@bp.route("/nghe-thu-giong")
+@requires(*ADMIN, *EDIT)
+def voice_preview():
+    """'Nghe thử': a short sample read with the chosen region, sex and pace."""
+    with attempt("voice_style") as outcome:
+        audio = style_preview(settings(), station(), request.args.get("region"), request.args.get("gender"), request.args.get("pace"))
+    if not outcome.ok:
+        return next(iter(outcome.errors.values())), 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return send_file(audio.path, mimetype="audio/wav", max_age=3600)
 
 
 @bp.route("/cai-dat/cum-loa", methods=["POST"])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from broadcast.campaigns.manage import list_campaigns
 from broadcast.content.media import media_sound
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.recordings import add_recording, script_recordings
-from broadcast.content.rendering import current_render, render_script
+from audio.tts.espeak_styles import GENDER_LABELS, PACE_LABELS, REGION_LABELS
+from broadcast.content.listening import score_in_background, verdict_of, verdicts
+from broadcast.content.rendering import airing_label, current_audio, current_render, script_audio, render_script, script_style, set_script_style
 from broadcast.content.scripts import AUDIO, create_script, get_script, import_files, preview_import, spoken_form, update_script
 from broadcast.errors import InvalidInput
 from broadcast.models import Priority, Script
@@ -39,8 +41,12 @@ def index():
     scripts, total = find_scripts(session, st, ScriptFilter(q, status, category, campaign), page, PAGE)
     campaigns = list_campaigns(session, st)
     categories = script_categories(session, st)
+    audio = current_audio(session, scripts)
+    airs = {s.id: airing_label(audio.get(s.id)) for s in scripts}
+    flagged = {v.script.id for v in verdicts(session, st) if v.flagged}
     return render_template("scripts/index.html", scripts=scripts, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1),
-                           q=q, campaign=campaign, status=status, category=category, campaigns=campaigns, categories=categories)
+                           q=q, campaign=campaign, status=status, category=category, campaigns=campaigns, categories=categories,
+                           airs=airs, flagged=flagged)
 
 
 def _form_values() -> dict[str, str]:
@@ -92,9 +98,27 @@ def edit(script_id: int):
     render = current_render(session, script)
     authors = author_names(session)
     sound = media_sound(session, script) if script.kind == AUDIO else None  # a media item is heard, not read
+    style = script_style(script)
     return render_template("scripts/edit.html", script=script, values=values, errors=errors, priorities=PRIORITIES, render=render,
                            spoken=spoken_form(session, script), recordings=script_recordings(session, script), authors=authors,
+                           style=style.as_dict() if style else {}, verdict=verdict_of(session, st, script),
+                           airs=airing_label(script_audio(session, script)), regions=REGION_LABELS, genders=GENDER_LABELS, paces=PACE_LABELS,
                            sound=sound), (400 if errors else 200)
+
+
+@bp.route("/<int:script_id>/giong", methods=["POST"])
+@requires(*EDIT)
+def voice_style(script_id: int):
+    """The script's own region, sex and pace, or (all empty) the station's."""
+    session, st = db(), station()
+    script = get_script(session, st, script_id)
+    with attempt("voice_style") as outcome:
+        style = set_script_style(session, script, request.form.get("region"), request.form.get("gender"), request.form.get("pace"))
+    if outcome.ok:
+        flash(f"Bài này đọc bằng {style.label()}." if style else "Bài này đọc bằng giọng của đài.", "success")
+    else:
+        flash(next(iter(outcome.errors.values())), "error")
+    return redirect(url_for("scripts.edit", script_id=script_id) + "#giong")
 
 
 @bp.route("/doc-thu", methods=["POST"])
@@ -116,6 +140,7 @@ def render(script_id: int):
     with attempt() as outcome:
         row, cached = render_script(session, settings(), script, st)
     if outcome.ok:
+        score_in_background(current_app.config["LOAXA_SESSIONS"], settings(), row.id)  # off the air path, after the commit
         flash(f"Đã tạo giọng đọc ({row.engine}, {row.duration_s:.0f} giây){' từ bộ nhớ đệm' if cached else ''}.", "success")
     else:
         flash(next(iter(outcome.errors.values())), "error")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +28,21 @@ class VoiceSpec:
         return dict(self.options)
 
 
+# espeak-ng's phoneme input "[[...]]" (a station lexicon may give one); engines that cannot read it skip it.
+_PHONEMES = re.compile(r"\[\[[^\[\]\n]+\]\]")
+
+
+def without_phonemes(text: str) -> str:
+    """Text with espeak-ng phoneme spans removed, for engines that would read their symbols aloud."""
+    return " ".join(_PHONEMES.sub(" ", text).split()) if "[[" in text else text
+
+
 class TtsEngine(abc.ABC):
     """A text-to-speech engine; subclasses are registered with audio.tts.registry and get the programs to run as tools."""
 
     name: str = ""
     default_voice: str = ""
+    reads_phonemes: bool = False  # whether "[[...]]" in the text is read as phonemes
 
     @abc.abstractmethod
     def check(self, *, tools: Tools) -> None:

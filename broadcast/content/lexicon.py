@@ -11,6 +11,7 @@ from broadcast.errors import Conflict, InvalidInput, NotFound
 from broadcast.models import LexiconEntry, Station
 from broadcast.stations.lookup import station_row
 from scripts_vi.clean import clean_text
+from scripts_vi.normalize import PHONEMES
 
 KINDS = {"abbreviation": "viết tắt", "pronunciation": "cách đọc"}
 MAX_TERM = 100
@@ -28,7 +29,10 @@ def _validated(term: str, spoken: str, kind: str) -> tuple[str, str, str]:
         raise InvalidInput("Cách đọc đang để trống: hãy nhập cách đọc đầy đủ.", field="spoken")
     if len(spoken) > MAX_SPOKEN:
         raise InvalidInput(f"Cách đọc dài quá {MAX_SPOKEN} ký tự: hãy rút gọn.", field="spoken")
-    if any(ch.isdigit() for ch in spoken):
+    if kind == "pronunciation" and "[[" in spoken:
+        if not PHONEMES.fullmatch(spoken):
+            raise InvalidInput("Cách đọc bằng âm vị espeak phải nằm trọn trong [[ ]], ví dụ [[h'a2:n]].", field="spoken")
+    elif any(ch.isdigit() for ch in spoken):
         raise InvalidInput("Cách đọc phải viết bằng chữ, không có chữ số: ví dụ 'mười lăm' thay vì '15'.", field="spoken")
     if kind not in KINDS:
         raise InvalidInput("Loại mục từ điển không có: chọn viết tắt hoặc cách đọc.", field="kind")

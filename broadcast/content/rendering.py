@@ -14,12 +14,15 @@ from audio.loudness import LoudnessTarget
 from audio.export import check_export_path
 from audio.render import RenderResult, render_speech, render_to_file
 from audio.tts.base import VoiceSpec
+from audio.errors import BadVoiceOption
+from audio.tts.espeak_styles import DEFAULT_STYLE, VoiceStyle, describe, espeak_voice, parse_style, style_from_dict
 from broadcast.config import Settings
 from broadcast.content.queries import approved_scripts
 from broadcast.content.scripts import AUDIO, spoken_form, spoken_text
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import ContentStatus, Recording, Render, Script, Station
 from broadcast.stations.lookup import station_row
+from broadcast.stations.settings import station_style
 from scripts_vi.normalize import normalize
 from scripts_vi.segment import split_for_speech
 
@@ -35,13 +38,51 @@ class ScriptAudio:
     recording_id: int | None = None
 
 
-def voice_chain(station: Station, settings: Settings) -> list[VoiceSpec]:
-    """The station's chain of voices as audio specs (gTTS always gets the configured timeout)."""
-    chain = [VoiceSpec(engine=entry["engine"], voice=entry.get("voice", ""), options=_options(settings, entry["engine"], entry.get("options")))
-             for entry in station.voice_chain or [{"engine": "espeak", "voice": "vi"}]]
+def voice_chain(station: Station, settings: Settings, style: VoiceStyle | None = None) -> list[VoiceSpec]:
+    """The station's chain of voices as audio specs; style (a script's own choice) overrides the station's espeak voice."""
+    chain = [_spec(settings, entry, style) for entry in station.voice_chain or [{"engine": "espeak", "voice": "vi"}]]
     if all(spec.engine != "espeak" for spec in chain):
-        chain.append(VoiceSpec(engine="espeak", voice="vi"))  # the offline voice that always works
+        chain.append(_spec(settings, {"engine": "espeak", "voice": "vi"}, style))  # the offline voice that always works
     return chain
+
+
+def _spec(settings: Settings, entry: Mapping[str, Any], style: VoiceStyle | None) -> VoiceSpec:
+    """One chain entry as a spec: an espeak entry speaks the given style, else its own stored one."""
+    chosen = style or style_from_dict(entry.get("style"))
+    if entry["engine"] == "espeak" and chosen is not None:
+        voice, options = espeak_voice(chosen)
+        return VoiceSpec.of("espeak", voice, **{**dict(entry.get("options") or {}), **options})
+    return VoiceSpec(engine=entry["engine"], voice=entry.get("voice", ""), options=_options(settings, entry["engine"], entry.get("options")))
+
+
+def script_style(script: Script) -> VoiceStyle | None:
+    """The script's own voice choice, or None when it follows the station."""
+    return style_from_dict(script.voice_style)
+
+
+def set_script_style(session: Session, script: Script, region: str | None, gender: str | None, pace: str | None) -> VoiceStyle | None:
+    """Give a script its own voice, or (all choices empty) let it follow the station; one sentence when a choice is unknown."""
+    if not (region or gender or pace):
+        script.voice_style = None
+        session.flush()
+        return None
+    # A choice left empty keeps the station's ("slow" alone slows the station's voice for this script).
+    base = station_style(session.get(Station, script.station_id)) or DEFAULT_STYLE
+    try:
+        style = parse_style(region or base.region, gender or base.gender, pace or base.pace)
+    except BadVoiceOption as exc:
+        raise InvalidInput(str(exc), field="voice_style") from None
+    script.voice_style = style.as_dict()
+    session.flush()
+    return style
+
+
+def spoke_with(chain: Sequence[VoiceSpec], result: RenderResult) -> str:
+    """The voice and settings that spoke a render, as its row and the log keep them ('vi+f3, 145 từ/phút')."""
+    spec = next((s for s in chain if s.engine == result.engine), None)
+    if spec is None or result.engine != "espeak":
+        return result.voice
+    return describe(result.voice, spec.options_dict())
 
 
 def _options(settings: Settings, engine: str, given: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
@@ -115,19 +156,37 @@ def _job(session: Session, settings: Settings, script: Script, station: Station,
     if script.kind == AUDIO:
         raise InvalidInput(f"«{script.title}» là tệp âm thanh nên không cần tạo giọng đọc: hãy nghe và duyệt tệp đó.", field="script")
     spoken = spoken_form(session, script).spoken
-    job = RenderJob(str(script.id), _segments(spoken), tuple(chain or voice_chain(station, settings)), settings.audio_dir / "renders", loudness_target(station))
+    chain = chain or voice_chain(station, settings, script_style(script))
+    job = RenderJob(str(script.id), _segments(spoken), tuple(chain), settings.audio_dir / "renders", loudness_target(station))
     return job, spoken
 
 
 def message_audio(session: Session, settings: Settings, station: Station, text: str) -> ScriptAudio:
     """A typed message (emergency, one-off, test) read now the way the station reads its scripts: its lexicon, its voices."""
     spoken = spoken_text(session, station.id, text).spoken
-    result = render_speech(_segments(spoken), voice_chain(station, settings), settings.audio_dir / "renders", loudness_target(station),
-                           tools=settings.tools)
-    return ScriptAudio(result.path, voice_label(result.engine, result.voice), result.duration_s)
+    chain = voice_chain(station, settings)
+    result = render_speech(_segments(spoken), chain, settings.audio_dir / "renders", loudness_target(station), tools=settings.tools)
+    return ScriptAudio(result.path, voice_label(result.engine, spoke_with(chain, result)), result.duration_s)
 
 
-def _store(session: Session, script: Script, spoken: str, result: RenderResult) -> Render:
+# What "Nghe thử" reads for a voice choice: a station greeting with a date, a number and a time in it.
+PREVIEW_TEXT = "Đài truyền thanh xã xin kính chào bà con. Sáng 15/11, hội nghị bắt đầu lúc 7h30 tại hội trường Ủy ban nhân dân xã."
+
+
+def style_preview(settings: Settings, station: Station, region: str | None, gender: str | None, pace: str | None) -> ScriptAudio:
+    """A short sample read with one voice choice (espeak only), for the panel's "Nghe thử"; one sentence when a choice is unknown."""
+    try:
+        style = parse_style(region, gender, pace)
+    except BadVoiceOption as exc:
+        raise InvalidInput(str(exc), field="voice_style") from None
+    voice, options = espeak_voice(style)
+    chain = [VoiceSpec.of("espeak", voice, **options)]
+    spoken = normalize(PREVIEW_TEXT).spoken
+    result = render_speech(_segments(spoken), chain, settings.audio_dir / "renders", loudness_target(station), tools=settings.tools)
+    return ScriptAudio(result.path, voice_label(result.engine, spoke_with(chain, result)), result.duration_s)
+
+
+def _store(session: Session, script: Script, spoken: str, result: RenderResult, chain: Sequence[VoiceSpec] = ()) -> Render:
     """Record a render of the script's current version (one row per cache key)."""
     render = session.scalar(select(Render).where(Render.script_id == script.id, Render.script_version == script.version, Render.cache_key == result.cache_key))
     if render is None:
@@ -135,7 +194,7 @@ def _store(session: Session, script: Script, spoken: str, result: RenderResult) 
         session.add(render)
     render.path = str(result.path)
     render.engine = result.engine
-    render.voice = result.voice
+    render.voice = spoke_with(chain, result)[:200]
     render.fallback_reasons = list(result.fallback_reasons)
     render.spoken_text = spoken
     render.duration_s = result.duration_s
@@ -149,7 +208,7 @@ def render_script(session: Session, settings: Settings, script: Script, station:
     """Render the script's current version (reusing the cache); returns the row and whether it was cached."""
     job, spoken = _job(session, settings, script, station, chain)
     result = render_speech(job.text, job.chain, job.cache_dir, job.target, tools=settings.tools)
-    return _store(session, script, spoken, result), result.cached
+    return _store(session, script, spoken, result, job.chain), result.cached
 
 
 @dataclass
@@ -169,11 +228,11 @@ def render_scripts(
     prepared = [(_job(session, settings, script, station, None), script) for script in scripts]
     outcomes = render_many([job for (job, _), _ in prepared], settings.render_workers or None, progress, tools=settings.tools)
     report = BatchReport()
-    for ((_, spoken), script), outcome in zip(prepared, outcomes):
+    for ((job, spoken), script), outcome in zip(prepared, outcomes):
         if outcome.result is None:
             report.failed.append((script, outcome.error or ""))
             continue
-        _store(session, script, spoken, outcome.result)
+        _store(session, script, spoken, outcome.result, job.chain)
         if outcome.result.cached:
             report.reused += 1
         else:
@@ -234,3 +293,12 @@ def current_audio(session: Session, scripts: Sequence[Script]) -> dict[int, Scri
         elif ren is not None and Path(ren.path).exists():
             found[script_id] = ScriptAudio(Path(ren.path), voice_label(ren.engine, ren.voice), ren.duration_s, render_id=ren.id)
     return found
+
+
+def airing_label(audio: ScriptAudio | None) -> str:
+    """Which voice a script airs with today, as the panel says it: the recording, the voice and settings of its render, or nothing yet."""
+    if audio is None:
+        return "Chưa có âm thanh: hãy ghi âm hoặc tạo giọng đọc"
+    if audio.recording_id is not None:
+        return "Bản ghi âm giọng người đọc"
+    return f"Giọng máy {audio.voice}"

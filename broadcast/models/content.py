@@ -30,6 +30,8 @@ class Script(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(500), default="")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # The script's own voice choice (region, gender, pace) over the station's; None follows the station.
+    voice_style: Mapped[Optional[dict[str, str]]] = mapped_column(JSON)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -92,6 +94,9 @@ class Render(Base):
     duration_s: Mapped[float] = mapped_column(Float)
     lufs: Mapped[Optional[float]] = mapped_column(Float)
     true_peak_db: Mapped[Optional[float]] = mapped_column(Float)
+    # The listening check (viet-asr), filled off the air path after the render: None until it ran.
+    speech_cer: Mapped[Optional[float]] = mapped_column(Float)
+    misheard: Mapped[Optional[list[str]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.errors import BadVoiceOption
+from audio.tts.espeak_styles import VoiceStyle, parse_style, style_from_dict
 from audio.tts.registry import engine_names
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Station, Zone
@@ -57,6 +59,9 @@ def set_voice_chain(session: Session, station: Station, chain: list[dict[str, An
         if engine == "piper" and not voice.endswith(".onnx"):
             raise InvalidInput("Giọng Piper phải là đường dẫn tới tệp .onnx đã chép vào máy.", field="voice_chain")
         cleaned.append({"engine": engine, "voice": voice})
+    style = station_style(station)
+    if style is not None:
+        cleaned = _with_style(cleaned, style)  # re-ordering the chain keeps the chosen espeak voice
     if not cleaned:
         raise InvalidInput("Chuỗi giọng đọc đang trống: hãy chọn ít nhất một bộ đọc (espeak luôn dùng được).", field="voice_chain")
     if len(cleaned) > MAX_CHAIN:
@@ -64,6 +69,33 @@ def set_voice_chain(session: Session, station: Station, chain: list[dict[str, An
     station.voice_chain = cleaned
     session.flush()
     return station
+
+
+def station_style(station: Station) -> VoiceStyle | None:
+    """The voice style the station chose for espeak-ng, or None when it never chose one."""
+    for entry in station.voice_chain or []:
+        if entry.get("engine") == "espeak" and entry.get("style"):
+            return style_from_dict(entry["style"])
+    return None
+
+
+def _with_style(chain: list[dict[str, Any]], style: VoiceStyle) -> list[dict[str, Any]]:
+    """The chain with its espeak entries carrying style (one is added at the end when none is there)."""
+    entries = [dict(e, style=style.as_dict()) if e.get("engine") == "espeak" else dict(e) for e in chain]
+    if not any(e.get("engine") == "espeak" for e in entries):
+        entries.append({"engine": "espeak", "voice": "", "style": style.as_dict()})
+    return entries
+
+
+def set_voice_style(session: Session, station: Station, region: str | None, gender: str | None, pace: str | None) -> VoiceStyle:
+    """Choose the region, sex and pace of the station's offline voice; one sentence when a choice is unknown."""
+    try:
+        style = parse_style(region, gender, pace)
+    except BadVoiceOption as exc:
+        raise InvalidInput(str(exc), field="voice_style") from None
+    station.voice_chain = _with_style(list(station.voice_chain or [{"engine": "espeak", "voice": "vi"}]), style)
+    session.flush()
+    return style
 
 
 def _zone_fields(code: str, name: str) -> tuple[str, str]:

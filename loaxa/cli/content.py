@@ -10,7 +10,6 @@ from typing import Callable, Iterator
 import click
 
 from broadcast.db import transaction
-from broadcast.models import Script
 from broadcast.numbers import vn_number
 from broadcast.stations.lookup import get_station
 from loaxa.cli import Runtime, pass_runtime, require_tools
@@ -114,29 +113,28 @@ def render(rt: Runtime, render_all: bool, changed: bool) -> None:
 
 
 @click.command("check-speech")
-@click.option("--threshold", default=0.65, show_default=True, type=click.FloatRange(0, 1), help="Tỷ lệ lỗi ký tự (CER) trên mức này thì báo bài khó nghe.")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="Tỷ lệ lỗi ký tự (CER) trên mức này thì báo bài khó nghe (mặc định 0,6).")
 @pass_runtime
-def check_speech(rt: Runtime, threshold: float) -> None:
-    """Nghe thử tự động (viet-asr): báo bài có âm thanh người nghe dễ nghe nhầm và các từ sai."""
+def check_speech(rt: Runtime, threshold: float | None) -> None:
+    """Nghe thử tự động (viet-asr): chấm các bản đọc máy chưa chấm, báo bài khó nghe, từ nghe nhầm và cách sửa."""
     from audio import speech_check
-    from broadcast.content.queries import approved_scripts
-    from broadcast.content.rendering import ready_render
+    from broadcast.content.listening import DEFAULT_THRESHOLD, score_station, verdicts
 
-    flagged = 0
+    if not speech_check.available():
+        raise click.ClickException("Chưa cài bộ nhận dạng giọng nói viet-asr: hãy chạy `.venv/bin/pip install 'loaxa[speech-check]'`.")
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        for script in approved_scripts(session, station, order=Script.id):
-            render = ready_render(session, script)
-            if render is None:
-                click.echo(f"Chưa có âm thanh: {script.title} (chạy `loaxa render`).")
-                continue
-            result = speech_check.check(Path(render.path), render.spoken_text, threshold, tools=rt.settings.tools)
-            mark = "KHÓ NGHE" if result.flagged else "ổn"
-            click.echo(f"[{mark}] CER {result.cer:.2f}  {script.title}")
-            if result.flagged:
-                flagged += 1
-                click.echo("    từ dễ nghe nhầm: " + ", ".join(list(dict.fromkeys(result.misheard))[:20]))
-    click.echo(f"{flagged} bài vượt ngưỡng {threshold:.2f}.")
+        scored = score_station(session, rt.settings, station)
+        found = verdicts(session, station, limit)
+        for v in found:
+            click.echo(f"[{'KHÓ NGHE' if v.flagged else 'ổn'}] CER {v.render.speech_cer:.2f}  {v.script.title}")
+            if v.flagged:
+                click.echo("    từ dễ nghe nhầm: " + ", ".join(v.render.misheard or []))
+                for fix in v.fixes:
+                    click.echo(f"    - {fix}")
+    click.echo(f"Đã chấm {scored} bản đọc mới; {sum(v.flagged for v in found)} bài vượt ngưỡng {limit:.2f}.")
 
 
 COMMANDS = [normalize_cmd, scripts, tts, render, check_speech]

@@ -33,3 +33,12 @@ def test_real_transcription_of_an_espeak_render(tmp_path: Path):
     assert 0.0 <= result.cer < 0.9  # espeak-ng is robotic but intelligible (measured ~0.45–0.55)
     silence = speech_check.check(render.path, "một câu hoàn toàn khác không liên quan gì đến đoạn âm thanh", threshold=0.5, tools=TOOLS)
     assert silence.flagged
+
+
+def test_pooled_cer_weighs_sentences_by_length():
+    from audio.speech_check import pooled_cer
+
+    # 10 reference characters all wrong + 30 right: 10 edits / 40 characters, not the mean of 1.0 and 0.0.
+    pairs = [("abcdefghij", "klmnopqrst"), ("a" * 30, "a" * 30)]
+    assert pooled_cer(pairs) == 0.25
+    assert pooled_cer([]) == 0.0

@@ -62,8 +62,8 @@ POOL = [
     ("Cùng chia sẻ việc nhà", "Nam và nữ cùng chia sẻ việc nhà, cùng chăm sóc con cái và cùng làm kinh tế."),
     ("Lên tiếng về bạo lực gia đình", "Hãy lên tiếng khi thấy bạo lực gia đình, gọi ngay cho trưởng thôn hoặc công an xã."),
 ]
-VOICE = "espeak:vi"
-VOICE_LABEL = "giọng máy espeak-ng"  # how the report names the station's espeak-ng Vietnamese voice
+VOICE = "espeak:vi+f3, 145 từ/phút"  # the log names the voice and speed that spoke (the tuned default)
+VOICE_LABEL = "giọng máy espeak-ng (vi+f3, 145 từ/phút)"  # how the report names it
 LEAD_S = 12  # seconds from placing a real-time broadcast to its start (the player syncs every second)
 SIM_SYNC_S = 6 * 3600  # standing jobs in virtual time, as `loaxa simulate` runs them
 OUTCOMES = {"missed": "không phát được", "interrupted": "bị ngắt giữa chừng", "late": "phát trễ giờ"}

@@ -1,0 +1,75 @@
+"""One-off bounded search of espeak-ng's controls with the offline recognizer as judge (run once, niced).
+
+The recognizer is CPU-heavy and the machine is shared (8 sessions on 2 cores), so the grid is small and each
+sentence is spoken by espeak-ng in one call, without the chain's loudness stage (it levels every setting alike):
+stage 1, the Northern voice plain and with the female variant f3;
+stage 2, a slower speed, then a wider word gap, around the better of the two.
+(The regional voices and the male variant are the operator's choices, not the default: not searched.)
+Only the search half of bench/data/voice_dev.tsv is used; each row appends to bench/data/voice_search.jsonl,
+and a row already there is not measured again (the search resumes where it stopped).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audio import speech_check  # noqa: E402
+from audio.tools import Tools  # noqa: E402
+from audio.tts.espeak import EspeakEngine  # noqa: E402
+from scripts_vi.normalize import normalize  # noqa: E402
+import voice_set  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "data" / "voice_search.jsonl"
+TOOLS = Tools()
+
+
+def pooled_cer(voice: str, options: dict, sentences: list[voice_set.Sentence], tmp: Path) -> float:
+    """Character errors over reference characters, pooled across sentences (long ones weigh more)."""
+    errors = chars = 0.0
+    for n, s in enumerate(sentences):
+        wav = tmp / f"{n}.wav"
+        EspeakEngine().synthesize(normalize(s.written).spoken, voice, options, wav, tools=TOOLS)
+        length = len(speech_check.comparable(s.spoken))
+        errors += speech_check.cer(s.spoken, speech_check.transcribe(wav, tools=TOOLS)) * length
+        chars += length
+    return errors / chars
+
+
+def evaluate(stage: str, voice: str, options: dict, sentences, tmp: Path, seen: dict) -> float:
+    """Score one setting once (cached in seen) and append it to the results file."""
+    key = json.dumps([voice, options], sort_keys=True)
+    if key not in seen:
+        seen[key] = pooled_cer(voice, options, sentences, tmp)
+        with OUT.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"stage": stage, "voice": voice, **options, "cer": round(seen[key], 4)}) + "\n")
+        print(stage, voice, options, round(seen[key], 4), flush=True)
+    return seen[key]
+
+
+def main() -> None:
+    sentences = voice_set.search_half()
+    seen: dict[str, float] = {}
+    if OUT.exists():
+        for line in OUT.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            voice, cer = row.pop("voice"), row.pop("cer")
+            row.pop("stage")
+            seen[json.dumps([voice, row], sort_keys=True)] = cer
+    with tempfile.TemporaryDirectory(prefix="voice-search-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = {"speed": 145, "word_gap": 1, "pitch": 50}
+        grid1 = [("vi", ""), ("vi", "f3")]
+        stage1 = {(v, var): evaluate("1", v, {**base, "variant": var}, sentences, tmp, seen) for v, var in grid1}
+        voice, variant = min(stage1, key=stage1.get)
+        for sp, gap in ((125, 1), (145, 5)):
+            evaluate("2", voice, {**base, "variant": variant, "speed": sp, "word_gap": gap}, sentences, tmp, seen)
+
+
+if __name__ == "__main__":
+    main()
