@@ -105,7 +105,7 @@ def _station_rows(sid: int, days: int, ids: dict[str, int], created: datetime) -
                     planned_start=at, actual_start=at, actual_end=at + timedelta(seconds=seconds), item_type="script" if is_script else "jingle",
                     item_ref=f"script:{script_id}" if is_script else f"asset:{asset_id}", title=title,
                     campaign="bdg-2024" if is_script and in_campaign else "", voice="espeak:vi" if is_script else "", status="played",
-                    seconds=seconds, sinks="aircheck,soundcard", reason="", start_offset_ms=None,
+                    seconds=seconds, sinks="aircheck,soundcard", reason="", start_offset_ms=None, zones_reached=None,
                 )
                 digest = asrun.row_digest(SimpleNamespace(**{**row, "status": LogStatus.PLAYED}), prev)
                 row.update(prev_hash=prev, row_hash=digest, created_at=at + timedelta(seconds=seconds))
