@@ -205,7 +205,8 @@ def _air_today(settings, factory, script_ids: list[int], log_path: Path) -> tupl
         # The last one: ample room (nothing waits for it), so the rest resumes late after the emergency however long the
         # emergency's message takes to render on a busy machine, never skipped for want of time.
         cut = _one_off(settings, factory, "Kiểm chứng: ngắt do khẩn cấp", script_ids, start, room_s=300.0)
-        _wait_for(lambda: get_broadcast(factory, cut).seconds_aired >= 1.0, 60, "the second broadcast on air")
+        until_start = (start - SystemClock().now()).total_seconds()  # it waits for the first one's room to pass
+        _wait_for(lambda: get_broadcast(factory, cut).seconds_aired >= 1.0, until_start + 60, "the second broadcast on air")
         with transaction(factory) as session:
             emergency = start_emergency(session, settings, get_station(session, settings.station), "Báo cháy",
                                         text="Cháy ở thôn ba, bà con tránh xa khu vực.")
