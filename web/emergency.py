@@ -10,7 +10,7 @@ from broadcast.playout.emergency import start_emergency
 from broadcast.playout.status import log_rows_by_broadcast, recent_emergencies
 from web.auth import REVIEW, requires
 from web.db import db, settings
-from web.helpers import attempt, station, user_row
+from web.helpers import attempt, station, user_row, whole_number
 
 bp = Blueprint("emergency", __name__, url_prefix="/khan-cap")
 
@@ -39,7 +39,7 @@ def start():
     with attempt("title") as outcome:
         if request.form.get("confirm") != "yes":
             raise InvalidInput("Hãy đánh dấu xác nhận trước khi phát khẩn cấp.", field="confirm")
-        script_id = int(values["script_id"]) if values["script_id"].isdigit() else None
+        script_id = whole_number(values["script_id"])
         start_emergency(db(), settings(), station(), values["title"], text=values["text"] or None, script_id=script_id,
                         zone_ids=chosen or None, user=user_row())
     if outcome.ok:

@@ -102,3 +102,8 @@ def saved_upload(upload: FileStorage | None) -> Iterator[Path | None]:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed in a form (an id, a count of days), or None: 5,000 digits or '²' are no number, never a traceback."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -95,6 +95,12 @@ def edit(script_id: int):
             flash(f"Đã lưu phiên bản {script.version}.", "success")
             return redirect(url_for("scripts.edit", script_id=script.id))
         errors = outcome.errors
+    return _edit_page(script, values, errors)
+
+
+def _edit_page(script: Script, values: dict[str, str], errors: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The script's page: its form with what was typed and what is wrong (400 then), its sound, voice and recordings."""
+    session, st = db(), station()
     render = current_render(session, script)
     authors = author_names(session)
     sound = media_sound(session, script) if script.kind == AUDIO else None  # a media item is heard, not read
@@ -114,10 +120,9 @@ def voice_style(script_id: int):
     script = get_script(session, st, script_id)
     with attempt("voice_style") as outcome:
         style = set_script_style(session, script, request.form.get("region"), request.form.get("gender"), request.form.get("pace"))
-    if outcome.ok:
-        flash(f"Bài này đọc bằng {style.label()}." if style else "Bài này đọc bằng giọng của đài.", "success")
-    else:
-        flash(next(iter(outcome.errors.values())), "error")
+    if not outcome.ok:  # the page again, the sentence under the voice form, nothing changed
+        return _edit_page(script, {"title": script.title, "body": script.body}, outcome.errors)
+    flash(f"Bài này đọc bằng {style.label()}." if style else "Bài này đọc bằng giọng của đài.", "success")
     return redirect(url_for("scripts.edit", script_id=script_id) + "#giong")
 
 

@@ -12,7 +12,7 @@ from broadcast.timeutil import SystemClock
 from web.auth import ADMIN, requires
 from web.db import db
 from web.forms import form_date, form_dates, form_number, form_time
-from web.helpers import attempt, station
+from web.helpers import attempt, station, whole_number
 
 bp = Blueprint("slots", __name__, url_prefix="/lich/buoi-phat")
 WEEKDAY_LABELS = (("1", "Thứ Hai"), ("2", "Thứ Ba"), ("3", "Thứ Tư"), ("4", "Thứ Năm"), ("5", "Thứ Sáu"), ("6", "Thứ Bảy"), ("7", "Chủ nhật"))
@@ -47,7 +47,7 @@ def _arguments(values: dict) -> dict:
         end_time=form_time(end, "end_time", "Giờ kết thúc") if end else None, duration_s=duration,
         weekdays=values["weekdays"], valid_from=form_date(values["valid_from"], "valid_from", "Ngày bắt đầu hiệu lực"),
         valid_to=form_date(values["valid_to"], "valid_to", "Ngày hết hiệu lực"), exceptions=form_dates(values["exceptions"], "exceptions"),
-        zone_ids=values["zone_ids"], template_id=int(values["template_id"]) if values["template_id"].isdigit() else None,
+        zone_ids=values["zone_ids"], template_id=whole_number(values["template_id"]),
         is_active=values["is_active"],
     )
 

@@ -8,7 +8,7 @@ from broadcast.stations.tokens import MAX_DAYS, create_api_token, is_valid, revo
 from broadcast.timeutil import SystemClock
 from web.auth import ANY, requires
 from web.db import db
-from web.helpers import attempt, station, user_row
+from web.helpers import attempt, station, user_row, whole_number
 
 bp = Blueprint("tokens", __name__, url_prefix="/ma-api")
 
@@ -32,7 +32,7 @@ def index():
 def create():
     """Make a token; the page shows its secret this once (never through a flash, which rides in the cookie)."""
     values = {k: request.form.get(k, "").strip() for k in ("name", "days", "scope")}
-    days = int(values["days"]) if values["days"].isdigit() else None
+    days = whole_number(values["days"])
     with attempt("name") as outcome:
         _token, secret = create_api_token(db(), user_row(), values["name"], days, SystemClock().now(),
                                           station() if values["scope"] == "station" else None)
