@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import enum
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from broadcast.timeutil import to_utc
 
@@ -65,3 +67,18 @@ def walk(rows: Iterable[ChainedRow], row_digest: Callable[[Any, str], str]) -> V
         prev = entry.row_hash
         expected_seq += 1
     return VerifyResult(True, count)
+
+
+def export_csv(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> str:
+    """A chained log's rows as CSV text under its export header (the as-run log's and the audit trail's one writer)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def to_json(rows: Iterable[dict[str, Any]]) -> str:
+    """A chained log's rows as one JSON array of row objects."""
+    return json.dumps(list(rows), ensure_ascii=False, indent=1)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -12,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast.hashchain import GENESIS, VerifyResult, digest, walk
+from broadcast.hashchain import GENESIS, VerifyResult, digest, export_csv, to_json, walk  # noqa: F401 - to_json is this module's export too
 from broadcast.models import AsRunEntry, Station
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import check_day_order, iso_local, local_day_bounds
@@ -126,14 +123,4 @@ def rows_on_days(session: Session, station: Station, first: date | None = None, 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with the export header."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
-def to_json(rows: Iterable[dict[str, Any]]) -> str:
-    """One JSON array of row objects."""
-    return json.dumps(list(rows), ensure_ascii=False, indent=1)
+    return export_csv(rows, EXPORT_FIELDS)

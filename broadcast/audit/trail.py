@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +12,7 @@ from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from broadcast.db import page_of
-from broadcast.hashchain import GENESIS, VerifyResult, digest, walk
+from broadcast.hashchain import GENESIS, VerifyResult, digest, export_csv, to_json, walk  # noqa: F401 - to_json is this module's export too
 from broadcast.models import AuditEntry, utcnow
 from broadcast.timeutil import iso_local
 
@@ -190,14 +188,4 @@ def export_row(entry: AuditEntry, tz: ZoneInfo) -> dict[str, Any]:
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with the export header."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
-def to_json(rows: Iterable[dict[str, Any]]) -> str:
-    """One JSON array of row objects."""
-    return json.dumps(list(rows), ensure_ascii=False, indent=1)
+    return export_csv(rows, EXPORT_FIELDS)
