@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from broadcast.errors import InvalidInput, NotFound, PermissionDenied
 from broadcast.models import ApiToken, Station, User
+from scripts_vi.clean import clean_text
 
 # How long a token may live (days): long enough for a province system, short enough that a forgotten one dies.
 MAX_DAYS = 366
@@ -24,7 +25,7 @@ def hash_token(token: str) -> str:
 
 def check_token_request(name: str, days: int | None) -> tuple[str, int]:
     """The cleaned name and lifetime of a token to make, or InvalidInput saying which is wrong."""
-    name = (name or "").strip()
+    name = clean_text(name or "").strip()  # before any query: PostgreSQL refuses a NUL byte even in a WHERE
     if not name:
         raise InvalidInput("Tên mã API đang để trống: hãy đặt tên cho biết mã dùng ở đâu, ví dụ «hệ thống tỉnh».", field="name")
     if len(name) > MAX_NAME:
