@@ -10,7 +10,7 @@ from broadcast.playout.emergency import start_emergency
 from broadcast.playout.status import log_rows_by_broadcast, recent_emergencies
 from web.auth import REVIEW, requires
 from web.db import db, settings
-from web.helpers import attempt, station, user_row, whole_number
+from web.helpers import attempt, form_ids, station, user_row, whole_number
 
 bp = Blueprint("emergency", __name__, url_prefix="/khan-cap")
 
@@ -35,7 +35,7 @@ def index():
 def start():
     """Put an emergency message on air now."""
     values = {k: request.form.get(k, "") for k in ("title", "text", "script_id")}
-    chosen = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
+    chosen = form_ids("zones")
     with attempt("title") as outcome:
         if request.form.get("confirm") != "yes":
             raise InvalidInput("Hãy đánh dấu xác nhận trước khi phát khẩn cấp.", field="confirm")

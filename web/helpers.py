@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -107,3 +107,8 @@ def saved_upload(upload: FileStorage | None) -> Iterator[Path | None]:
 def whole_number(text: str) -> int | None:
     """A whole number typed in a form (an id, a count of days), or None: 5,000 digits or '²' are no number, never a traceback."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def form_ids(name: str) -> list[int]:
+    """The ids ticked in a form's checkboxes of that name (zones...); what is no whole number is left out."""
+    return [number for number in map(whole_number, request.form.getlist(name)) if number is not None]

@@ -22,7 +22,7 @@ from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
 from web.auth import REVIEW, requires
 from web.db import db, settings
-from web.helpers import station, user_row, whole_number
+from web.helpers import form_ids, station, user_row, whole_number
 
 bp = Blueprint("live", __name__, url_prefix="/truc-tiep")
 
@@ -62,7 +62,7 @@ def index():
 
 def _ask(source: str) -> LiveSession:
     """Ask the player for the air on the posted zones, with the posted campaign and jingle choice."""
-    zones = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
+    zones = form_ids("zones")
     campaign = request.form.get("campaign_id", "")
     live = rules.start_live(db(), settings(), station(), zones, user=user_row(), campaign_id=whole_number(campaign),
                             jingle=request.form.get("jingle") == "yes", source=source)

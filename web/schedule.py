@@ -20,7 +20,7 @@ from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
 from web.db import db, settings
-from web.helpers import attempt, parse_date, station, today, user_row
+from web.helpers import attempt, form_ids, parse_date, station, today, user_row
 from web.page_cache import cached_page, fields
 
 bp = Blueprint("schedule", __name__, url_prefix="/lich")
@@ -132,7 +132,7 @@ def add_extra():
     session, st = db(), station()
     tz = station_tz(st)
     values = {k: request.form.get(k, "") for k in ("title", "text", "date", "time")}
-    zone_ids = [int(z) for z in request.form.getlist("zones") if z.isdigit()]
+    zone_ids = form_ids("zones")
     the_day = parse_date(values["date"])
     match = re.match(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$", values["time"])
     at = time(int(match.group(1)), int(match.group(2))) if match and int(match.group(1)) < 24 and int(match.group(2)) < 60 else None

@@ -1,4 +1,4 @@
-"""A whole number typed in a form: the one parser of ids and counts in the panel's views."""
+"""Whole numbers typed or ticked in a form: the one parser of ids and counts in the panel's views."""
 
 import pytest
 
@@ -13,3 +13,15 @@ from web.helpers import whole_number
 ])
 def test_whole_number(typed: str, number: int | None):
     assert whole_number(typed) == number
+
+
+@pytest.mark.parametrize(("ticked", "ids"), [
+    (["1", "3"], [1, 3]), ([], []), (["2", "²", "x", "1" * 5000, "-4", "5"], [2, 5]),
+])
+def test_form_ids_keeps_the_whole_numbers(ticked: list[str], ids: list[int]):
+    from flask import Flask
+
+    from web.helpers import form_ids
+
+    with Flask(__name__).test_request_context(method="POST", data={"zones": ticked}):
+        assert form_ids("zones") == ids
