@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from broadcast.audit.capture import Action, track
 from broadcast.config import Settings, load_settings
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import operator_errors
+from broadcast.hashchain import VerifyResult
 
 
 @dataclass
@@ -84,6 +86,15 @@ class LoaxaGroup(click.Group):
         except OSError as exc:  # a path the user gave (or the data dir) cannot be read or written
             where = exc.filename or "tệp"
             raise click.ClickException(f"Không đọc/ghi được {where} ({exc.strerror or exc}): hãy kiểm tra đường dẫn, chỗ trống trên ổ đĩa và quyền ghi.") from None
+
+
+def echo_verified(result: VerifyResult, log_name: str) -> None:
+    """Say whether a hash-chained log verified (its rows) or where it was altered, then exit 1."""
+    if result.ok:
+        click.echo(f"{log_name} toàn vẹn: {result.rows} dòng, chuỗi băm khớp.")
+        return
+    click.echo(f"{log_name} đã bị thay đổi: {result.reason}.", err=True)
+    sys.exit(1)
 
 
 def require_tools(tools: Tools, *names: str) -> None:

@@ -10,7 +10,7 @@ from broadcast.audit import trail
 from broadcast.db import transaction
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import check_day_order, local_day_bounds
-from loaxa.cli import Runtime
+from loaxa.cli import Runtime, echo_verified
 from loaxa.cli.schedule import parse_day
 
 
@@ -42,11 +42,7 @@ def verify(rt: Runtime) -> None:
     """Kiểm tra chuỗi băm của nhật ký thao tác: báo dòng đầu tiên bị sửa hoặc xóa."""
     with transaction(rt.factory()) as session:
         result = trail.verify(session)
-    if result.ok:
-        click.echo(f"Nhật ký thao tác toàn vẹn: {result.rows} dòng, chuỗi băm khớp.")
-        return
-    click.echo(f"Nhật ký thao tác đã bị thay đổi: {result.reason}.", err=True)
-    sys.exit(1)
+    echo_verified(result, "Nhật ký thao tác")
 
 
 COMMANDS = [audit]

@@ -9,7 +9,7 @@ from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import check_day_order
-from loaxa.cli import Runtime
+from loaxa.cli import Runtime, echo_verified
 from loaxa.cli.schedule import parse_day
 
 
@@ -40,11 +40,7 @@ def verify(rt: Runtime) -> None:
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
         result = asrun.verify(session, station.id)
-    if result.ok:
-        click.echo(f"Nhật ký toàn vẹn: {result.rows} dòng, chuỗi băm khớp.")
-        return
-    click.echo(f"Nhật ký đã bị thay đổi: {result.reason}.", err=True)
-    sys.exit(1)
+    echo_verified(result, "Nhật ký")
 
 
 COMMANDS = [log]
