@@ -114,7 +114,7 @@ def _quick_run(tmp_path: Path, groups: str) -> tuple[dict, str]:
 
 
 # Every group but playout: no real-time part, so it runs beside other tests (no timing is asserted).
-TIMING_FREE_GROUPS = "normalize,tts,render,assemble,plan,report,web,speech,province,stations"
+TIMING_FREE_GROUPS = "normalize,tts,render,assemble,plan,report,web,speech,province,stations,media"
 
 
 @pytest.mark.timeout(900)  # ten groups of real work: minutes on a busy machine
@@ -136,6 +136,9 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert figures["output_s"] == pytest.approx(1800, abs=0.1) and figures["pydub_output_s"] == pytest.approx(1800, abs=0.1)
     assert figures["pydub_rss_mb"] > PROGRAMME_30MIN_MIB > figures["assemble_30min_rss_mb"] > 0
     assert figures["assemble_30min_s"] > 0 and figures["pydub_s"] > 0
+    # The media library's import of a quick 1-minute MP3, named for its size, beside preparing it as a recording.
+    assert figures["media_import_1min_s"] > 0 and figures["recording_prepare_1min_s"] > 0 and "media_import_10min_s" not in figures
+    assert abs(figures["media_import_1min_lufs"] + 16) <= 1 and figures["media_import_1min_tp"] <= -1.5
     assert not any(key.startswith("playout_") for key in figures), "playout was not asked for"
     assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page
     # The analysis quotes this run's own figures.
@@ -144,8 +147,8 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
 
 @pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
 @pytest.mark.timeout(900)
-def test_bench_quick_playout_measures_first_audio_at_the_sink(tmp_path: Path):
-    figures, page = _quick_run(tmp_path, "playout")
+def test_bench_quick_playout_and_live_measure_first_audio_at_the_sink(tmp_path: Path):
+    figures, page = _quick_run(tmp_path, "playout,live")
     # Playout: first audio at the sink for every broadcast of each kind; released on the instant (raw) it cannot be early.
     assert figures["playout_planned_per_kind"] >= 3 and figures["playout_missed"] == 0
     for kind in ("raw", "compensated", "baseline"):
@@ -154,6 +157,10 @@ def test_bench_quick_playout_measures_first_audio_at_the_sink(tmp_path: Path):
     assert 0 < figures["apscheduler_ffmpeg_ms_min"] <= figures["apscheduler_ffmpeg_ms_max"] < 5000
     assert -500 < figures["playout_offset_ms_min"] <= figures["playout_offset_ms_p50"] <= figures["playout_offset_ms_max"] < 2000
     assert "| `playout_raw_ms_p50` |" in page and "assemble_30min_s" not in {k for k in figures}
+    # Live: a known sound from capture to its first sample at the sink, beside a plain ffmpeg pipe of the same input.
+    assert figures["live_runs"] >= 3
+    assert 0 < figures["live_latency_ms_p50"] <= figures["live_latency_ms_p95"] < 5000
+    assert 0 < figures["live_pipe_ms_p50"] <= figures["live_pipe_ms_p95"] < 5000
     fmt = analysis.fmt
     assert f"no lead): p50 {fmt(figures['playout_raw_ms_p50'])} ms" in page
     assert f"same kind of file: p50 {fmt(figures['apscheduler_ffmpeg_ms_p50'])} ms" in page
