@@ -13,6 +13,7 @@ from audio.tts.espeak import EspeakEngine
 SENTENCE = "Kính thưa bà con, chiều nay xã họp dân tại nhà văn hóa thôn hai."
 OTHER = "Mời các cháu thiếu nhi đến trạm y tế xã để uống vitamin."
 RATE = 8000  # enough for speech, and keeps the correlation cheap
+FRAME = 80  # 10 ms: the syllable rhythm of speech, which noise suppression, AGC, Opus and MP3 all keep
 
 
 def speech_wav(out: Path, text: str = SENTENCE) -> Path:
@@ -51,3 +52,14 @@ def best_match(haystack: np.ndarray, needle: np.ndarray) -> tuple[float, float]:
     ncc = corr / (np.sqrt(window_energy) * np.linalg.norm(needle))
     lag = int(np.argmax(ncc))
     return float(ncc[lag]), lag / RATE
+
+
+def envelope(sound: np.ndarray) -> np.ndarray:
+    """The loudness of a sound in FRAME-long steps (RMS), blind to phase changes that a waveform match would see."""
+    frames = len(sound) // FRAME
+    return np.sqrt((sound[: frames * FRAME].reshape(frames, FRAME) ** 2).mean(axis=1))
+
+
+def envelope_match(haystack: np.ndarray, needle: np.ndarray) -> float:
+    """Peak normalized cross-correlation of needle's loudness envelope inside haystack's (1.0 = same rhythm)."""
+    return best_match(envelope(haystack), envelope(needle))[0]

@@ -163,7 +163,7 @@ def open_alerts(session: Session, station: Station) -> list[tuple[ReceiverOutage
         select(ReceiverOutage, Receiver, Zone).join(Receiver, ReceiverOutage.receiver_id == Receiver.id).join(Zone, Receiver.zone_id == Zone.id)
         .where(Receiver.station_id == station.id, ReceiverOutage.ended_at.is_(None), ReceiverOutage.alerted_at.is_not(None))
         .order_by(Zone.position)
-    ).tuples())
+    ).all())
 
 
 def has_receivers(session: Session, station_id: int) -> bool:
@@ -198,7 +198,7 @@ def outage_history(session: Session, station: Station, limit: int = 200) -> list
     return list(session.execute(
         select(ReceiverOutage, Receiver, Zone).join(Receiver, ReceiverOutage.receiver_id == Receiver.id).join(Zone, Receiver.zone_id == Zone.id)
         .where(Receiver.station_id == station.id).order_by(ReceiverOutage.started_at.desc(), ReceiverOutage.id.desc()).limit(limit)
-    ).tuples())
+    ).all())
 
 
 def zones_reached(session: Session, station_id: int, zone_ids: Sequence[int], start: datetime | None, end: datetime | None) -> str | None:

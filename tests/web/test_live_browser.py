@@ -21,7 +21,7 @@ from broadcast.timeutil import SystemClock
 from scheduler import context, jobs
 from tests.conftest import clone_settings, discard
 from tests.processes import wait_for
-from tests.live_audio import best_match, inner, samples, speech_wav
+from tests.live_audio import OTHER, envelope_match, inner, samples, speech_wav
 from tests.scheduler.conftest import make_broadcast, rows_of
 from tests.web.test_browser import CHROMIUM_ARGS, Session
 from web import create_app
@@ -118,8 +118,12 @@ def test_go_live_on_two_zones_during_a_broadcast(browser, station):
     rest = [r for r in rows_of(station.factory, broadcast_id) if r.broadcast_item_id == cut[0].broadcast_item_id and r.id != cut[0].id]
     assert len(rest) == 1 and rest[0].status == LogStatus.LATE  # what the talk cut resumed once, after it
     aircheck = next((station.settings.aircheck_dir / "cam-tan").rglob(f"*-live-{talk.id}.mp3"))
-    score, _ = best_match(samples(aircheck), inner(samples(station.wav)))
-    assert score > 0.5, score  # the fake microphone's sentence went through Opus, the spool, the player and MP3
+    # Chromium's noise suppression and AGC reshape the waveform (a waveform match scored 0.11 to 0.78 across runs); the
+    # sentence's syllable rhythm survives them, Opus, the spool, the player and MP3. Another sentence is the control.
+    aired = samples(aircheck)
+    score = envelope_match(aired, inner(samples(station.wav)))
+    control = envelope_match(aired, inner(samples(speech_wav(station.wav.with_name("other.wav"), OTHER))))
+    assert score > 0.75 and score > control + 0.3, (score, control)
     phone = Session(browser, station.url, "bientap", phone=True)
     phone.go("/truc-tiep/")
     phone.shot("phat-truc-tiep-dien-thoai")
