@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from broadcast.reports.compute import CampaignReport, to_dict
+from broadcast.reports.compute import CampaignReport, judged_on_reach, to_dict
 
 # Each CSV table, by name: the columns are the JSON keys of that list.
 CSV_TABLES = ("days", "scripts", "zones", "problems")
@@ -16,6 +16,13 @@ CSV_HEADERS = {
     "zones": ["code", "name", "broadcasts", "items", "aired_seconds"],
     "problems": ["broadcast_id", "date", "planned_start", "outcome", "aired_seconds", "reason", "zones"],
 }
+# Columns a table gains when receivers judged the report (the JSON has these keys only then).
+REACH_HEADERS = {"days": ["reached_seconds"], "zones": ["reached_seconds", "unreached_broadcasts"]}
+
+
+def csv_header(report: CampaignReport, table: str) -> list[str]:
+    """The columns of one CSV table of this report: with the reach columns when receivers judged it."""
+    return CSV_HEADERS[table] + (REACH_HEADERS.get(table, []) if judged_on_reach(report) else [])
 
 
 def render_json(report: CampaignReport) -> str:
@@ -31,7 +38,7 @@ def render_csv(report: CampaignReport, table: str = "days") -> str:
         raise InvalidInput(f"Không có bảng {table!r}: chọn một trong {', '.join(CSV_TABLES)}.", field="table")
     rows = to_dict(report)[table]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_HEADERS[table], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=csv_header(report, table), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from broadcast.reports.compute import OUTCOME_LABELS, CampaignReport, station_tz_name
+from broadcast.reports.compute import OUTCOME_LABELS, REACH_RULE, CampaignReport, judged_on_reach, station_tz_name
 from broadcast.stations.lookup import zone_codes
 
 BOLD = Font(bold=True)
@@ -34,6 +34,7 @@ def render_xlsx(report: CampaignReport) -> bytes:
     """Workbook with sheets Tổng hợp, Theo ngày, Theo bài, Theo thôn, Nhật ký; seconds stay numbers."""
     wb = Workbook()
     wb.remove(wb.active)
+    reach = judged_on_reach(report)  # receivers judged some rows: each day and thôn also shows what reached it
     t = report.totals
     ws = wb.create_sheet("Tổng hợp")
     ws.append(["Báo cáo chiến dịch", report.name])
@@ -51,6 +52,7 @@ def render_xlsx(report: CampaignReport) -> bytes:
         ("Số ngày đạt chỉ tiêu", t.days_met), ("Số ngày trong kỳ", t.days), ("Buổi phát khác trong kỳ", t.other_broadcasts),
         ("Nhật ký toàn vẹn", "có" if report.log.verified else "KHÔNG"), ("Số dòng nhật ký đã kiểm tra", report.log.rows_checked),
         ("Mã băm dòng cuối trong kỳ", report.log.last_hash), ("Hoạt động khác của đài", report.note),
+        *([("Thời lượng đến được thôn", REACH_RULE)] if reach else []),
     ]
     for label, value in rows:
         ws.append([label, value])
@@ -60,16 +62,21 @@ def render_xlsx(report: CampaignReport) -> bytes:
     for row in ws.iter_rows(min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
-    ws = _sheet(wb, "Theo ngày", ["Ngày", "Chỉ tiêu (giây)", "Đã phát (giây)", "Số buổi", "Số lượt bài", "Không phát được", "Trễ giờ", "Bị ngắt", "Đạt chỉ tiêu"],
-                [[d.date, d.target_seconds, d.aired_seconds, d.broadcasts, d.items, d.missed, d.late, d.interrupted, "Đạt" if d.met else "Chưa đạt"] for d in report.days],
-                [12, 15, 15, 10, 12, 15, 10, 10, 13])
+    ws = _sheet(wb, "Theo ngày", ["Ngày", "Chỉ tiêu (giây)", "Đã phát (giây)", "Số buổi", "Số lượt bài", "Không phát được", "Trễ giờ", "Bị ngắt", "Đạt chỉ tiêu"]
+                + (["Đến được thôn (giây)"] if reach else []),
+                [[d.date, d.target_seconds, d.aired_seconds, d.broadcasts, d.items, d.missed, d.late, d.interrupted, "Đạt" if d.met else "Chưa đạt"]
+                 + ([d.reached_seconds] if reach else []) for d in report.days],
+                [12, 15, 15, 10, 12, 15, 10, 10, 13, 15])
     for cell in ws["A"][1:]:
         cell.number_format = "DD/MM/YYYY"
     _sheet(wb, "Theo bài", ["Mã bài", "Tên bài", "Số lần phát đủ", "Số lần bị ngắt", "Đã phát (giây)", "Phát lần đầu", "Phát lần cuối", "Giọng đọc", "Chỉ tiêu (lần)"],
            [[s.id, s.title, s.plays, s.interrupted, s.aired_seconds, s.first_aired, s.last_aired, ", ".join(s.voices), s.target_plays] for s in report.scripts],
            [8, 60, 14, 14, 14, 13, 13, 30, 13])
-    _sheet(wb, "Theo thôn", ["Mã thôn", "Thôn", "Số buổi", "Số lượt bài", "Đã phát (giây)"],
-           [[z.code, z.name, z.broadcasts, z.items, z.aired_seconds] for z in report.zones], [12, 24, 10, 12, 15])
+    ws = _sheet(wb, "Theo thôn", ["Mã thôn", "Thôn", "Số buổi", "Số lượt bài", "Đã phát (giây)"]
+                + (["Đến được (giây)", "Số buổi không đến được"] if reach else []),
+                [[z.code, z.name, z.broadcasts, z.items, z.aired_seconds] + ([z.reached_seconds, z.unreached_broadcasts] if reach else [])
+                 for z in report.zones], [12, 24, 10, 12, 15, 15, 15])
+
     tz = station_tz_name(report)
     _sheet(wb, "Sự cố", ["Mã buổi phát", "Giờ dự kiến", "Tình trạng", "Đã phát (giây)", "Lý do", "Thôn"],
            [[p.broadcast_id, p.planned_start.astimezone(tz).strftime("%d/%m/%Y %H:%M"), OUTCOME_LABELS[p.outcome], p.aired_seconds, p.reason, "tất cả" if zone_codes(p.zones) is None else p.zones]
