@@ -26,7 +26,7 @@ PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_be
 	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py
 
 # The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
-# real-time ones one at a time (tools/run-pytest.sh).
+# real-time ones two files at a time, then those that assert a latency alone (tools/run-pytest.sh).
 test: install-test lint-imports
 	tools/run-pytest.sh
 	tools/test-postgres.sh $(PG_SKIP)

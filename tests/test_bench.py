@@ -146,6 +146,7 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
 
 
 @pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
+@pytest.mark.solo  # the latencies it measures are its own, not another test's load
 @pytest.mark.timeout(900)
 def test_bench_quick_playout_and_live_measure_first_audio_at_the_sink(tmp_path: Path):
     figures, page = _quick_run(tmp_path, "playout,live")

@@ -40,6 +40,7 @@ def _offsets(factory, ids: list[int]) -> list[float]:
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # a request rate, a p99 and start offsets are asserted
 def test_panel_load_while_playout_airs(demo_settings, demo_factory, tmp_path, record):
     clock = SystemClock()
     env = subprocess_env(demo_settings, LOAXA_SYNC_INTERVAL_S="2", PYTHONPATH=str(ROOT))

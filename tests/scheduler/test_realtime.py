@@ -30,6 +30,7 @@ def _wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # a start offset and an emergency latency are asserted
 def test_icecast_zone_mount_receives_the_broadcast(demo_settings, demo_factory, tmp_path):
     with icecast(tmp_path / "icecast") as ice:
         settings = dataclasses.replace(demo_settings, icecast_url=ice.base_url)
@@ -75,6 +76,7 @@ def _emergency_scenario(settings, factory, resume: bool):
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # a start offset and an emergency latency are asserted
 def test_emergency_cuts_in_within_a_second_then_the_broadcast_resumes(demo_settings, demo_factory):
     broadcast, rows, emergency, emergency_rows = _emergency_scenario(demo_settings, demo_factory, resume=True)
     items = broadcast.items
@@ -92,6 +94,7 @@ def test_emergency_cuts_in_within_a_second_then_the_broadcast_resumes(demo_setti
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # a start offset and an emergency latency are asserted
 def test_emergency_without_resume_logs_the_rest_skipped(demo_settings, demo_factory):
     broadcast, rows, emergency, emergency_rows = _emergency_scenario(demo_settings, demo_factory, resume=False)
     assert [r.status for r in rows] == [LogStatus.INTERRUPTED, LogStatus.SKIPPED, LogStatus.SKIPPED]
