@@ -6,13 +6,16 @@ as `loaxa live --input FILE` does) at wall-clock T; the sound "enters" at T + it
 the capture as numbered chunks (a database check per chunk), the playout process's live thread reads them into its
 ffmpeg, which writes the output WAV. Baseline (the floor): the capture piped straight into one ffmpeg writing the same
 kind of WAV. bench/sink_probe.py, in its own process, reports when the first loud sample lands in each file.
-The browser's own part (MediaRecorder cuts 250 ms pieces, one HTTP POST each) comes on top: about one piece length.
+The browser's transport is measured too (live_http_*): the same clip encoded to Opus in WebM as MediaRecorder does, cut
+into 250 ms pieces, each POSTed to the panel's chunk endpoint over loopback HTTP (waitress, a logged-in editor, CSRF), then
+the same spool and player; what it does not hold is the browser's own capture (getUserMedia) delay.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -33,10 +36,14 @@ from audio.format import SAMPLE_RATE  # noqa: E402
 from audio.sinks import LIVE_INPUT_FLAGS, FileSink  # noqa: E402
 from broadcast.config import load_settings  # noqa: E402
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
-from broadcast.models import Station  # noqa: E402
+from broadcast.models import Role, Station  # noqa: E402
 from broadcast.playout import live as rules  # noqa: E402
 from scheduler import context  # noqa: E402
+from broadcast.stations.users import create_user  # noqa: E402
 from scheduler import live as live_talks  # noqa: E402
+
+PIECE_S = 0.25  # the live page's MediaRecorder timeslice (web/static/live.js)
+PASSWORD = "bench-live-2024"
 
 
 def _clip(path: Path, tools) -> float:  # type: ignore[no-untyped-def]
@@ -72,8 +79,61 @@ def _loaxa(ctx, factory, station_id: int, clip: Path) -> float:  # type: ignore[
     return started
 
 
+class Panel:
+    """The panel on loopback (waitress in a thread, as a commune runs it) and an editor logged in to it."""
+
+    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+        import requests
+        from waitress.server import create_server
+
+        from web import create_app
+
+        self.server = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
+        self.base = f"http://127.0.0.1:{self.server.effective_port}"
+        threading.Thread(target=self.server.run, name="bench-panel", daemon=True).start()
+        self.http = requests.Session()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.http.get(self.base + "/dang-nhap", timeout=30).text).group(1)
+        self.http.post(self.base + "/dang-nhap", data={"csrf_token": token, "username": "bench", "password": PASSWORD},
+                       timeout=30).raise_for_status()
+        self.token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.http.get(self.base + "/truc-tiep/", timeout=30).text).group(1)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _http(ctx, factory, panel: Panel, clip: Path, phase: float) -> float:  # type: ignore[no-untyped-def]
+    """One talk as the live page sends it: Opus/WebM pieces of 250 ms POSTed to the panel; returns the encoder's start.
+
+    phase (0-1) shifts where the pieces are cut: a speaker's first word falls anywhere in a piece, not on its edge."""
+    answer = panel.http.post(panel.base + "/truc-tiep/bat-dau", data={"csrf_token": panel.token}, timeout=30).json()
+    assert answer["ok"], answer
+    live_id, headers = answer["id"], {"X-CSRFToken": panel.token, "Content-Type": "application/octet-stream"}
+    threads = live_talks.watch_live(ctx)
+    assert rules.wait_on_air(factory, live_id) == rules.ON_AIR
+    started = time.time()
+    # A cluster per Opus frame: Chromium's muxer writes each frame as it is encoded, while ffmpeg's holds a whole cluster
+    # (5 s by default without video) before writing any of it.
+    encoder = subprocess.Popen(ffmpeg.command(["-loglevel", "error", "-re", "-i", str(clip), "-ac", "1", "-c:a", "libopus", "-b:a", "32k",
+                                               "-f", "webm", "-live", "1", "-cluster_time_limit", "20", "-flush_packets", "1", "pipe:1"],
+                                              tools=ctx.settings.tools),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    seq, piece, cut_at = 0, b"", time.monotonic() + PIECE_S * (1 + phase)
+    while data := encoder.stdout.read1(65536):  # type: ignore[union-attr]
+        piece += data
+        if time.monotonic() >= cut_at:  # MediaRecorder hands over what it holds every timeslice
+            assert panel.http.post(f"{panel.base}/truc-tiep/{live_id}/am-thanh/{seq}", data=piece, headers=headers, timeout=30).status_code == 204
+            seq, piece, cut_at = seq + 1, b"", cut_at + PIECE_S
+    encoder.wait()
+    if piece:
+        panel.http.post(f"{panel.base}/truc-tiep/{live_id}/am-thanh/{seq}", data=piece, headers=headers, timeout=30)
+    panel.http.post(f"{panel.base}/truc-tiep/{live_id}/ket-thuc", headers=headers, timeout=30)
+    for thread in threads:
+        thread.join(30)
+    return started
+
+
 def measure(runs: int = 10) -> dict[str, float]:
-    """p50/p95 of sound-in -> first sample out, in ms, for loaxa's live path and for the plain pipe."""
+    """p50/p95 of sound-in -> first sample out, in ms, for loaxa's live path, the browser's transport and the plain pipe."""
     with tempfile.TemporaryDirectory(prefix="loaxa-live-bench-") as work:
         settings = load_settings(env={}, data_dir=str(Path(work) / "var"), aircheck=False)
         engine = make_engine(settings.db_url)
@@ -84,10 +144,12 @@ def measure(runs: int = 10) -> dict[str, float]:
             session.add(station)
             session.flush()
             station_id = station.id
+            create_user(session, "bench", PASSWORD, Role.EDITOR, station, "Bench")
         clip = Path(work) / "clip.wav"
         onset = _clip(clip, settings.tools)
         air = Path(work) / "air"
         air.mkdir()
+        panel = Panel(settings)
         probe = Probe(air)
         starts: dict[str, float] = {}
         for n in range(runs):
@@ -95,15 +157,21 @@ def measure(runs: int = 10) -> dict[str, float]:
             ctx = context.PlayoutContext(settings, factory, sinks_override=[FileSink(air / f"live-{n}.wav")])
             context.install(ctx)
             starts[f"live-{n}.wav"] = _loaxa(ctx, factory, station_id, clip)
+            ctx = context.PlayoutContext(settings, factory, sinks_override=[FileSink(air / f"http-{n}.wav")])
+            context.install(ctx)
+            starts[f"http-{n}.wav"] = _http(ctx, factory, panel, clip, (n * 0.618) % 1.0)
         # The player writes its file under a hidden .part name until the talk ends: that is where the sample lands.
-        landed = {name.lstrip(".").removesuffix(".part"): at for name, at in probe.stop(2 * runs)}
+        landed = {name.lstrip(".").removesuffix(".part"): at for name, at in probe.stop(3 * runs)}
+        panel.close()
         engine.dispose()
     latency = {name: (landed[name] - (start + onset)) * 1000.0 for name, start in starts.items() if name in landed}
     live = [v for k, v in latency.items() if k.startswith("live")]
+    http = [v for k, v in latency.items() if k.startswith("http")]
     base = [v for k, v in latency.items() if k.startswith("base")]
     return {"live_latency_ms_p50": round(statistics.median(live), 1), "live_latency_ms_p95": round(p95(live), 1),
+            "live_http_latency_ms_p50": round(statistics.median(http), 1), "live_http_latency_ms_p95": round(p95(http), 1),
             "live_pipe_ms_p50": round(statistics.median(base), 1), "live_pipe_ms_p95": round(p95(base), 1),
-            "live_runs": float(min(len(live), len(base)))}
+            "live_runs": float(min(len(live), len(http), len(base)))}
 
 
 def run(quick: bool) -> dict[str, float]:

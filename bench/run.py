@@ -62,6 +62,9 @@ FIGURES = [
     # baseline: the same capture piped straight into one ffmpeg with the same input flags.
     Figure("live_latency_ms_p50", "live talk, sound in → first sample out through spool and player, p50", "live_pipe_ms_p50", unit="ms"),
     Figure("live_latency_ms_p95", "the same, p95 (aim: 1,000 ms with the browser's 250 ms pieces on top)", "live_pipe_ms_p95", aim=750.0, unit="ms"),
+    Figure("live_http_latency_ms_p50", "live talk as the page sends it: Opus/WebM in 250 ms pieces POSTed to the panel over HTTP, "
+           "then spool and player, p50", "live_pipe_ms_p50", unit="ms"),
+    Figure("live_http_latency_ms_p95", "the same, p95 (the browser's own capture delay not included)", "live_pipe_ms_p95", aim=1000.0, unit="ms"),
     Figure("playout_raw_ms_max", "the same, no lead, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
     Figure("playout_offset_ms_p50", "the same, released early by the learned lead (compensated), p50; negative = early",
            "apscheduler_ffmpeg_ms_p50", unit="ms"),

@@ -12,7 +12,8 @@ from broadcast.content.lexicon import KINDS, add_entry, delete_entry, get_entry,
 from broadcast.models import Role
 from broadcast.planning.slots import list_slots
 from broadcast.stations.settings import (
-    add_zone, get_zone, remove_zone, rename_zone, set_voice_chain, set_voice_style, station_style, update_station,
+    LIVE_WHO_LABELS, add_zone, get_zone, remove_zone, rename_zone, set_live_who, set_voice_chain, set_voice_style, station_style,
+    update_station,
 )
 from broadcast.stations.users import ROLE_LABELS, check_can_manage, create_user, get_user, parse_role, set_active, set_password, set_role, station_users
 from web.auth import ADMIN, EDIT, requires
@@ -27,7 +28,7 @@ def _settings_page(errors: dict | None = None, values: dict | None = None, statu
     slots = list_slots(session, st)
     return render_template("settings.html", station=st, slots=slots, lexicon=list_entries(session, st), kinds=KINDS,
                            engines=engine_names(), errors=errors or {}, values=values or {}, style=station_style(st) or DEFAULT_STYLE,
-                           regions=REGION_LABELS, genders=GENDER_LABELS, paces=PACE_LABELS), status
+                           regions=REGION_LABELS, genders=GENDER_LABELS, paces=PACE_LABELS, live_who=LIVE_WHO_LABELS), status
 
 
 @bp.route("/cai-dat")
@@ -73,6 +74,16 @@ def save_voice_style():
     with attempt("voice_style") as outcome:
         set_voice_style(db(), station(), values.get("region"), values.get("gender"), values.get("pace"))
     return _done(outcome, "Đã lưu giọng đọc của đài.", values)
+
+
+@bp.route("/cai-dat/truc-tiep", methods=["POST"])
+@requires(*ADMIN)
+def save_live_who():
+    """Who may go live: editors and admins only, or approvers too."""
+    values = dict(request.form)
+    with attempt("live_who") as outcome:
+        set_live_who(db(), station(), values.get("live_who"))
+    return _done(outcome, "Đã lưu quyền phát trực tiếp.", values)
 
 
 @bp.route("/nghe-thu-giong")

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from audio.capture import Capture
 from broadcast.errors import Conflict, NotFound, PermissionDenied, operator_errors
-from broadcast.models import Campaign, LiveSession
+from broadcast.models import Campaign, LiveSession, Role
 from broadcast.playout import live as rules
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
@@ -29,6 +29,17 @@ bp = Blueprint("live", __name__, url_prefix="/truc-tiep")
 
 def _allowed() -> bool:
     return rules.may_go_live(role_at(user_row(), station().id), bool(station().live_approvers))
+
+
+@bp.app_context_processor
+def _nav() -> dict:
+    def may_go_live() -> bool:
+        """Whether the menu shows Phát trực tiếp: the page's own rule (the station is read for approvers only)."""
+        if not current_user.is_authenticated:
+            return False
+        return rules.may_go_live(current_user.role, current_user.role == Role.APPROVER and bool(station().live_approvers))
+
+    return {"may_go_live": may_go_live}
 
 
 def _refuse(exc: Exception, status: int = 400):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Station settings an admin changes from the panel: name, zones, voice chain, loudness, emergency resume."""
+"""Station settings an admin changes from the panel: name, zones, voice chain, loudness, emergency resume, who goes live."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from scripts_vi.clean import clean_text
 LUFS_RANGE = (-30.0, -10.0)
 ZONE_CODE_RE = re.compile(r"^[a-z0-9-]{1,32}$")
 MAX_CHAIN = 5
+# Who may go live, as the panel's choice names it -> Station.live_approvers (editors and admins always may).
+LIVE_WHO = {"editors": False, "approvers": True}
+LIVE_WHO_LABELS = {"editors": "Chỉ biên tập viên và quản trị", "approvers": "Biên tập viên, quản trị và người phê duyệt"}
 
 
 def station_name(name: str | None) -> str:
@@ -41,6 +44,23 @@ def update_station(session: Session, station: Station, name: str, loudness_lufs:
     if not LUFS_RANGE[0] <= lufs <= LUFS_RANGE[1]:
         raise InvalidInput(f"Độ to mục tiêu phải nằm trong khoảng {LUFS_RANGE[0]:g} đến {LUFS_RANGE[1]:g} LUFS (thường là -16).", field="loudness_lufs")
     station.name, station.loudness_lufs, station.emergency_resume = name, lufs, bool(emergency_resume)
+    session.flush()
+    return station
+
+
+def live_who(choice: str | None) -> bool:
+    """Whether approvers may go live, from the panel's choice (editors or approvers); InvalidInput otherwise."""
+    key = (choice or "").strip()
+    if key not in LIVE_WHO:
+        what = f"Lựa chọn «{key[:40]}» không có" if key else "Chưa chọn ai được phát trực tiếp"
+        fix = "» hoặc «".join(label.lower() for label in LIVE_WHO_LABELS.values())
+        raise InvalidInput(f"{what}: hãy chọn «{fix}».", field="live_who")
+    return LIVE_WHO[key]
+
+
+def set_live_who(session: Session, station: Station, choice: str | None) -> Station:
+    """Let approvers go live at the station too, or only editors and admins."""
+    station.live_approvers = live_who(choice)
     session.flush()
     return station
 

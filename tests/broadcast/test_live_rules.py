@@ -9,6 +9,7 @@ from audio.errors import AudioError
 from broadcast.errors import InvalidInput
 from broadcast.models import Role
 from broadcast.playout import live as rules
+from broadcast.stations.settings import live_who
 
 
 @pytest.mark.parametrize(("role", "approvers", "allowed"), [
@@ -79,3 +80,20 @@ def test_a_file_is_read_in_real_time(tmp_path):
 def test_unusable_inputs_are_refused_in_one_sentence(spec):
     with pytest.raises(AudioError, match="hãy"):
         input_args(spec)
+
+
+@pytest.mark.parametrize(("choice", "approvers"), [("editors", False), ("approvers", True), (" approvers ", True)])
+def test_the_panels_choice_of_who_goes_live(choice, approvers):
+    assert live_who(choice) is approvers
+
+
+@pytest.mark.parametrize(("choice", "sentence"), [
+    ("", "Chưa chọn ai được phát trực tiếp: hãy chọn «chỉ biên tập viên và quản trị» hoặc «biên tập viên, quản trị và người phê duyệt»."),
+    (None, "Chưa chọn ai được phát trực tiếp"),
+    ("viewers", "Lựa chọn «viewers» không có: hãy chọn «chỉ biên tập viên và quản trị»"),
+    ("True", "Lựa chọn «True» không có"),
+])
+def test_a_bad_choice_of_who_goes_live_is_refused_in_one_sentence(choice, sentence):
+    with pytest.raises(InvalidInput) as refused:
+        live_who(choice)
+    assert str(refused.value).startswith(sentence) and refused.value.field == "live_who" and str(refused.value).count(".") == 1

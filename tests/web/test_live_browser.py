@@ -14,10 +14,11 @@ from werkzeug.serving import make_server
 
 from broadcast.asrun import chain as asrun
 from broadcast.db import make_engine, make_session_factory, transaction
-from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, LiveSession, LogStatus, User
+from broadcast.models import AsRunEntry, Broadcast, BroadcastStatus, Campaign, LiveSession, LogStatus, User
 from broadcast.playout import live as rules
+from broadcast.reports.build import build_report
 from broadcast.stations.lookup import get_station
-from broadcast.timeutil import SystemClock
+from broadcast.timeutil import SystemClock, to_local
 from scheduler import context, jobs
 from tests.conftest import clone_settings, discard
 from tests.processes import wait_for
@@ -87,11 +88,16 @@ def _tick(page, zones: list[str]) -> None:
 
 
 def test_go_live_on_two_zones_during_a_broadcast(browser, station):
+    today = to_local(SystemClock().now()).date()
+    with transaction(station.factory) as session:  # the demo campaign (of 2024) runs until tomorrow: the talk counts in it
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == "bdg-2024"))
+        campaign.end_date, campaign_name = today + timedelta(days=1), campaign.name
     editor = Session(browser, station.url, "bientap")
     editor.context.grant_permissions(["microphone"], origin=station.url)
     editor.go("/truc-tiep/")
     assert editor.page.evaluate("window.isSecureContext") and editor.page.locator("#live-insecure").is_hidden()
     _tick(editor.page, ["Thôn 1", "Thôn 2"])
+    editor.page.select_option("#f-campaign", label=campaign_name)
     broadcast_id = make_broadcast(station.settings, station.factory, SystemClock().now() + timedelta(seconds=1.0))
     air = threading.Thread(target=jobs.air, args=(broadcast_id,))
     air.start()
@@ -111,8 +117,11 @@ def test_go_live_on_two_zones_during_a_broadcast(browser, station):
         speaker = session.scalar(select(User.full_name).where(User.username == "bientap"))
         rows = list(session.scalars(select(AsRunEntry).where(AsRunEntry.item_ref == f"live:{talk.id}")))
         assert asrun.verify(session, get_station(session, "cam-tan").id).ok
-    assert [(r.item_type, r.voice, r.zones, r.status) for r in rows] == [("live", speaker, "thon-1,thon-2", LogStatus.PLAYED)]
+    assert [(r.item_type, r.voice, r.zones, r.status, r.campaign) for r in rows] == [("live", speaker, "thon-1,thon-2", LogStatus.PLAYED, "bdg-2024")]
     assert rows[0].seconds == pytest.approx(talk.seconds, abs=0.01)
+    with transaction(station.factory) as session:  # tagged with the campaign: its report counts the talk's seconds today
+        report = build_report(session, get_station(session, "cam-tan"), "bdg-2024", today, today)
+    assert report.totals.aired_seconds == pytest.approx(talk.seconds, abs=0.01)
     cut = [r for r in rows_of(station.factory, broadcast_id) if r.status == LogStatus.INTERRUPTED]
     assert len(cut) == 1 and cut[0].reason == rules.REASON_CUT
     rest = [r for r in rows_of(station.factory, broadcast_id) if r.broadcast_item_id == cut[0].broadcast_item_id and r.id != cut[0].id]

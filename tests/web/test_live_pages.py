@@ -122,3 +122,45 @@ def test_the_station_microphone_button_spools_the_playout_machines_input(demo_se
     spool = Path(_row(settings, live_id).spool_dir)
     chunks = sorted(spool.iterdir())
     assert len(chunks) > 5 and chunks[0].read_bytes()[:4] == b"\x1aE\xdf\xa3"  # Matroska, as the player reads it
+
+
+def _live_approvers(settings) -> bool:
+    engine = make_engine(settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        allowed = get_station(session, settings.station).live_approvers
+    engine.dispose()
+    return allowed
+
+
+def test_the_admin_lets_approvers_go_live_from_the_settings_page(app, demo_settings):
+    from tests.web.test_audit import Watch
+
+    admin, approver, editor = Client(app, "admin"), Client(app, "pheduyet"), Client(app, "bientap")
+    page = admin.get("/cai-dat").get_data(as_text=True)
+    assert 'name="live_who" value="editors" checked' in page and 'value="approvers" >' in page
+    assert approver.get("/truc-tiep/").status_code == 403 and 'href="/truc-tiep/"' not in approver.get("/").get_data(as_text=True)
+    watch = Watch(demo_settings)
+
+    saved = admin.post("/cai-dat/truc-tiep", {"live_who": "approvers"})
+    assert saved.status_code == 302 and _live_approvers(demo_settings) is True
+    changed, rows = watch.added()
+    assert changed and [(r.action, r.actor, r.object_type) for r in rows] == [("admin.save_live_who", "admin", "Station")]
+    assert '"live_approvers":[false,true]' in rows[0].changes
+    assert 'name="live_who" value="approvers" checked' in admin.get("/cai-dat").get_data(as_text=True)
+    assert approver.get("/truc-tiep/").status_code == 200  # the switch is the one the live page obeys
+    assert 'href="/truc-tiep/"' in approver.get("/").get_data(as_text=True)  # and the menu shows the page
+
+    # Bad input: one sentence beside the choice, nothing changed, no audit row.
+    for bad in ({"live_who": "viewers"}, {}):
+        refused = admin.post("/cai-dat/truc-tiep", bad)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and html.count('class="field-error"') == 1
+        assert ("Lựa chọn «viewers» không có: hãy chọn" if bad else "Chưa chọn ai được phát trực tiếp: hãy chọn") in html
+        assert watch.added() == (False, [])
+    assert admin.post("/cai-dat/truc-tiep", {"live_who": "editors", "csrf_token": ""}).status_code == 400  # no CSRF token
+    assert editor.post("/cai-dat/truc-tiep", {"live_who": "editors"}).status_code == 403  # admins only
+    assert watch.added() == (False, []) and _live_approvers(demo_settings) is True
+
+    assert admin.post("/cai-dat/truc-tiep", {"live_who": "editors"}).status_code == 302
+    assert '"live_approvers":[true,false]' in watch.added()[1][0].changes
+    assert approver.get("/truc-tiep/").status_code == 403 and editor.get("/truc-tiep/").status_code == 200
