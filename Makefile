@@ -23,7 +23,7 @@ PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_be
 	--ignore=tests/test_serve.py --ignore=tests/reliability/test_faults.py --ignore=tests/broadcast/test_report_from_playout.py \
 	--ignore=tests/scheduler/test_player_arm.py --ignore=tests/scheduler/test_stall.py --ignore=tests/province/test_stream_relay.py \
 	--ignore=tests/reliability/test_fuzz_importers.py --ignore=tests/web/test_live_browser.py --ignore=tests/test_live_cli.py \
-	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py
+	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py --ignore=tests/reliability/test_live_kill_web.py
 
 # The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
 # real-time ones two files at a time, then those that assert a latency alone (tools/run-pytest.sh).

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broadcast.models.base import Base, UTCDateTime, _enum, utcnow
 from broadcast.models.enums import ContentStatus, Priority
+
+if TYPE_CHECKING:  # the relationship below is resolved by name at mapping time; this names it for readers and linters
+    from broadcast.models.content import Script
 
 
 class Campaign(Base):
