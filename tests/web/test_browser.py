@@ -531,3 +531,37 @@ def test_editor_uploads_a_song_to_the_library_and_the_approver_hears_it(browser,
     assert "Đã duyệt bài" in approver.page.inner_text(".flash")
     assert not editor.errors and not approver.errors
     editor.close(), approver.close()
+
+
+def test_receiver_tiles_from_reports_sent_over_http(browser, panel):
+    """Three thôn get receivers; two report through the receivers' API: the tiles and the receivers page show it."""
+    import requests
+
+    from broadcast.db import make_engine, make_session_factory, transaction
+    from broadcast.receivers import intake
+    from broadcast.stations.lookup import get_station
+    from broadcast.timeutil import SystemClock
+
+    engine = make_engine(panel.settings.db_url)
+    with transaction(make_session_factory(engine)) as session:
+        station = get_station(session, panel.settings.station)
+        tokens = {code: intake.add_receiver(session, station, code, f"Máy thu {code}", SystemClock().now())[1] for code in ("thon-1", "thon-2", "thon-3")}
+    engine.dispose()
+    for code in ("thon-1", "thon-3"):  # thôn 2's receiver never reports
+        answer = requests.post(panel.url + "/api/receivers/v1/report", headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=30,
+                               json={"zone": code, "counter": 1, "interval_s": 60, "connected": True, "playing": False, "playing_for_s": 0,
+                                     "network_errors": 0, "uptime_s": 3600, "version": "test"})
+        assert answer.status_code == 200, answer.text
+    admin = Session(browser, base_url=panel.url, username="admin")
+    admin.go("/")
+    tiles = admin.page.locator(".tiles [data-zone]")
+    colours = {tile.get_attribute("data-zone"): tile.get_attribute("data-colour") for tile in tiles.all()}
+    assert (colours["thon-1"], colours["thon-2"], colours["thon-3"]) == ("green", "red", "green")  # nothing on air: reporting is enough
+    assert admin.page.locator(".tiles [data-zone='thon-4']").inner_text().split("\n") == ["Thôn 4", "Chưa có máy thu"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    admin.page.locator("section.card", has=tiles.first).screenshot(path=str(SHOTS / "may-thu-trang-chu.png"))
+    admin.go("/may-thu")
+    assert "Máy thu thon-2" in admin.page.inner_text("main")
+    admin.shot("may-thu", full=True)
+    assert not admin.unexpected_errors(), admin.errors
+    admin.close()
