@@ -7,10 +7,11 @@ panel's use cases; errors are application/problem+json with the Vietnamese sente
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import marshmallow as ma
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
@@ -24,8 +25,8 @@ from broadcast.planning.windows import parse_weekdays
 from broadcast.reports import build_report, render
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, check_day_order, local_day_bounds
-from web.auth import ADMIN, ANY, APPROVE, EDIT, requires
-from web.db import db
+from web.auth import ADMIN, ANY, APPROVE, EDIT, limiter, requires
+from web.db import db, settings
 from web.helpers import station, user_row
 from web.problem import MEDIA_TYPE, problem
 
@@ -70,7 +71,8 @@ def _http_problem(error: HTTPException):  # type: ignore[no-untyped-def]
     messages = data.get("messages")
     if messages:
         return problem(422, "Dữ liệu gửi lên không đúng: hãy sửa các trường nêu trong «errors» rồi gửi lại.", errors=messages)
-    sentences = {403: "Tài khoản của mã API này không có quyền làm việc này.", 404: "Không có mục này.", 405: "Đường dẫn này không nhận phương thức này."}
+    sentences = {403: "Tài khoản của mã API này không có quyền làm việc này.", 404: "Không có mục này.", 405: "Đường dẫn này không nhận phương thức này.",
+                 429: "Mã API này đã gửi quá nhiều yêu cầu trong một phút: hãy chờ một lát rồi gửi tiếp (giới hạn do quản trị viên đặt)."}
     return problem(error.code or 500, sentences.get(error.code or 0, error.description or "Có lỗi."))
 
 
@@ -86,6 +88,17 @@ for _code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500):
     blp.register_error_handler(_code, _http_problem)
 blp.register_error_handler(HTTPException, _http_problem)
 blp.register_error_handler(LoaxaError, _loaxa_problem)
+
+
+def _caller_key() -> str:
+    """Whom the rate limit counts: the bearer token a call carries (hashed), else the client's address."""
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    return "token:" + hashlib.sha256(secret.encode()).hexdigest() if secret else "address:" + (request.remote_addr or "")
+
+
+# Per token, before the token is even looked up: a runaway script cannot load the station (Settings.api_rate_limit).
+limiter.limit(lambda: settings().api_rate_limit, key_func=_caller_key)(blp)
 
 
 class StationSchema(ma.Schema):
@@ -321,6 +334,8 @@ def init_app(app) -> None:  # type: ignore[no-untyped-def]
     app.config.update(API_TITLE="loaxa", API_VERSION="1", OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
     api = LoaxaApi(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    import web.api_v1_ops  # noqa: F401 - its routes join this blueprint before it is registered
+
     api.register_blueprint(blp)
     app.register_blueprint(docs_page)
     app.extensions["loaxa_api"] = api
