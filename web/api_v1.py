@@ -329,13 +329,11 @@ def readable():
     return render_template("api.html", spec=current_app.extensions["loaxa_api"].spec.to_dict())
 
 
-def init_app(app) -> None:  # type: ignore[no-untyped-def]
-    """Mount /api/v1 and its document on the app."""
+def init_app(app, *route_modules) -> None:  # type: ignore[no-untyped-def]
+    """Mount /api/v1 (with the routes the imported route_modules added to its blueprint) and its document on the app."""
     app.config.update(API_TITLE="loaxa", API_VERSION="1", OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
     api = LoaxaApi(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    import web.api_v1_ops  # noqa: F401 - its routes join this blueprint before it is registered
-
     api.register_blueprint(blp)
     app.register_blueprint(docs_page)
     app.extensions["loaxa_api"] = api
