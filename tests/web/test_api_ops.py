@@ -44,9 +44,11 @@ def _refused_without_writing(app, call, tokens, wrong_role: str, model) -> None:
     assert len(_audit(app)) == seen and _count(app, model) == rows
 
 
-def _audited(app, seen: int, action: str, actor: str) -> list:
+def _audited(app, seen: int, action: str, actor: str, obj: tuple[str, int]) -> list:
+    """The one audit row the call wrote: the endpoint, the token's name and the object changed."""
     rows = _audit(app)[seen:]
-    assert rows and {(r.action, r.actor_kind, r.actor) for r in rows} == {(f"api_v1.{action}", "token", actor)}
+    assert [(r.action, r.actor_kind, r.actor, r.object_type, r.object_id) for r in rows] == [
+        (f"api_v1.{action}", "token", actor, obj[0], str(obj[1]))]  # one action, one row
     return rows
 
 
@@ -66,8 +68,7 @@ def test_one_off_of_a_typed_message_and_of_approved_scripts(app, tokens, demo_se
     body = made.get_json()
     assert body["title"] == "Lịch họp thôn" and body["kind"] == "oneoff" and datetime.fromisoformat(body["planned_start"]) == start
     assert len(body["zone_ids"]) == 1 and _count(app, Broadcast) == before + 1
-    rows = _audited(app, seen, "oneoff_create", "bientap/tỉnh")
-    assert ("Broadcast", str(body["id"])) in {(r.object_type, r.object_id) for r in rows}
+    _audited(app, seen, "oneoff_create", "bientap/tỉnh", ("Broadcast", body["id"]))
 
     seen, before = len(_audit(app)), _count(app, Broadcast)
     anonymous = http.post(f"{BASE}/oneoffs", json={"title": "x", "start": local, "text": "x"})
@@ -99,7 +100,7 @@ def test_slot_removal(app, tokens):
     removed = remove(tokens["admin"])
     assert removed.status_code == 200 and removed.get_json()["id"] == slot["id"] and removed.get_json()["cancelled"] >= 0
     assert slot["id"] not in [s["id"] for s in http.get(f"{BASE}/slots", headers=tokens["admin"]).get_json()]
-    _audited(app, seen, "slot_remove", "admin/tỉnh")
+    _audited(app, seen, "slot_remove", "admin/tỉnh", ("Slot", slot["id"]))
     seen = len(_audit(app))
     again = remove(tokens["admin"])
     assert again.status_code == 404 and again.mimetype == PROBLEM and again.get_json()["detail"]
@@ -175,7 +176,7 @@ def test_script_import_from_files(app, tokens):
     body = made.get_json()
     assert [(c["file"], c["script"]["title"], c["script"]["status"]) for c in body["created"]] == [("thong-bao.txt", "Thông báo tiêm phòng", "draft")]
     assert [f["file"] for f in body["failed"]] == ["virus.exe"] and _count(app, Script) == before + 1
-    _audited(app, seen, "script_import", "bientap/tỉnh")
+    _audited(app, seen, "script_import", "bientap/tỉnh", ("Script", body["created"][0]["script"]["id"]))
     seen = len(_audit(app))
     bad = send(tokens["editor"], ("rong.txt", b""))
     assert bad.status_code == 400 and bad.mimetype == PROBLEM and bad.get_json()["field"] == "files" and "rong.txt" in bad.get_json()["detail"]
@@ -200,7 +201,7 @@ def test_recording_upload(app, tokens, tmp_path):
     assert made.status_code == 201, made.get_json()
     body = made.get_json()
     assert (body["script_id"], body["script_version"], body["status"]) == (script["id"], script["version"], "draft") and 2.8 <= body["duration_s"] <= 3.2
-    _audited(app, seen, "recording_upload", "bientap/tỉnh")
+    _audited(app, seen, "recording_upload", "bientap/tỉnh", ("Recording", body["id"]))
     seen, recordings = len(_audit(app)), _count(app, Recording)
     text = send(tokens["editor"], "ghi-chu.txt", b"khong phai am thanh")
     assert text.status_code == 400 and text.mimetype == PROBLEM and "không phải tệp âm thanh" in text.get_json()["detail"]
@@ -228,7 +229,7 @@ def test_bulletin_from_the_province(app, tokens):
     assert (body["title"], body["priority"]) == ("Phòng chống bão", "normal")
     assert [(c["station"], c["zones"], c["state"]) for c in body["communes"]] == [("cam-tan", "thon-1", "pending")]
     assert datetime.fromisoformat(body["communes"][0]["planned_at"]) >= later
-    _audited(app, seen, "bulletin_send", "pheduyet/tỉnh")
+    _audited(app, seen, "bulletin_send", "pheduyet/tỉnh", ("Bulletin", body["id"]))
     seen, bulletins = len(_audit(app)), _count(app, Bulletin)
     for wrong, field, words in ((dict(priority="rat-gap"), "priority", "Mức ưu tiên"), (dict(when="2024-01-01T08:00"), "when", "đã qua"),
                                 (dict(targets=[]), "targets", "Chưa chọn xã"), (dict(title=" "), "title", "")):
