@@ -249,4 +249,5 @@ def test_rate_limit_per_token(demo_settings):
     assert answers == [200, 200, 200, 429]
     limited = http.get(f"{BASE}/zones", headers=first)
     assert limited.status_code == 429 and limited.mimetype == PROBLEM and "quá nhiều yêu cầu" in limited.get_json()["detail"]
+    assert 0 < int(limited.headers["Retry-After"]) <= 60
     assert http.get(f"{BASE}/zones", headers=second).status_code == 200
