@@ -194,7 +194,7 @@ def stations():
 @requires(*ANY)
 def zones(station: str):  # noqa: ARG001 - the guard chose the station from the URL
     """Các cụm loa (thôn) của đài."""
-    return list(_station().zones)
+    return list(api_station().zones)
 
 
 @blp.route("/stations/<station>/slots")
@@ -202,7 +202,7 @@ def zones(station: str):  # noqa: ARG001 - the guard chose the station from the 
 @requires(*ANY)
 def slots(station: str):  # noqa: ARG001
     """Các buổi phát hằng ngày của đài."""
-    return list_slots(db(), _station())
+    return list_slots(db(), api_station())
 
 
 @blp.route("/stations/<station>/plan")
@@ -214,7 +214,7 @@ def plan(station: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG
     check_day_order(start, end, "to")
     if (end - start) > timedelta(days=MAX_PLAN_DAYS):
         raise_invalid(f"Khoảng ngày dài quá {MAX_PLAN_DAYS} ngày: hãy hỏi từng đoạn ngắn hơn.", "to")
-    st = _station()
+    st = api_station()
     tz = station_tz(st)
     return broadcasts_between(db(), st, local_day_bounds(start, tz)[0], local_day_bounds(end, tz)[1])
 
@@ -225,7 +225,7 @@ def plan(station: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG
 @requires(*ANY)
 def log(station: str, after_seq: int, limit: int):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Nhật ký phát sóng theo số thứ tự dòng, từng trang (dùng next_after_seq để lấy trang sau)."""
-    st = _station()
+    st = api_station()
     tz = station_tz(st)
     entries = asrun.rows_after(db(), st.id, after_seq, limit + 1)
     more = len(entries) > limit
@@ -239,7 +239,7 @@ def log(station: str, after_seq: int, limit: int):  # type: ignore[no-untyped-de
 @requires(*ANY)
 def campaigns(station: str):  # noqa: ARG001
     """Các chiến dịch của đài."""
-    return list_campaigns(db(), _station())
+    return list_campaigns(db(), api_station())
 
 
 @blp.route("/stations/<station>/campaigns/<slug>/approve", methods=["POST"])
@@ -247,7 +247,7 @@ def campaigns(station: str):  # noqa: ARG001
 @requires(*APPROVE)
 def campaign_approve(station: str, slug: str):  # noqa: ARG001
     """Duyệt một chiến dịch (người phê duyệt)."""
-    campaign = approve_campaign(db(), get_campaign(db(), _station(), slug), user_row())
+    campaign = approve_campaign(db(), get_campaign(db(), api_station(), slug), user_row())
     db().commit()
     return campaign
 
@@ -258,7 +258,7 @@ def campaign_approve(station: str, slug: str):  # noqa: ARG001
 @requires(*EDIT)
 def script_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Thêm một bài (bản nháp) như biên tập viên viết trong bảng quản trị."""
-    script = create_script(db(), _station(), data["title"], data["body"], user_row())
+    script = create_script(db(), api_station(), data["title"], data["body"], user_row())
     db().commit()
     return script
 
@@ -268,7 +268,7 @@ def script_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
 @requires(*APPROVE)
 def script_approve(station: str, script_id: int):  # noqa: ARG001
     """Duyệt một bài để phát (người phê duyệt)."""
-    script = approve_script(db(), get_script(db(), _station(), script_id), user_row())
+    script = approve_script(db(), get_script(db(), api_station(), script_id), user_row())
     db().commit()
     return script
 
@@ -286,7 +286,7 @@ class SlotIn(ma.Schema):
 @requires(*ADMIN)
 def slot_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Thêm một buổi phát hằng ngày (quản trị); bị từ chối nếu trùng giờ buổi khác."""
-    slot = create_slot(db(), _station(), data["name"], data["start_time"], duration_s=data["duration_s"], weekdays=parse_weekdays(data["weekdays"]))
+    slot = create_slot(db(), api_station(), data["name"], data["start_time"], duration_s=data["duration_s"], weekdays=parse_weekdays(data["weekdays"]))
     db().commit()
     return slot
 
@@ -304,8 +304,8 @@ class ReportQuery(ma.Schema):
 def campaign_report(station: str, slug: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Báo cáo kết quả chiến dịch tính từ nhật ký phát sóng, dạng JSON."""
     now = SystemClock().now()
-    report = build_report(db(), _station(), get_campaign(db(), _station(), slug), start, end, now=now)
-    body = render(report, "json", now.astimezone(station_tz(_station())).date()).decode("utf-8-sig")
+    report = build_report(db(), api_station(), get_campaign(db(), api_station(), slug), start, end, now=now)
+    body = render(report, "json", now.astimezone(station_tz(api_station())).date()).decode("utf-8-sig")
     return current_app.response_class(body, mimetype="application/json")
 
 
@@ -315,7 +315,7 @@ def raise_invalid(message: str, field: str) -> None:
     raise InvalidInput(message, field=field)
 
 
-def _station():  # type: ignore[no-untyped-def]
+def api_station():  # type: ignore[no-untyped-def]
     """The station the guard admitted the call for."""
     found = station()
     if found is None:

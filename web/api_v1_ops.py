@@ -24,7 +24,7 @@ from broadcast.stations.lookup import station_tz, zone_ids_of
 from broadcast.timeutil import SystemClock
 from web import import_staging
 from web import receivers as receiver_views
-from web.api_v1 import BroadcastSchema, ScriptOut, _station, blp
+from web.api_v1 import BroadcastSchema, ScriptOut, api_station, blp
 from web.auth import ADMIN, ANY, EDIT, requires
 from web.db import db, settings
 from web.helpers import saved_upload, tz, user_row
@@ -53,7 +53,7 @@ def oneoff_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
     """Thêm một buổi phát một lần: một tin cần đọc, hoặc các bài đã duyệt (như `loaxa oneoff add`)."""
     if (data["text"] is None) == (not data["script_ids"]):
         raise InvalidInput("Hãy gửi nội dung cần đọc trong «text» HOẶC các bài đã duyệt trong «script_ids», không cả hai.", field="text")
-    session, st, now = db(), _station(), SystemClock().now()
+    session, st, now = db(), api_station(), SystemClock().now()
     start, zone_ids = _at(data["start"], st), zone_ids_of(st, data["zones"])
     if data["text"] is not None:
         made = schedule_message(session, settings(), st, data["title"], data["text"], start, zone_ids, now, user_row())
@@ -73,7 +73,7 @@ class SlotRemoved(ma.Schema):
 @requires(*ADMIN)
 def slot_remove(station: str, slot_id: int):  # noqa: ARG001
     """Xóa một buổi phát hằng ngày và hủy các buổi chưa phát của nó (như `loaxa slot remove`)."""
-    cancelled = delete_slot(db(), get_slot(db(), _station(), slot_id), SystemClock().now())
+    cancelled = delete_slot(db(), get_slot(db(), api_station(), slot_id), SystemClock().now())
     db().commit()
     return {"id": slot_id, "cancelled": cancelled}
 
@@ -99,7 +99,7 @@ class PlayerSchema(ma.Schema):
 @requires(*ANY)
 def player(station: str):  # noqa: ARG001
     """Trình phát của đài: còn chạy không, lần báo hiệu cuối, buổi đang phát (như trang chủ)."""
-    session, st, now = db(), _station(), SystemClock().now()
+    session, st, now = db(), api_station(), SystemClock().now()
     beat = session.get(PlayerHeartbeat, st.id)
     playing = on_air(session, st, now)
     elapsed, total = on_air_progress(playing, now)
@@ -134,7 +134,7 @@ class ZoneStatusSchema(ma.Schema):
 @requires(*ANY)
 def receivers(station: str):  # noqa: ARG001
     """Máy thu theo thôn: màu, từng máy thu và lần báo cáo cuối (như trang «Máy thu»); rỗng khi đài chưa có máy thu."""
-    st = _station()
+    st = api_station()
     return [{"code": z.zone.code, "name": z.zone.name, "colour": z.colour, "on_air": z.on_air, "listeners": z.listeners,
              "last_heard": z.last_heard, "offline_since": z.offline_since,
              "receivers": [{"name": r.receiver.name, "colour": r.verdict.colour, "why": r.verdict.why,
@@ -175,7 +175,7 @@ def script_import(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
     root, owner = settings().data_dir / "uploads" / "nhap-bai", user_row().id
     upload, refused = import_staging.stage(root, owner, files)
     try:
-        made, bad = import_files(db(), _station(), upload.paths, user_row())
+        made, bad = import_files(db(), api_station(), upload.paths, user_row())
     finally:
         import_staging.discard(root, owner, upload.token)
     failed = [{"file": name, "reason": reason} for name, reason in refused] + [{"file": upload.name_of(p), "reason": r} for p, r in bad]
@@ -204,7 +204,7 @@ class RecordingOut(ma.Schema):
 @requires(*EDIT)
 def recording_upload(data, station: str, script_id: int):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Tải lên bản ghi âm của bản hiện tại của một bài (chờ phê duyệt), như trang sửa bài."""
-    session, st = db(), _station()
+    session, st = db(), api_station()
     script = get_script(session, st, script_id)
     upload = data["audio"]
     with saved_upload(upload) as tmp:

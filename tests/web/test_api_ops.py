@@ -87,6 +87,15 @@ def test_one_off_of_a_typed_message_and_of_approved_scripts(app, tokens, demo_se
     assert not_approved.status_code == 400 and not_approved.mimetype == PROBLEM and not_approved.get_json()["field"] == "scripts"
     assert len(_audit(app)) == seen and _count(app, Broadcast) == before
 
+    later = (start + timedelta(hours=3)).isoformat()  # with its offset (UTC), as honoured as a local time
+    of_scripts = post(tokens["editor"], text=None, script_ids=[4, 5], start=later, title="Tin chiến dịch")
+    assert of_scripts.status_code == 201, of_scripts.get_json()
+    assert datetime.fromisoformat(of_scripts.get_json()["planned_start"]) == start + timedelta(hours=3) and of_scripts.get_json()["zone_ids"] == []
+    with app.app_context():
+        from web.db import db
+        items = db().get(Broadcast, of_scripts.get_json()["id"]).items
+        assert [i.script_id for i in items if i.script_id] == [4, 5]
+
 
 def test_slot_removal(app, tokens):
     http = app.test_client()
