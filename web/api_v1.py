@@ -13,6 +13,8 @@ from datetime import timedelta
 import marshmallow as ma
 from flask import current_app, render_template, request
 from flask_smorest import Api, Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
 from broadcast.asrun import chain as asrun
@@ -30,7 +32,15 @@ from web.db import db, settings
 from web.helpers import station, user_row
 from web.problem import MEDIA_TYPE, problem
 
+class _FormAndFilesParser(FlaskParser):
+    """A multipart form's fields and files read as one (the API's `form` location), so one schema types them all."""
+
+    def load_form(self, req, schema):  # type: ignore[no-untyped-def]
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Đọc và ghi dữ liệu của đài bằng mã API cá nhân.")
+blp.ARGUMENTS_PARSER = _FormAndFilesParser()
 docs_page = Blueprint("api_v1_docs", __name__, url_prefix="/api/v1")
 MAX_LOG_PAGE = 500
 MAX_PLAN_DAYS = 62

@@ -19,7 +19,7 @@ from broadcast.models import PlayerHeartbeat, Priority
 from broadcast.planning.oneoff import add_one_off, schedule_message
 from broadcast.planning.slots import delete_slot, get_slot
 from broadcast.playout.status import on_air, on_air_progress, player_alive, player_stale_after_s
-from broadcast.province.bulletins import MAY_SEND, TargetSpec, bulletin_status, send_bulletin
+from broadcast.province.bulletins import MAY_SEND, TargetSpec, bulletin_status, parse_target, send_bulletin
 from broadcast.stations.lookup import station_tz, zone_ids_of
 from broadcast.timeutil import SystemClock
 from web import import_staging
@@ -244,23 +244,51 @@ class BulletinOut(ma.Schema):
     communes = ma.fields.List(ma.fields.Nested(CommuneSchema), required=True)
 
 
+def _send_bulletin(title: str, text: str, priority: str, when: datetime | None, targets: list[TargetSpec],
+                   audio: Path | None = None, audio_name: str | None = None) -> dict:
+    """Send as the token's user to communes the token works at, then each commune's placement."""
+    mine = {c.slug: c for c in current_user.stations}
+    if not any(c.role in MAY_SEND for c in mine.values()):
+        raise PermissionDenied("Tài khoản của mã API này không phê duyệt ở xã nào nên không gửi được bản tin.")
+    outside = [t.station for t in targets if t.station not in mine]
+    if outside:
+        raise PermissionDenied(f"Mã API này không làm việc được ở xã {outside[0]!r}: hãy bỏ xã này hoặc dùng mã của người có quyền ở đó.")
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=tz())
+    session = db()
+    bulletin = send_bulletin(session, settings(), user_row(), title, text, priority, targets, when=when, audio=audio, audio_name=audio_name)
+    session.commit()
+    return {"id": bulletin.id, "title": bulletin.title, "bulletin": bulletin, "communes": bulletin_status(session, bulletin)}
+
+
 @blp.route("/bulletins", methods=["POST"])
 @blp.arguments(BulletinIn)
 @blp.response(201, BulletinOut)
 @requires(*ANY)
 def bulletin_send(data):  # type: ignore[no-untyped-def]
     """Gửi một bản tin của tỉnh/huyện tới các xã (và thôn) đã chọn, như trang «Bản tin tỉnh» (người phê duyệt của các xã đó)."""
-    mine = {c.slug: c for c in current_user.stations}
-    if not any(c.role in MAY_SEND for c in mine.values()):
-        raise PermissionDenied("Tài khoản của mã API này không phê duyệt ở xã nào nên không gửi được bản tin.")
-    outside = [t["station"] for t in data["targets"] if t["station"] not in mine]
-    if outside:
-        raise PermissionDenied(f"Mã API này không làm việc được ở xã {outside[0]!r}: hãy bỏ xã này hoặc dùng mã của người có quyền ở đó.")
-    when = data["when"]
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=tz())
-    session = db()
-    bulletin = send_bulletin(session, settings(), user_row(), data["title"], data["text"], data["priority"],
-                             [TargetSpec(t["station"], tuple(t["zones"])) for t in data["targets"]], when=when)
-    session.commit()
-    return {"id": bulletin.id, "title": bulletin.title, "bulletin": bulletin, "communes": bulletin_status(session, bulletin)}
+    return _send_bulletin(data["title"], data["text"], data["priority"], data["when"],
+                          [TargetSpec(t["station"], tuple(t["zones"])) for t in data["targets"]])
+
+
+class BulletinAudioIn(ma.Schema):
+    title = ma.fields.String(required=True)
+    text = ma.fields.String(load_default="", metadata={"description": "Mô tả tệp; để trống là tên tệp"})
+    priority = ma.fields.String(load_default=Priority.NORMAL.value, metadata={"description": "normal | priority | emergency"})
+    when = ma.fields.DateTime(load_default=None, metadata={"description": DAY_TIME + "; để trống là sớm nhất có thể"})
+    targets = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "Mỗi xã một trường: cam-tan hoặc cam-tan:thon-1,thon-2"})
+    audio = Upload(required=True, metadata={"description": "Tệp âm thanh phát nguyên như vậy (MP3, WAV, M4A, OGG hoặc WebM)"})
+
+
+@blp.route("/bulletins/audio", methods=["POST"])
+@blp.arguments(BulletinAudioIn, location="form", content_type="multipart/form-data")
+@blp.response(201, BulletinOut)
+@requires(*ANY)
+def bulletin_send_audio(data):  # type: ignore[no-untyped-def]
+    """Gửi một bản tin là một tệp âm thanh (như khi chọn tệp ở trang «Bản tin tỉnh»)."""
+    upload = data["audio"]
+    with saved_upload(upload) as audio:
+        if audio is None:
+            raise InvalidInput("Chưa chọn tệp âm thanh: hãy gửi tệp trong trường «audio».", field="audio")
+        return _send_bulletin(data["title"], data["text"], data["priority"], data["when"], [parse_target(t) for t in data["targets"]],
+                              audio=audio, audio_name=upload.filename)

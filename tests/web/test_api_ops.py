@@ -260,3 +260,38 @@ def test_rate_limit_per_token(demo_settings):
     assert limited.status_code == 429 and limited.mimetype == PROBLEM and "quá nhiều yêu cầu" in limited.get_json()["detail"]
     assert 0 < int(limited.headers["Retry-After"]) <= 60
     assert http.get(f"{BASE}/zones", headers=second).status_code == 200
+
+
+def test_bulletin_of_an_audio_file(app, tokens, tmp_path):
+    """Multipart: the fields and the file typed by one schema; the file airs as it is in each target commune."""
+    http = app.test_client()
+    wav = tmp_path / "ban-tin.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-ar", "44100", str(wav)], check=True)
+
+    def send(headers, name="ban-tin.wav", data=None, **fields):  # type: ignore[no-untyped-def]
+        form = {"title": "Bản tin của tỉnh", "targets": ["cam-tan:thon-1,thon-2"], **fields,
+                "audio": (io.BytesIO(data if data is not None else wav.read_bytes()), name)}
+        return http.post("/api/v1/bulletins/audio", data=form, headers=headers, content_type="multipart/form-data")
+
+    _refused_without_writing(app, send, tokens, "editor", Bulletin)
+    seen = len(_audit(app))
+    made = send(tokens["approver"])
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert [(c["station"], c["zones"]) for c in body["communes"]] == [("cam-tan", "thon-1,thon-2")]
+    _audited(app, seen, "bulletin_send_audio", "pheduyet/tỉnh", ("Bulletin", body["id"]))
+    with app.app_context():
+        from web.db import db
+        bulletin = db().get(Bulletin, body["id"])
+        assert bulletin.body == "Tệp âm thanh ban-tin.wav"  # no text: the file's name describes it
+        copy = db().get(Script, bulletin.targets[0].script_id)
+        assert copy.status.value == "approved"
+    seen, bulletins = len(_audit(app)), _count(app, Bulletin)
+    text = send(tokens["approver"], "ghi-chu.txt", b"khong phai am thanh")
+    assert text.status_code == 400 and text.mimetype == PROBLEM and text.get_json()["detail"]
+    bad_target = send(tokens["approver"], targets=[":thon-1"])
+    assert bad_target.status_code == 400 and bad_target.get_json()["field"] == "targets" and "cam-tan:thon-1,thon-2" in bad_target.get_json()["detail"]
+    no_file = http.post("/api/v1/bulletins/audio", data={"title": "x", "targets": ["cam-tan"]}, headers=tokens["approver"],
+                        content_type="multipart/form-data")
+    assert no_file.status_code == 422 and no_file.mimetype == PROBLEM and "audio" in no_file.get_json()["errors"]["form"]
+    assert len(_audit(app)) == seen and _count(app, Bulletin) == bulletins
