@@ -82,7 +82,7 @@ def _http_problem(error: HTTPException):  # type: ignore[no-untyped-def]
     if messages:
         return problem(422, "Dữ liệu gửi lên không đúng: hãy sửa các trường nêu trong «errors» rồi gửi lại.", errors=messages)
     sentences = {403: "Tài khoản của mã API này không có quyền làm việc này.", 404: "Không có mục này.", 405: "Đường dẫn này không nhận phương thức này.",
-                 429: "Mã API này đã gửi quá nhiều yêu cầu trong một phút: hãy chờ một lát rồi gửi tiếp (giới hạn do quản trị viên đặt)."}
+                 429: "Mã API này đã gửi quá nhiều yêu cầu: hãy chờ theo số giây trong tiêu đề Retry-After rồi gửi tiếp (giới hạn do quản trị viên đặt)."}
     return problem(error.code or 500, sentences.get(error.code or 0, error.description or "Có lỗi."))
 
 
