@@ -131,11 +131,11 @@ def test_player_status(app, tokens, demo_settings):
                                   .order_by(Broadcast.planned_start)).first()
         playing.status, playing.started_at = BroadcastStatus.PLAYING, now - timedelta(seconds=20)
         total = sum(i.duration_s for i in playing.items)
-        session.add(PlayerHeartbeat(station_id=station.id, pid=4242, host="may-phat", started_at=now - timedelta(hours=1), beat_at=now - timedelta(seconds=5)))
+        session.add(PlayerHeartbeat(station_id=station.id, pid=4242, host="may-phat", started_at=now - timedelta(hours=1), beat_at=now - timedelta(seconds=1)))
         session.commit()
         playing_id = playing.id
     status = http.get(f"{BASE}/player", headers=tokens["editor"]).get_json()
-    assert status["alive"] is True and status["host"] == "may-phat" and datetime.fromisoformat(status["last_seen"]) == now - timedelta(seconds=5)
+    assert status["alive"] is True and status["host"] == "may-phat" and datetime.fromisoformat(status["last_seen"]) == now - timedelta(seconds=1)
     on_air = status["on_air"]
     assert (on_air["id"], on_air["total_s"]) == (playing_id, round(total, 1)) and 20.0 <= on_air["elapsed_s"] <= min(total, 20.0 + 300)
     with app.app_context():
