@@ -59,6 +59,7 @@ class Settings:
     media_max_minutes: int = _setting(60, "Longest audio file accepted into the media library, in minutes.")
     session_minutes: int = _setting(480, "Minutes after which a panel login expires.")
     login_rate_limit: str = _setting("10 per minute", "How many login attempts one address may make.")
+    api_rate_limit: str = _setting("120 per minute", "How many /api/v1 calls one API token may make.")
     log_level: str = _setting("INFO", "Logging level of the panel and the playout process.")
 
     @property

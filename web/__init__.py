@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     )
     csrf.init_app(app)
 
-    from web import actions, admin, api_edge, api_receivers, api_v1, approval, audit, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, live, log, media, page_cache, receivers, reports, schedule, scripts, slots, stations, tokens
+    from web import actions, admin, api_edge, api_receivers, api_v1, api_v1_ops, approval, audit, auth, bulletins, campaigns, dashboard, emergency, filters, i18n, library, live, log, media, page_cache, receivers, reports, schedule, scripts, slots, stations, tokens
 
     track(sessions, actions.current_action)  # every commit of a request appends its audit row in the same transaction
     auth.init_app(app)
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     api_edge.init_app(app)
     api_receivers.init_app(app)
     csrf.exempt(api_v1.blp)  # bearer tokens only (the guard in web.auth ignores the cookie there): no CSRF to forge
-    api_v1.init_app(app)
+    api_v1.init_app(app, api_v1_ops)  # the operations' routes join the blueprint before it is mounted
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):  # type: ignore[no-untyped-def]

@@ -7,11 +7,14 @@ panel's use cases; errors are application/problem+json with the Vietnamese sente
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import marshmallow as ma
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_smorest import Api, Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
 from broadcast.asrun import chain as asrun
@@ -24,12 +27,20 @@ from broadcast.planning.windows import parse_weekdays
 from broadcast.reports import build_report, render
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, check_day_order, local_day_bounds
-from web.auth import ADMIN, ANY, APPROVE, EDIT, requires
-from web.db import db
+from web.auth import ADMIN, ANY, APPROVE, EDIT, limiter, requires
+from web.db import db, settings
 from web.helpers import station, user_row
 from web.problem import MEDIA_TYPE, problem
 
+class _FormAndFilesParser(FlaskParser):
+    """A multipart form's fields and files read as one (the API's `form` location), so one schema types them all."""
+
+    def load_form(self, req, schema):  # type: ignore[no-untyped-def]
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Đọc và ghi dữ liệu của đài bằng mã API cá nhân.")
+blp.ARGUMENTS_PARSER = _FormAndFilesParser()
 docs_page = Blueprint("api_v1_docs", __name__, url_prefix="/api/v1")
 MAX_LOG_PAGE = 500
 MAX_PLAN_DAYS = 62
@@ -70,7 +81,8 @@ def _http_problem(error: HTTPException):  # type: ignore[no-untyped-def]
     messages = data.get("messages")
     if messages:
         return problem(422, "Dữ liệu gửi lên không đúng: hãy sửa các trường nêu trong «errors» rồi gửi lại.", errors=messages)
-    sentences = {403: "Tài khoản của mã API này không có quyền làm việc này.", 404: "Không có mục này.", 405: "Đường dẫn này không nhận phương thức này."}
+    sentences = {403: "Tài khoản của mã API này không có quyền làm việc này.", 404: "Không có mục này.", 405: "Đường dẫn này không nhận phương thức này.",
+                 429: "Mã API này đã gửi quá nhiều yêu cầu: hãy chờ theo số giây trong tiêu đề Retry-After rồi gửi tiếp (giới hạn do quản trị viên đặt)."}
     return problem(error.code or 500, sentences.get(error.code or 0, error.description or "Có lỗi."))
 
 
@@ -86,6 +98,17 @@ for _code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500):
     blp.register_error_handler(_code, _http_problem)
 blp.register_error_handler(HTTPException, _http_problem)
 blp.register_error_handler(LoaxaError, _loaxa_problem)
+
+
+def _caller_key() -> str:
+    """Whom the rate limit counts: the bearer token a call carries (hashed), else the client's address."""
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    return "token:" + hashlib.sha256(secret.encode()).hexdigest() if secret else "address:" + (request.remote_addr or "")
+
+
+# Per token, before the token is even looked up: a runaway script cannot load the station (Settings.api_rate_limit).
+limiter.limit(lambda: settings().api_rate_limit, key_func=_caller_key)(blp)
 
 
 class StationSchema(ma.Schema):
@@ -181,7 +204,7 @@ def stations():
 @requires(*ANY)
 def zones(station: str):  # noqa: ARG001 - the guard chose the station from the URL
     """Các cụm loa (thôn) của đài."""
-    return list(_station().zones)
+    return list(api_station().zones)
 
 
 @blp.route("/stations/<station>/slots")
@@ -189,7 +212,7 @@ def zones(station: str):  # noqa: ARG001 - the guard chose the station from the 
 @requires(*ANY)
 def slots(station: str):  # noqa: ARG001
     """Các buổi phát hằng ngày của đài."""
-    return list_slots(db(), _station())
+    return list_slots(db(), api_station())
 
 
 @blp.route("/stations/<station>/plan")
@@ -201,7 +224,7 @@ def plan(station: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG
     check_day_order(start, end, "to")
     if (end - start) > timedelta(days=MAX_PLAN_DAYS):
         raise_invalid(f"Khoảng ngày dài quá {MAX_PLAN_DAYS} ngày: hãy hỏi từng đoạn ngắn hơn.", "to")
-    st = _station()
+    st = api_station()
     tz = station_tz(st)
     return broadcasts_between(db(), st, local_day_bounds(start, tz)[0], local_day_bounds(end, tz)[1])
 
@@ -212,7 +235,7 @@ def plan(station: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG
 @requires(*ANY)
 def log(station: str, after_seq: int, limit: int):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Nhật ký phát sóng theo số thứ tự dòng, từng trang (dùng next_after_seq để lấy trang sau)."""
-    st = _station()
+    st = api_station()
     tz = station_tz(st)
     entries = asrun.rows_after(db(), st.id, after_seq, limit + 1)
     more = len(entries) > limit
@@ -226,7 +249,7 @@ def log(station: str, after_seq: int, limit: int):  # type: ignore[no-untyped-de
 @requires(*ANY)
 def campaigns(station: str):  # noqa: ARG001
     """Các chiến dịch của đài."""
-    return list_campaigns(db(), _station())
+    return list_campaigns(db(), api_station())
 
 
 @blp.route("/stations/<station>/campaigns/<slug>/approve", methods=["POST"])
@@ -234,7 +257,7 @@ def campaigns(station: str):  # noqa: ARG001
 @requires(*APPROVE)
 def campaign_approve(station: str, slug: str):  # noqa: ARG001
     """Duyệt một chiến dịch (người phê duyệt)."""
-    campaign = approve_campaign(db(), get_campaign(db(), _station(), slug), user_row())
+    campaign = approve_campaign(db(), get_campaign(db(), api_station(), slug), user_row())
     db().commit()
     return campaign
 
@@ -245,7 +268,7 @@ def campaign_approve(station: str, slug: str):  # noqa: ARG001
 @requires(*EDIT)
 def script_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Thêm một bài (bản nháp) như biên tập viên viết trong bảng quản trị."""
-    script = create_script(db(), _station(), data["title"], data["body"], user_row())
+    script = create_script(db(), api_station(), data["title"], data["body"], user_row())
     db().commit()
     return script
 
@@ -255,7 +278,7 @@ def script_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
 @requires(*APPROVE)
 def script_approve(station: str, script_id: int):  # noqa: ARG001
     """Duyệt một bài để phát (người phê duyệt)."""
-    script = approve_script(db(), get_script(db(), _station(), script_id), user_row())
+    script = approve_script(db(), get_script(db(), api_station(), script_id), user_row())
     db().commit()
     return script
 
@@ -273,7 +296,7 @@ class SlotIn(ma.Schema):
 @requires(*ADMIN)
 def slot_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Thêm một buổi phát hằng ngày (quản trị); bị từ chối nếu trùng giờ buổi khác."""
-    slot = create_slot(db(), _station(), data["name"], data["start_time"], duration_s=data["duration_s"], weekdays=parse_weekdays(data["weekdays"]))
+    slot = create_slot(db(), api_station(), data["name"], data["start_time"], duration_s=data["duration_s"], weekdays=parse_weekdays(data["weekdays"]))
     db().commit()
     return slot
 
@@ -291,8 +314,8 @@ class ReportQuery(ma.Schema):
 def campaign_report(station: str, slug: str, start, end):  # type: ignore[no-untyped-def]  # noqa: ARG001
     """Báo cáo kết quả chiến dịch tính từ nhật ký phát sóng, dạng JSON."""
     now = SystemClock().now()
-    report = build_report(db(), _station(), get_campaign(db(), _station(), slug), start, end, now=now)
-    body = render(report, "json", now.astimezone(station_tz(_station())).date()).decode("utf-8-sig")
+    report = build_report(db(), api_station(), get_campaign(db(), api_station(), slug), start, end, now=now)
+    body = render(report, "json", now.astimezone(station_tz(api_station())).date()).decode("utf-8-sig")
     return current_app.response_class(body, mimetype="application/json")
 
 
@@ -302,7 +325,7 @@ def raise_invalid(message: str, field: str) -> None:
     raise InvalidInput(message, field=field)
 
 
-def _station():  # type: ignore[no-untyped-def]
+def api_station():  # type: ignore[no-untyped-def]
     """The station the guard admitted the call for."""
     found = station()
     if found is None:
@@ -316,8 +339,8 @@ def readable():
     return render_template("api.html", spec=current_app.extensions["loaxa_api"].spec.to_dict())
 
 
-def init_app(app) -> None:  # type: ignore[no-untyped-def]
-    """Mount /api/v1 and its document on the app."""
+def init_app(app, *route_modules) -> None:  # type: ignore[no-untyped-def]
+    """Mount /api/v1 (with the routes the imported route_modules added to its blueprint) and its document on the app."""
     app.config.update(API_TITLE="loaxa", API_VERSION="1", OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
     api = LoaxaApi(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

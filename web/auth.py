@@ -27,7 +27,7 @@ from web.problem import problem
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True)  # Retry-After on a 429
 
 
 # The Flask session key of the station the user works on now (a province user has many).

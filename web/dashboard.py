@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from broadcast.models import PlayerHeartbeat
-from broadcast.playout.status import latest_log, on_air, upcoming, warnings
+from broadcast.playout.status import latest_log, on_air, on_air_progress, player_alive, player_stale_after_s, upcoming, warnings
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web import receivers as receiver_views
@@ -26,15 +26,13 @@ def home():
     now = SystemClock().now()
     start, end = local_day_bounds(now.astimezone(tz).date(), tz)
     playing = on_air(session, station, now)
-    total = (playing.audio_duration_s or sum(i.duration_s for i in playing.items)) if playing else 0.0
-    elapsed = min(max((now - playing.started_at).total_seconds(), 0.0), total) if playing and playing.started_at else 0.0
+    elapsed, total = on_air_progress(playing, now)
     beat = session.get(PlayerHeartbeat, station.id)
     soon = upcoming(session, station, now)
     zones = receiver_views.zone_board(station, now)
-    player_alive = beat is not None and (now - beat.beat_at).total_seconds() < max(3 * settings().sync_interval_s, 30)
     return render_template(
         "home.html", station=station, playing=playing, elapsed=elapsed, remaining=max(total - elapsed, 0.0), total=total,
         upcoming=soon, log_rows=latest_log(session, station, start, end),
         warnings=receiver_views.warnings(station, zones, list(soon), now) + list(warnings(session, station, now, tz)),
-        player_alive=player_alive, beat=beat, now=now, zones=zones,
+        player_alive=player_alive(beat.beat_at if beat else None, now, player_stale_after_s(settings().sync_interval_s)), beat=beat, now=now, zones=zones,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from broadcast.playout.status import player_stale_after_s
 from broadcast.province.overview import station_overview
 from broadcast.stations.users import ROLE_LABELS
 from broadcast.timeutil import SystemClock
@@ -49,6 +50,6 @@ def overview():
     """Every station the user can see on one page: on air, last broadcast, missed today, campaign progress."""
     now = SystemClock().now()
     rows = station_overview(db(), [c.id for c in current_user.stations], now,
-                            stale_after_s=max(3 * settings().sync_interval_s, 30), late_grace_s=settings().late_grace_s)
+                            stale_after_s=player_stale_after_s(settings().sync_interval_s), late_grace_s=settings().late_grace_s)
     roles = {c.id: c.role for c in current_user.stations}
     return render_template("stations.html", rows=rows, roles=roles, role_labels=ROLE_LABELS, now=now)

@@ -25,6 +25,8 @@ from broadcast.timeutil import local_day_bounds
 
 # A campaign is behind when under this share of its target up to yesterday (home page and province page).
 BEHIND_SHARE = 0.9
+# The player beats once per sync interval: three missed beats (and never under this) mean it is down.
+MIN_STALE_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,28 @@ class PanelWarning:
     link: str = ""  # endpoint name
 
 
+def player_stale_after_s(sync_interval_s: float) -> float:
+    """Seconds without a heartbeat after which the player counts as down."""
+    return max(3 * sync_interval_s, MIN_STALE_S)
+
+
+def player_alive(beat_at: datetime | None, now: datetime, stale_after_s: float) -> bool:
+    """Whether the playout process beat recently enough (within stale_after_s) to count as running."""
+    return beat_at is not None and (now - beat_at).total_seconds() < stale_after_s
+
+
 def on_air(session: Session, station: Station, now: datetime) -> Broadcast | None:
     """The broadcast playing now, if any."""
     return session.scalar(select(Broadcast).where(Broadcast.station_id == station.id, Broadcast.status == BroadcastStatus.PLAYING).order_by(Broadcast.started_at.desc()).limit(1))
+
+
+def on_air_progress(broadcast: Broadcast | None, now: datetime) -> tuple[float, float]:
+    """Seconds played and seconds in all of a playing broadcast (its audio, else its items); (0, 0) when nothing plays."""
+    if broadcast is None:
+        return 0.0, 0.0
+    total = broadcast.audio_duration_s or sum(i.duration_s for i in broadcast.items)
+    elapsed = min(max((now - broadcast.started_at).total_seconds(), 0.0), total) if broadcast.started_at else 0.0
+    return elapsed, total
 
 
 def upcoming(session: Session, station: Station, now: datetime, limit: int = 5) -> Sequence[Broadcast]:

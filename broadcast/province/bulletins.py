@@ -15,6 +15,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from broadcast.audit.capture import describe
 from broadcast.config import Settings
 from broadcast.content.rendering import render_script
 from broadcast.content.media import import_media, media_sound
@@ -232,6 +233,7 @@ def send_bulletin(session: Session, settings: Settings, author: User, title: str
     bulletin = Bulletin(title=title, body=text, priority=priority, author_id=author.id, created_at=now, air_from=when, status="sent")
     session.add(bulletin)
     session.flush()
+    describe(session, bulletin)  # the audit row is about the bulletin, not the first of its commune copies
     for item in resolved:
         station = item.station
         script, seconds = _copy_for(session, settings, station, bulletin, title, text, priority, author, audio, audio_name)

@@ -16,7 +16,7 @@ from broadcast.campaigns.needs import daily_needs
 from broadcast.models import AIRED, LOG_FAULTS, NOT_AIRED, UNSTARTED, AsRunEntry, Broadcast, BroadcastStatus, Campaign, ContentStatus, PlayerHeartbeat, Station
 from broadcast.models.edge import EdgeToken
 from broadcast.models.receivers import EdgeStatus
-from broadcast.playout.status import behind, up_to_yesterday
+from broadcast.playout.status import behind, player_alive, up_to_yesterday
 from broadcast.receivers.board import offline_counts
 from broadcast.timeutil import local_day_bounds
 
@@ -116,7 +116,7 @@ def _player(session: Session, rows: dict[int, StationStatus], now: datetime, sta
     ids = list(rows)
     for sid, beat_at in session.execute(select(PlayerHeartbeat.station_id, PlayerHeartbeat.beat_at).where(PlayerHeartbeat.station_id.in_(ids))):
         rows[sid].player_beat_at = beat_at
-        rows[sid].player_alive = (now - beat_at).total_seconds() < stale_after_s
+        rows[sid].player_alive = player_alive(beat_at, now, stale_after_s)
     synced = select(EdgeToken.station_id, func.max(EdgeToken.last_used_at)).where(
         EdgeToken.station_id.in_(ids), EdgeToken.is_active.is_(True)).group_by(EdgeToken.station_id)
     for sid, last_used in session.execute(synced):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Protocol, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcast.errors import NotFound
+from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Station, Zone
 
 
@@ -50,6 +50,15 @@ def zone_names(session: Session, station_id: int, zone_ids: list[int]) -> str:
         return ALL_ZONES
     zones = session.scalars(select(Zone).where(Zone.station_id == station_id, Zone.id.in_(zone_ids)).order_by(Zone.position))
     return ",".join(z.code for z in zones)
+
+
+def zone_ids_of(station: Station, codes: Sequence[str]) -> list[int]:
+    """Zone ids of typed codes (none = every zone), or a sentence naming the unknown code and the known ones."""
+    by_code = {z.code: z.id for z in station.zones}
+    unknown = [c for c in codes if c not in by_code]
+    if unknown:
+        raise InvalidInput(f"Không có thôn mã {unknown[0]!r} ở đài {station.slug}: các mã có là {', '.join(by_code)}.", field="zones")
+    return [by_code[c] for c in codes]
 
 
 def zone_mount(station: Station, zone: Zone) -> str:

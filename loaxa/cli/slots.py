@@ -13,19 +13,10 @@ from broadcast.errors import InvalidInput
 from broadcast.planning.oneoff import add_one_off, schedule_message
 from broadcast.planning.slots import create_slot, delete_slot, get_slot, list_slots
 from broadcast.planning.windows import parse_weekdays
-from broadcast.stations.lookup import get_station, station_tz
+from broadcast.stations.lookup import get_station, station_tz, zone_ids_of
 from broadcast.timeutil import SystemClock
 from loaxa.cli import Runtime, pass_runtime, require_tools
 from loaxa.cli.schedule import parse_day
-
-
-def _zone_ids(station, codes: tuple[str, ...]) -> list[int]:  # type: ignore[no-untyped-def]
-    """Zone ids of typed codes (none = every zone), or a sentence naming the unknown code and the known ones."""
-    by_code = {z.code: z.id for z in station.zones}
-    unknown = [c for c in codes if c not in by_code]
-    if unknown:
-        raise InvalidInput(f"Không có thôn mã {unknown[0]!r} ở đài {station.slug}: các mã có là {', '.join(by_code)}.", field="zones")
-    return [by_code[c] for c in codes]
 
 
 @click.group("slot")
@@ -69,7 +60,7 @@ def slot_add(rt: Runtime, name: str, start: str, minutes: int | None, end: str |
         station = get_station(session, rt.settings.station)
         created = create_slot(session, station, name, start, duration_s=minutes * 60 if minutes else None, end_time=end,
                               weekdays=parse_weekdays(weekdays), valid_from=parse_day(first, "bắt đầu"), valid_to=parse_day(last, "kết thúc"),
-                              zone_ids=_zone_ids(station, zones))
+                              zone_ids=zone_ids_of(station, zones))
         click.echo(f"Đã thêm buổi phát số {created.id}: {created.name} lúc {created.start_time:%H:%M}, {created.duration_s // 60} phút.")
 
 
@@ -110,7 +101,7 @@ def oneoff_add(rt: Runtime, title: str, at: str, text: str | None, script_ids: t
         raise InvalidInput("Hãy cho nội dung bằng --text HOẶC các bài đã duyệt bằng --script SỐ.")
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        start, now, zone_ids = _start(at, station_tz(station)), SystemClock().now(), _zone_ids(station, zones)
+        start, now, zone_ids = _start(at, station_tz(station)), SystemClock().now(), zone_ids_of(station, zones)
         if text is not None:
             require_tools(rt.settings.tools, "ffmpeg", "ffprobe", "espeak")
             made = schedule_message(session, rt.settings, station, title, text, start, zone_ids, now)

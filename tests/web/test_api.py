@@ -80,6 +80,9 @@ def test_openapi_document_and_readable_page(app):
     assert {"/api/v1/stations", "/api/v1/stations/{station}/plan", "/api/v1/stations/{station}/log", "/api/v1/stations/{station}/scripts"} <= set(spec["paths"])
     page = app.test_client().get("/api/v1/").get_data(as_text=True)
     assert "POST /api/v1/stations/{station}/scripts" in page and "cdn" not in page.lower() and "<script" not in page
+    assert "POST /api/v1/bulletins" in page and "DELETE /api/v1/stations/{station}/slots/{slot_id}" in page
+    assert re.search(r"Gửi <code>multipart/form-data</code>: <code>audio</code> \(bắt buộc\)", page)  # a recording's upload field
+    assert re.search(r"Gửi <code>application/json</code>: <code>title</code> \(bắt buộc\)", page)
 
 
 def test_reads_writes_and_their_audit_rows(app, demo_settings):
