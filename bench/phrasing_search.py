@@ -21,21 +21,40 @@ from audio.render import render_speech  # noqa: E402
 from audio.tools import Tools  # noqa: E402
 from audio.tts.base import VoiceSpec  # noqa: E402
 from scripts_vi.normalize import normalize  # noqa: E402
-from scripts_vi.segment import split_for_speech  # noqa: E402
+from scripts_vi.segment import PAUSE_SENTENCE_MS, split_for_speech  # noqa: E402
 import voice_set  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data" / "phrasing_search.jsonl"
 TOOLS = Tools()
-# Breath before a number (ms), numbers at 80 % of the speed, and both: a handful, not a grid.
-STAGE1 = [{}, {"number_break": 200}, {"number_rate": 80}, {"number_break": 200, "number_rate": 80}]
+# Breath before a number (ms), numbers at 80 % of the speed, and both: a handful, not a grid. "_segments": "sentence"
+# speaks each sentence in one espeak-ng call (it pauses at commas itself) instead of one call per clause.
+STAGE1 = [{}, {"number_break": 200}, {"number_rate": 80}, {"number_break": 200, "number_rate": 80},
+          {"_segments": "sentence"}, {"number_rate": 90}]
+
+
+def sentence_segments(segments: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Segments joined up to each sentence end (a pause of PAUSE_SENTENCE_MS or more)."""
+    joined: list[tuple[str, int]] = []
+    pending: list[str] = []
+    for text, pause in segments:
+        pending.append(text)
+        if pause >= PAUSE_SENTENCE_MS:
+            joined.append((" ".join(pending), pause))
+            pending = []
+    if pending:
+        joined.append((" ".join(pending), segments[-1][1]))
+    return joined
 
 
 def pooled_cer(options: dict, sentences: list[voice_set.Sentence], tmp: Path) -> tuple[float, float]:
     """Pooled CER of the chain with these espeak options, and the seconds of audio it rendered."""
     pairs, seconds = [], 0.0
+    espeak = {k: v for k, v in options.items() if not k.startswith("_")}
     for s in sentences:
         segments = [(seg.text, seg.pause_ms) for seg in split_for_speech(normalize(s.written).spoken)]
-        render = render_speech(segments, [VoiceSpec.of("espeak", "vi", **options)], tmp, tools=TOOLS)
+        if options.get("_segments") == "sentence":
+            segments = sentence_segments(segments)
+        render = render_speech(segments, [VoiceSpec.of("espeak", "vi", **espeak)], tmp, tools=TOOLS)
         pairs.append((s.spoken, speech_check.transcribe(render.path, tools=TOOLS)))
         seconds += render.duration_s
     return speech_check.pooled_cer(pairs), seconds
