@@ -10,6 +10,7 @@ from pathlib import Path
 from audio.errors import BadVoiceOption, EngineUnavailable, SynthesisFailed, ToolMissing, VoiceNotFound
 from audio.tools import Tools
 from audio.tts.base import TtsEngine
+from audio.tts.phrasing import Phrasing, to_ssml
 
 # Defaults tuned with the offline recognizer as judge (bench/voice_search.py, docs/voice.md): the female
 # variant f3 was heard far better than the plain male voice (pooled CER 0.47 vs 0.58 on the search half);
@@ -18,8 +19,12 @@ from audio.tts.base import TtsEngine
 # - pitch 50 (espeak default): the vi voice's tones are tuned around it;
 # - amplitude 75 instead of 100: espeak's raw output reaches 0 dBFS at 100, and clipped
 #   samples cannot be repaired by the loudness stage, which adds the gain back cleanly.
-DEFAULTS: dict[str, object] = {"speed": 145, "pitch": 50, "word_gap": 1, "amplitude": 75, "variant": "f3"}
-_RANGES = {"speed": (80, 450), "pitch": (0, 99), "word_gap": (0, 100), "amplitude": (0, 200)}
+# - number_break (ms of silence before a spoken number or date) and number_rate (% of speed for it): phrasing
+#   (audio/tts/phrasing.py); 0 and 100 leave the text unmarked (see docs/voice.md, "Phrasing", for the figures).
+DEFAULTS: dict[str, object] = {"speed": 145, "pitch": 50, "word_gap": 1, "amplitude": 75, "variant": "f3",
+                               "number_break": 0, "number_rate": 100}
+_RANGES = {"speed": (80, 450), "pitch": (0, 99), "word_gap": (0, 100), "amplitude": (0, 200),
+           "number_break": (0, 1000), "number_rate": (50, 100)}
 
 
 class EspeakEngine(TtsEngine):
@@ -114,6 +119,9 @@ class EspeakEngine(TtsEngine):
             "-v", voice_arg, "-s", str(opts["speed"]), "-p", str(opts["pitch"]), "-g", str(opts["word_gap"]),
             "-a", str(opts["amplitude"]), "-b", "1", "-w", str(out_path), "--stdin",
         ]
+        phrasing = Phrasing(int(opts["number_break"]), int(opts["number_rate"]))  # type: ignore[call-overload]
+        if phrasing.active:
+            args, text = ["-m", *args], to_ssml(text, phrasing)
         # espeak-ng runs ~600x real time; the allowance grows with text length.
         proc = self._run(tools, args, text=text, timeout=30.0 + len(text) / 20)
         if proc.returncode != 0 or not Path(out_path).is_file() or Path(out_path).stat().st_size <= 44:
