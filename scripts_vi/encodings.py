@@ -237,29 +237,37 @@ def redecode_legacy(text: str) -> Decoded | None:
 def _best_legacy(data: bytes) -> tuple[float, str, str] | None:
     """(score, encoding, text) of the legacy decoding that reads most like Vietnamese; the first wins a tie."""
     best: tuple[float, str, str] | None = None
+    best_good = -1
     for name, decoder in _LEGACY:
         try:
             text = decoder(data)
         except UnicodeDecodeError:
             continue
-        s = score(text)
-        if best is None or s > best[0]:
-            best = (s, name, text)
+        good, total = _letters_in_syllables(text)
+        s = good / total if total else 1.0
+        # On an equal share, the decoding with more letters inside syllables wins: "ng·" (a neutral dot, no evidence
+        # either way) must not beat "ngã" from the same byte.
+        if best is None or (s, good) > (best[0], best_good):
+            best, best_good = (s, name, text), good
     return best
 
 
 def score(text: str) -> float:
     """Share of non-ASCII characters that sit inside well-formed Vietnamese syllables."""
+    good, total = _letters_in_syllables(text)
+    return good / total if total else 1.0
+
+
+def _letters_in_syllables(text: str) -> tuple[int, int]:
+    """(non-ASCII characters inside well-formed Vietnamese syllables, non-ASCII characters that are not neutral)."""
     text = unicodedata.normalize("NFC", text)
     total = sum(1 for ch in text if ord(ch) > 0x7F and ch not in _NEUTRAL and not ch.isspace())
-    if total == 0:
-        return 1.0
     good = 0
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
         if is_syllable(word):
             good += sum(1 for ch in word if ord(ch) > 0x7F)
-    return good / total
+    return good, total
 
 
 def _looks_binary(data: bytes) -> bool:
