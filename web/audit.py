@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from broadcast.audit import trail
+from broadcast.audit.labels import action_label
 from broadcast.models import Role
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
@@ -48,7 +49,8 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "trang"}
     return render_template("audit.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt,
                            first=first, last=last, errors=errors, args=args, actors=trail.actors(db()),
-                           object_types=sorted(trail.OBJECT_LABELS), object_labels=trail.OBJECT_LABELS), (400 if errors else 200)
+                           object_types=sorted(trail.OBJECT_LABELS), object_labels=trail.OBJECT_LABELS,
+                           action_label=action_label), (400 if errors else 200)
 
 
 @bp.route("/xuat.csv")

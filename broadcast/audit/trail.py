@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
+from broadcast.audit.labels import action_label
 from broadcast.db import page_of
 from broadcast.hashchain import GENESIS, VerifyResult, digest, export_csv, to_json, walk  # noqa: F401 - to_json is this module's export too
 from broadcast.models import AuditEntry, utcnow
@@ -24,7 +25,7 @@ HASHED_FIELDS = (
 
 # The exported fields, in order (the contract of `loaxa audit` and the panel's CSV).
 EXPORT_FIELDS = (
-    "seq", "at", "actor_kind", "actor", "station_id", "action", "object_type", "object_id",
+    "seq", "at", "actor_kind", "actor", "station_id", "action", "action_label", "object_type", "object_id",
     "object_title", "changes", "client", "row_hash",
 )
 
@@ -180,7 +181,7 @@ def export_row(entry: AuditEntry, tz: ZoneInfo) -> dict[str, Any]:
     """One row in the export contract's field names, its time in the station's zone."""
     return {
         "seq": entry.seq, "at": iso_local(entry.at, tz), "actor_kind": entry.actor_kind, "actor": entry.actor,
-        "station_id": entry.station_id, "action": entry.action, "object_type": entry.object_type,
+        "station_id": entry.station_id, "action": entry.action, "action_label": action_label(entry.action), "object_type": entry.object_type,
         "object_id": entry.object_id, "object_title": entry.object_title, "changes": entry.changes,
         "client": entry.client, "row_hash": entry.row_hash,
     }

@@ -153,12 +153,13 @@ def test_the_page_filters_and_exports_csv_for_approvers_only(app, demo_settings)
     admin.post("/bai/moi", {"title": "Tin trên trang nhật ký", "body": "Nội dung."})
     assert viewer.get("/nhat-ky-thao-tac/").status_code == 403
     html = approver.get("/nhat-ky-thao-tac/?nguoi=admin").get_data(as_text=True)
-    assert "Tin trên trang nhật ký" in html and "scripts.new" in html
+    assert "Tin trên trang nhật ký" in html and "scripts.new" in html and "Viết bài mới" in html  # the code and its name
     assert "Tin trên trang nhật ký" not in approver.get("/nhat-ky-thao-tac/?nguoi=pheduyet").get_data(as_text=True)
     csv = approver.get("/nhat-ky-thao-tac/xuat.csv?thao_tac=scripts.").get_data(as_text=True).lstrip("\ufeff")
     lines = csv.splitlines()
     assert lines[0] == ",".join(trail.EXPORT_FIELDS) and len(lines) == 2 and "Tin trên trang nhật ký" in lines[1]
-    script_id = lines[1].split(",")[7]
+    assert "Viết bài mới" in lines[1]
+    script_id = lines[1].split(",")[trail.EXPORT_FIELDS.index("object_id")]
     page = approver.get(f"/bai/{script_id}").get_data(as_text=True)
     history = re.search(r'href="(/nhat-ky-thao-tac/\?[^"]+)"', page).group(1).replace("&amp;", "&")
     assert "Tin trên trang nhật ký" in approver.get(history).get_data(as_text=True)
