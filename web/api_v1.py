@@ -27,6 +27,7 @@ from broadcast.planning.windows import parse_weekdays
 from broadcast.reports import build_report, render
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, check_day_order, local_day_bounds
+from web import api_beside
 from web.auth import ADMIN, ANY, APPROVE, EDIT, limiter, requires
 from web.db import db, settings
 from web.helpers import station, user_row
@@ -345,5 +346,6 @@ def init_app(app, *route_modules) -> None:  # type: ignore[no-untyped-def]
     api = LoaxaApi(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(blp)
+    api_beside.document(api.spec, app)  # the commune players' and receivers' APIs, registered before this one
     app.register_blueprint(docs_page)
     app.extensions["loaxa_api"] = api
