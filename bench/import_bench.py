@@ -21,7 +21,8 @@ from normalize_bench import DEFAULT_SEED_DIR, _seed_text  # noqa: E402
 from scripts_vi import office  # noqa: E402
 from scripts_vi.encodings import encode_tcvn3, encode_vni  # noqa: E402
 from scripts_vi.importers import import_file, import_paths  # noqa: E402
-from scripts_vi.poppler import PDFTOTEXT, pdf_info  # noqa: E402
+from scripts_vi.poppler import pdf_info  # noqa: E402
+from scripts_vi.tools import DEFAULT_TOOLS  # noqa: E402
 
 # Shares of the mixed folder, as a commune office's folder might hold them.
 MIX = (("txt-utf8", 0.25), ("txt-tcvn3", 0.15), ("txt-vni", 0.10), ("docx", 0.15), ("docx-legacy", 0.15), ("pdf", 0.10), ("doc", 0.10))
@@ -67,7 +68,7 @@ def pdf_50_pages(workdir: Path, paragraphs: list[str], pages: int = 50) -> dict:
     script = import_file(pdf)
     ours = time.perf_counter() - start
     start = time.perf_counter()
-    subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True)
+    subprocess.run([DEFAULT_TOOLS.pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True)
     plain = time.perf_counter() - start
     assert script.body.startswith(body[0]), "the PDF came back without its text"
     return {"import_pdf_pages": have, "import_pdf_50p_s": ours, "pdftotext_50p_s": plain}

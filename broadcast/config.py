@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audio.tools import Tools
+from scripts_vi.tools import ImportTools
 from broadcast.errors import ConfigError
 
 ENV_PREFIX = "LOAXA_"
@@ -52,6 +53,9 @@ class Settings:
     ffmpeg: str = _setting(Tools.ffmpeg, "ffmpeg executable: a name looked up on PATH or a full path.")
     ffprobe: str = _setting(Tools.ffprobe, "ffprobe executable: a name looked up on PATH or a full path.")
     espeak: str = _setting(Tools.espeak, "espeak-ng executable: a name looked up on PATH or a full path.")
+    pdfinfo: str = _setting(ImportTools.pdfinfo, "poppler's pdfinfo executable (importing PDF scripts): a name on PATH or a full path.")
+    pdftotext: str = _setting(ImportTools.pdftotext, "poppler's pdftotext executable (importing PDF scripts): a name on PATH or a full path.")
+    soffice: str = _setting(ImportTools.soffice, "LibreOffice's soffice executable (importing Word 97–2003 .doc scripts): a name on PATH or a full path.")
     piper_voices: str = _setting("", "Folders of Piper .onnx voices to list, separated by ':'; a voice may also be given as any file path.")
     gtts_timeout_s: float = _setting(8.0, "Seconds gTTS may wait for Google's service before the next voice is tried.")
     render_workers: int = _setting(0, "Parallel renders; 0 means one per CPU core.")
@@ -92,6 +96,11 @@ class Settings:
         """The programs and voice folders audio/ is given (it reads no environment of its own)."""
         voice_dirs = tuple(Path(folder) for folder in self.piper_voices.split(os.pathsep) if folder)
         return Tools(ffmpeg=self.ffmpeg, ffprobe=self.ffprobe, espeak=self.espeak, piper_voice_dirs=voice_dirs)
+
+    @cached_property
+    def import_tools(self) -> ImportTools:
+        """The programs scripts_vi's importers are given (it reads no environment of its own)."""
+        return ImportTools(pdfinfo=self.pdfinfo, pdftotext=self.pdftotext, soffice=self.soffice)
 
 
 def setting_help() -> dict[str, str]:

@@ -17,6 +17,7 @@ from scripts_vi.encodings import LEGACY_NAMES, decode_bytes, looks_vietnamese_sc
 from scripts_vi.errors import ImportFailed, ScriptError
 from scripts_vi.pdf_reflow import reflow
 from scripts_vi.scriptfile import ScriptDoc, parse_script
+from scripts_vi.tools import DEFAULT_TOOLS, ImportTools
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # Word and PDF files carry pictures and fonts: they may be larger than the text they hold.
@@ -155,7 +156,7 @@ def _doc_kind(path: Path) -> str:
     return "other"
 
 
-def _read_doc(path: Path, converted_docx: Path | None) -> _Extracted:
+def _read_doc(path: Path, converted_docx: Path | None, tools: ImportTools) -> _Extracted:
     kind = _doc_kind(path)
     if kind == "docx":
         return _read_docx(path, "docx")  # a .docx that only lost its x
@@ -167,23 +168,23 @@ def _read_doc(path: Path, converted_docx: Path | None) -> _Extracted:
         return _read_docx(converted_docx, "doc", shown=path)
     with tempfile.TemporaryDirectory(prefix="loaxa-doc-") as tmp:
         try:
-            docx_path = office.doc_to_docx(path, Path(tmp))
+            docx_path = office.doc_to_docx(path, Path(tmp), tools)
         except ScriptError as exc:
             raise _fail(path, f"không nhập được: {exc}") from None
         return _read_docx(docx_path, "doc", shown=path)
 
 
-def _read_pdf(path: Path) -> _Extracted:
+def _read_pdf(path: Path, tools: ImportTools) -> _Extracted:
     with path.open("rb") as handle:
         if b"%PDF-" not in handle.read(1024):
             raise _fail(path, "không phải tệp PDF thật; hãy lấy lại bản gốc của văn bản.")
     try:
-        info = poppler.pdf_info(path)
+        info = poppler.pdf_info(path, tools)
         if info.needs_password:
             raise _fail(path, "được khóa bằng mật khẩu nên không đọc được chữ; hãy xin bản không đặt mật khẩu hoặc tệp Word gốc.")
         if info.pages > MAX_PDF_PAGES:
             raise _fail(path, f"có {info.pages} trang, quá giới hạn {MAX_PDF_PAGES} trang; hãy tách riêng phần cần phát thành tệp nhỏ hơn.")
-        layout = poppler.pdf_words(path)
+        layout = poppler.pdf_words(path, tools)
     except ImportFailed:
         raise
     except ScriptError as exc:
@@ -226,7 +227,8 @@ def _check_size(path: Path, suffix: str, max_bytes: int) -> None:
         )
 
 
-def extract(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: Path | None = None) -> _Extracted:
+def extract(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: Path | None = None,
+            tools: ImportTools = DEFAULT_TOOLS) -> _Extracted:
     """The clean text of one supported file, with its format and what was converted."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -237,20 +239,20 @@ def extract(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: P
     if suffix == DOCX_SUFFIX:
         found = _read_docx(path)
     elif suffix == DOC_SUFFIX:
-        found = _read_doc(path, converted_docx)
+        found = _read_doc(path, converted_docx, tools)
     else:
-        found = _read_pdf(path)
+        found = _read_pdf(path, tools)
     if not looks_vietnamese_script(found.text):
         raise _fail(path, "không chứa chữ tiếng Việt đọc được (có thể bị hỏng hoặc không phải văn bản); hãy mở bằng Word và lưu lại dưới dạng .docx.")
     return found
 
 
 def import_file(
-    path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: Path | None = None
+    path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, converted_docx: Path | None = None, tools: ImportTools = DEFAULT_TOOLS
 ) -> ImportedScript:
     """Import one .txt, .md, .docx, .doc or .pdf file; raise ImportFailed with a Vietnamese reason."""
     path = Path(path)
-    found = extract(path, max_bytes=max_bytes, converted_docx=converted_docx)
+    found = extract(path, max_bytes=max_bytes, converted_docx=converted_docx, tools=tools)
     text = found.text
     if not text.strip():
         raise _fail(path, "không có nội dung; hãy nhập nội dung bài rồi lưu lại.")
@@ -283,7 +285,7 @@ def _expand(path: Path) -> list[Path]:
     return [path]
 
 
-def _convert_docs(paths: list[Path], workdir: Path) -> dict[Path, Path]:
+def _convert_docs(paths: list[Path], workdir: Path, tools: ImportTools) -> dict[Path, Path]:
     """Convert every real Word 97–2003 file of a batch with one LibreOffice process (it starts slowly)."""
     docs = []
     for path in paths:
@@ -300,21 +302,21 @@ def _convert_docs(paths: list[Path], workdir: Path) -> dict[Path, Path]:
         shutil.copyfile(path, copy)
         copies.append(copy)
     try:
-        outputs = office.convert(copies, "docx", workdir)
+        outputs = office.convert(copies, "docx", workdir, tools)
     except ScriptError:
         return {}  # each file then tries alone and reports its own sentence
     return dict(zip(docs, outputs))
 
 
-def import_paths(paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+def import_paths(paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES, tools: ImportTools = DEFAULT_TOOLS) -> ImportReport:
     """Import files and folders (recursively, sorted, hidden files skipped), collecting failures."""
     report = ImportReport()
     files = [path for given in paths for path in _expand(Path(given))]
     with tempfile.TemporaryDirectory(prefix="loaxa-import-") as tmp:
-        converted = _convert_docs(files, Path(tmp))
+        converted = _convert_docs(files, Path(tmp), tools)
         for path in files:
             try:
-                report.imported.append(import_file(path, max_bytes=max_bytes, converted_docx=converted.get(path)))
+                report.imported.append(import_file(path, max_bytes=max_bytes, converted_docx=converted.get(path), tools=tools))
             except ScriptError as exc:
                 report.failed.append((path, str(exc)))
     return report

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from scripts_vi.errors import ConversionFailed, ToolMissing
+from scripts_vi.tools import DEFAULT_TOOLS, ImportTools
 
-SOFFICE = "soffice"
 PACKAGE = "libreoffice-writer-nogui"
 TIMEOUT_S = 180.0
 MISSING = (
@@ -17,12 +17,12 @@ MISSING = (
 )
 
 
-def convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
+def convert(sources: list[Path], to: str, outdir: Path, tools: ImportTools = DEFAULT_TOOLS) -> list[Path]:
     """Convert files with LibreOffice (to = "docx", "doc", "pdf"...); one process, a private profile."""
     with tempfile.TemporaryDirectory(prefix="loaxa-lo-") as profile:
         # A profile of its own: two conversions at once never share (and lock) one.
         args = [
-            SOFFICE, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+            tools.soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
             "--nolockcheck", "--convert-to", to, "--outdir", str(outdir), *map(str, sources),
         ]
         try:
@@ -35,9 +35,9 @@ def convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
     return [outdir / f"{src.stem}.{ext}" for src in sources]
 
 
-def doc_to_docx(source: Path, outdir: Path) -> Path:
+def doc_to_docx(source: Path, outdir: Path, tools: ImportTools = DEFAULT_TOOLS) -> Path:
     """A .docx made by LibreOffice from a Word 97–2003 file; ConversionFailed when it cannot read it."""
-    (out,) = convert([source], "docx", outdir)
+    (out,) = convert([source], "docx", outdir, tools)
     if not out.is_file() or out.stat().st_size == 0:
         raise ConversionFailed("LibreOffice không đọc được tệp Word này (có thể bị hỏng); hãy mở bằng Word và lưu lại dưới dạng .docx.")
     return out

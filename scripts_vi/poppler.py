@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts_vi.errors import ConversionFailed, ToolMissing
+from scripts_vi.tools import DEFAULT_TOOLS, ImportTools
 
-PDFINFO = "pdfinfo"
-PDFTOTEXT = "pdftotext"
 TIMEOUT_S = 120.0
 _MISSING = "chưa cài poppler-utils để đọc tệp PDF: hãy chạy «make system» hoặc «apt-get install poppler-utils»."
 
@@ -33,9 +32,9 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
         raise ConversionFailed(f"pdftotext chạy quá {TIMEOUT_S:.0f} giây nên đã dừng; hãy chia tệp PDF thành tệp nhỏ hơn.") from exc
 
 
-def pdf_info(path: Path) -> PdfInfo:
+def pdf_info(path: Path, tools: ImportTools = DEFAULT_TOOLS) -> PdfInfo:
     """Page count and encryption of a PDF; ConversionFailed when poppler cannot open it at all."""
-    proc = _run([PDFINFO, str(path)])
+    proc = _run([tools.pdfinfo, str(path)])
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         if "password" in err.lower():
@@ -47,9 +46,9 @@ def pdf_info(path: Path) -> PdfInfo:
     return PdfInfo(pages=int(pages.group(1)) if pages else 0, encrypted=encrypted)
 
 
-def pdf_words(path: Path) -> bytes:
+def pdf_words(path: Path, tools: ImportTools = DEFAULT_TOOLS) -> bytes:
     """The text layer of a PDF as XHTML: pages, blocks, lines and words with their boxes (-bbox-layout)."""
-    proc = _run([PDFTOTEXT, "-bbox-layout", "-enc", "UTF-8", "-q", str(path), "-"])
+    proc = _run([tools.pdftotext, "-bbox-layout", "-enc", "UTF-8", "-q", str(path), "-"])
     if proc.returncode != 0:
         raise ConversionFailed("poppler không đọc được chữ trong tệp PDF này (có thể bị hỏng); hãy lấy lại bản gốc.")
     return proc.stdout

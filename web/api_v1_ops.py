@@ -175,7 +175,7 @@ def script_import(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
     root, owner = settings().data_dir / "uploads" / "nhap-bai", user_row().id
     upload, refused = import_staging.stage(root, owner, files)
     try:
-        made, bad = import_files(db(), api_station(), upload.paths, user_row())
+        made, bad = import_files(db(), api_station(), upload.paths, user_row(), tools=settings().import_tools)
     finally:
         import_staging.discard(root, owner, upload.token)
     failed = [{"file": name, "reason": reason} for name, reason in refused] + [{"file": upload.name_of(p), "reason": r} for p, r in bad]

@@ -191,7 +191,7 @@ def import_page():
         return render_template("scripts/import.html", previews=[], failed=failed, created=[], token=""), 400
     owner = user_row().id
     upload, failed = import_staging.stage(_staging_root(), owner, files)
-    previews, bad = preview_import(db(), station(), upload.paths)
+    previews, bad = preview_import(db(), station(), upload.paths, tools=settings().import_tools)
     failed.extend((upload.name_of(p), reason) for p, reason in bad)
     rows = [(upload.name_of(p.source_path), p) for p in previews]
     if not any(p.problem is None for _, p in rows):
@@ -212,7 +212,7 @@ def import_confirm():
         return render_template("scripts/import.html", previews=[], failed=failed, created=[], token=""), 400
     created, failed = [], []
     with attempt("files") as outcome:
-        made, bad = import_files(db(), station(), upload.paths, user_row())
+        made, bad = import_files(db(), station(), upload.paths, user_row(), tools=settings().import_tools)
         created = [(s.id, s.title) for s, _ in made]
         failed.extend((upload.name_of(p), reason) for p, reason in bad)
     if not outcome.ok:

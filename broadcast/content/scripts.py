@@ -16,6 +16,7 @@ from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
 from broadcast.stations.lookup import station_row
 from scripts_vi.clean import clean_text
+from scripts_vi.tools import ImportTools
 from scripts_vi.normalize import Normalized, normalize
 
 MAX_TITLE = 300
@@ -162,11 +163,11 @@ class ImportPreview:
     problem: str | None = None
 
 
-def preview_import(session: Session, station: Station, paths: Iterable[Path]) -> tuple[list[ImportPreview], list[tuple[Path, str]]]:
+def preview_import(session: Session, station: Station, paths: Iterable[Path], *, tools: ImportTools) -> tuple[list[ImportPreview], list[tuple[Path, str]]]:
     """What import_files would save from these files, read aloud with the station's lexicon; nothing is written."""
     from scripts_vi.importers import import_paths
 
-    report = import_paths(list(paths))
+    report = import_paths(list(paths), tools=tools)
     previews = []
     for item in report.imported:
         problem = None
@@ -180,13 +181,13 @@ def preview_import(session: Session, station: Station, paths: Iterable[Path]) ->
 
 
 def import_files(
-    session: Session, station: Station, paths: Iterable[Path], author: User | None = None
+    session: Session, station: Station, paths: Iterable[Path], author: User | None = None, *, tools: ImportTools
 ) -> tuple[list[tuple[Script, str]], list[tuple[Path, str]]]:
     """Import .txt/.md/.docx/.doc/.pdf files as draft scripts, each with what its file was and what was converted;
     a bad file never stops the others."""
     from scripts_vi.importers import import_paths
 
-    report = import_paths(list(paths))
+    report = import_paths(list(paths), tools=tools)
     created: list[tuple[Script, str]] = []
     failed = list(report.failed)
     for item in report.imported:

@@ -53,7 +53,7 @@ def send(rt: Runtime, title: str, text: str | None, text_file: str | None, audio
     if sum(map(bool, (text, text_file, audio))) != 1:
         raise click.ClickException("Hãy đưa nội dung bằng --text, --text-file hoặc --audio (chỉ một trong ba).")
     if text_file:
-        text = import_file(text_file).body  # the scripts' importer: legacy encodings, .docx, size limit, one sentence on failure
+        text = import_file(text_file, tools=rt.settings.import_tools).body  # the scripts' importer: legacy encodings, .docx, size limit, one sentence on failure
     specs = [bulletins.parse_target(t) for t in targets]
     with transaction(rt.factory()) as session:
         sent = bulletins.send_bulletin(session, rt.settings, active_user(session, username), title, text or "", priority, specs,

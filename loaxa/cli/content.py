@@ -51,7 +51,7 @@ def scripts_import(rt: Runtime, paths: tuple[Path, ...]) -> None:
 
     with transaction(rt.factory()) as session:
         station = get_station(session, rt.settings.station)
-        created, failed = import_files(session, station, paths)
+        created, failed = import_files(session, station, paths, tools=rt.settings.import_tools)
     for script, described in created:
         click.echo(f"Đã nhập: {script.title} (bản nháp số {script.id}; {described})")
     for path, reason in failed:

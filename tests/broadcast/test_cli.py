@@ -155,3 +155,12 @@ def test_check_speech_flags_a_render_that_says_something_else(demo_settings):
     assert "Ghi âm giọng người đọc cho bài này" in result.output and "Chọn tốc độ đọc «Chậm»" in result.output
     again = run(["check-speech", "--threshold", "0.8"], demo_settings.data_dir)  # scores are kept: nothing is heard twice
     assert "Đã chấm 0 bản đọc mới; 1 bài vượt ngưỡng" in again.output
+
+
+def test_scripts_import_runs_the_pdf_tool_the_settings_name(demo_settings, tmp_path):
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")  # a PDF's header: the importer hands it to poppler
+    named = run(["scripts", "import", str(pdf)], demo_settings.data_dir, env={"LOAXA_PDFINFO": str(tmp_path / "khong-co-pdfinfo")})
+    assert "ke-hoach.pdf" in named.output and "poppler-utils" in named.output, named.output  # the named program was run
+    real = run(["scripts", "import", str(pdf)], demo_settings.data_dir)
+    assert "ke-hoach.pdf" in real.output and "poppler-utils" not in real.output, real.output  # poppler ran and found it broken

@@ -110,3 +110,13 @@ def test_tools_for_audio_come_from_the_settings_file(tmp_path: Path):
                                    piper_voice_dirs=(voices, Path("/srv/more")))
     assert settings.tools is settings.tools  # built once
     assert load_settings(env={}).tools == Tools(ffmpeg="ffmpeg", ffprobe="ffprobe", espeak="espeak-ng", piper_voice_dirs=())
+
+
+def test_tools_for_importing_come_from_the_settings(tmp_path: Path):
+    from scripts_vi.tools import ImportTools
+
+    cfg = tmp_path / "loaxa.toml"
+    cfg.write_text('[loaxa]\npdftotext = "/opt/poppler/pdftotext"\n', encoding="utf-8")
+    settings = load_settings(env={"LOAXA_CONFIG": str(cfg), "LOAXA_SOFFICE": "/opt/lo/soffice"})
+    assert settings.import_tools == ImportTools(pdfinfo="pdfinfo", pdftotext="/opt/poppler/pdftotext", soffice="/opt/lo/soffice")
+    assert load_settings(env={}).import_tools == ImportTools()

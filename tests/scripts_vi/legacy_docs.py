@@ -10,6 +10,7 @@ from docx.oxml import parse_xml
 
 from scripts_vi.errors import ImportFailed
 from scripts_vi.importers import import_file
+from scripts_vi.tools import DEFAULT_TOOLS, ImportTools
 
 from scripts_vi.encodings import decode_literal, encode_tcvn3, encode_vni
 
@@ -59,10 +60,10 @@ def add_page_field(paragraph, shown: str = "1") -> None:
         paragraph._p.append(parse_xml(xml % W_NS))
 
 
-def refusal(path: Path) -> str:
+def refusal(path: Path, tools: ImportTools = DEFAULT_TOOLS) -> str:
     """The one-sentence reason import_file gives for refusing path, checked to name the file."""
     with pytest.raises(ImportFailed) as info:
-        import_file(path)
+        import_file(path, tools=tools)
     message = str(info.value)
     assert path.name in message and message.endswith(".") and "\n" not in message
     return message

@@ -9,6 +9,7 @@ import pytest
 
 from scripts_vi import office
 from scripts_vi.importers import import_file, import_paths
+from scripts_vi.tools import ImportTools
 from tests.scripts_vi.legacy_docs import add_runs, refusal, tcvn3_runs, vni_runs
 
 LINES = [
@@ -50,7 +51,7 @@ def test_doc_with_legacy_fonts_back_to_the_text(docs):
 def test_folder_of_docs_in_one_conversion(docs, monkeypatch):
     calls = []
     real = office.convert
-    monkeypatch.setattr(office, "convert", lambda sources, to, outdir: calls.append(len(sources)) or real(sources, to, outdir))
+    monkeypatch.setattr(office, "convert", lambda sources, to, outdir, tools: calls.append(len(sources)) or real(sources, to, outdir, tools))
     report = import_paths([docs[0].parent])
     assert [s.body.split("\n") for s in report.imported] == [LINES, LINES]
     assert report.failed == []
@@ -75,7 +76,6 @@ def test_docx_named_doc_is_read_as_docx(tmp_path):
     assert (script.body.split("\n"), script.format) == (LINES, "docx")
 
 
-def test_missing_libreoffice_named(tmp_path, monkeypatch, docs):
-    monkeypatch.setattr(office, "SOFFICE", str(tmp_path / "khong-co-soffice"))
-    message = refusal(docs[0])
+def test_missing_libreoffice_named(tmp_path, docs):
+    message = refusal(docs[0], ImportTools(soffice=str(tmp_path / "khong-co-soffice")))  # as LOAXA_SOFFICE would name it
     assert "libreoffice-writer-nogui" in message and "make system-doc" in message

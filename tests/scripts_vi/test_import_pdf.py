@@ -158,11 +158,10 @@ def test_not_a_pdf_and_truncated_refused(tmp_path, pdfs):
     assert "hỏng" in message or "chỉ có hình ảnh" in message
 
 
-def test_missing_poppler_named(tmp_path, monkeypatch, pdfs):
-    from scripts_vi import poppler
+def test_missing_poppler_named(tmp_path, pdfs):
+    from scripts_vi.tools import ImportTools
 
-    monkeypatch.setattr(poppler, "PDFINFO", str(tmp_path / "khong-co-pdfinfo"))
-    assert "poppler-utils" in refusal(pdfs["ke-hoach"])
+    assert "poppler-utils" in refusal(pdfs["ke-hoach"], ImportTools(pdfinfo=str(tmp_path / "khong-co-pdfinfo")))
 
 
 def test_tools_present():
