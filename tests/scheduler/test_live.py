@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import threading
 import time
@@ -10,19 +11,24 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from audio.capture import Capture
 from broadcast.asrun import chain as asrun
+from broadcast.campaigns.manage import approve_campaign, back_to_draft, create_campaign, list_campaigns, set_pool
 from broadcast.db import transaction
 from broadcast.content.media import MEDIA_KINDS
-from broadcast.content.scripts import AUDIO
+from broadcast.content.scripts import AUDIO, approve_script
 from broadcast.models import AsRunEntry, ContentStatus, LiveSession, LogStatus, Script, Zone
 from broadcast.playout import live as rules
 from broadcast.playout.emergency import start_emergency
 from broadcast.stations.lookup import get_station
+from broadcast.stations.users import get_user
 from broadcast.timeutil import SystemClock
+from loaxa.cli import main
 from scheduler import context, jobs
+from tests.conftest import cli_args
 from tests.processes import wait_for
 from tests.live_audio import OTHER, best_match, inner, samples, speech_wav
 from tests.scheduler.conftest import make_broadcast, rows_of
@@ -132,6 +138,33 @@ def test_live_cuts_the_broadcast_airs_the_sentence_and_logs_one_row(demo_setting
     with transaction(demo_factory) as session:
         [item] = session.scalars(select(Script).where(Script.kind == AUDIO, Script.title.startswith("Phát trực tiếp: Chủ tịch xã"))).all()
         assert (item.status, item.category) == (ContentStatus.DRAFT, MEDIA_KINDS["live"])
+        title = item.title
+    _kept_talk_airs_in_a_campaign_and_is_reported_by_title(settings, demo_factory, title, live.seconds)
+
+
+def _kept_talk_airs_in_a_campaign_and_is_reported_by_title(settings, factory, title: str, talk_s: float) -> None:
+    """Approved, in yesterday's campaign pool, aired by `loaxa simulate`: the log and the report name it by its title."""
+    yesterday = SystemClock().now().astimezone(settings.tz).date() - timedelta(days=1)
+    with transaction(factory) as session:
+        station = get_station(session, settings.station)
+        approver = get_user(session, "pheduyet")
+        for other in list_campaigns(session, station):
+            back_to_draft(other)  # the talk's campaign airs alone
+        item = session.scalar(select(Script).where(Script.title == title))
+        approve_script(session, item, approver)
+        campaign = create_campaign(session, station, "loi-chu-tich", "Lời chủ tịch xã", yesterday, yesterday,
+                                   target_kind="minutes_per_day", target_value=0.5)
+        set_pool(session, campaign, [item.id])
+        approve_campaign(session, campaign, approver)
+    day = yesterday.isoformat()
+    cli = lambda *args: CliRunner().invoke(main, [*cli_args(settings), *args], catch_exceptions=False)  # noqa: E731
+    assert cli("simulate", "--from", day, "--to", day, "--sink", "null").exit_code == 0
+    aired = [r for r in json.loads(cli("log", "--from", day, "--to", day, "--format", "json").stdout) if r["title"] == title]
+    assert aired and {(r["status"], r["campaign"]) for r in aired} == {("played", "loi-chu-tich")}
+    assert all(abs(r["seconds"] - talk_s) < 0.5 for r in aired)  # the kept talk, as long as it was on air
+    report = json.loads(cli("report", "--campaign", "loi-chu-tich", "--format", "json").stdout)
+    (line,) = [s for s in report["scripts"] if s["title"] == title]
+    assert line["plays"] == len(aired) and abs(line["aired_seconds"] - sum(r["seconds"] for r in aired)) < 0.5
 
 
 def test_a_silent_sender_ends_the_talk_within_the_limit_and_the_schedule_goes_on(demo_settings, demo_factory, tmp_path):
