@@ -19,7 +19,7 @@ from broadcast.errors import PermissionDenied
 from broadcast.models import Role, User
 from broadcast.stations.lookup import get_station
 from broadcast.stations.tokens import token_owner
-from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_stations
+from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_and_stations, user_stations
 from broadcast.timeutil import SystemClock
 from web import actions
 from web.db import db, settings
@@ -90,19 +90,19 @@ def current_station_id() -> int:
     return get_station(db(), settings().station).id
 
 
-def panel_user(user: User, wanted_id: int | None) -> PanelUser | None:
+def panel_user(user: User, wanted_id: int | None, choices: list[StationRole] | None = None) -> PanelUser | None:
     """The user at the wanted station if they still work there, else at their default one; None without any role."""
-    choices = user_stations(db(), user.id)
+    choices = user_stations(db(), user.id) if choices is None else choices
     chosen = next((c for c in choices if c.id == wanted_id), None) or default_station(choices, settings().station)
     return PanelUser(user, chosen, choices) if chosen else None
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> PanelUser | None:
-    user = db().get(User, int(user_id)) if user_id.isdigit() else None
+    user, choices = user_and_stations(db(), int(user_id)) if user_id.isdigit() else (None, [])
     if user is None or not user.is_active:
         return None
-    loaded = panel_user(user, session.get(STATION_KEY))
+    loaded = panel_user(user, session.get(STATION_KEY), choices)
     if loaded is not None and session.get(STATION_KEY) != loaded.station_id:
         session[STATION_KEY] = loaded.station_id  # the role there was revoked: fall back, and remember it
     return loaded

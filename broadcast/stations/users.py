@@ -118,6 +118,18 @@ def user_stations(session: Session, user_id: int) -> list[StationRole]:
     return [StationRole(*row) for row in rows]
 
 
+def user_and_stations(session: Session, user_id: int) -> tuple[User | None, list[StationRole]]:
+    """A user and the stations they have a role at, by slug, in one query (every panel request asks for both)."""
+    rows = session.execute(
+        select(User, Station.id, Station.slug, Station.name, Membership.role).select_from(User)
+        .outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
+        .where(User.id == user_id).order_by(Station.slug)
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [StationRole(*row[1:]) for row in rows if row[1] is not None]
+
+
 def default_station(choices: list[StationRole], preferred_slug: str) -> StationRole | None:
     """The preferred station (the machine's LOAXA_STATION) when the user works there, else their first."""
     return next((c for c in choices if c.slug == preferred_slug), choices[0] if choices else None)
