@@ -8,7 +8,10 @@ ffmpeg, which writes the output WAV. Baseline (the floor): the capture piped str
 kind of WAV. bench/sink_probe.py, in its own process, reports when the first loud sample lands in each file.
 The browser's transport is measured too (live_http_*): the same clip encoded to Opus in WebM as MediaRecorder does, cut
 into 250 ms pieces, each POSTed to the panel's chunk endpoint over loopback HTTP (waitress, a logged-in editor, CSRF), then
-the same spool and player; what it does not hold is the browser's own capture (getUserMedia) delay.
+the same spool and player. And the whole browser path (live_browser_*): the live page in Chromium, its microphone a
+WebAudio tone behind a gate (getUserMedia answered with that stream), the gate opened at a wall-clock instant the page
+reports; then MediaRecorder's Opus pieces, the page's own sending, the spool and the player. Only a sound card's input
+delay is outside it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,19 @@ from broadcast.stations.users import create_user  # noqa: E402
 from scheduler import live as live_talks  # noqa: E402
 
 PIECE_S = 0.25  # the live page's MediaRecorder timeslice (web/static/live.js)
+CHROMIUM = "/usr/bin/chromium"
+# The page's microphone: a 1 kHz tone behind a gain of 0; window.__sound() opens it and says when (ms since the epoch,
+# the clock time.time() reads).
+GATED_TONE = """(() => {
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  const tone = ctx.createOscillator(), gate = ctx.createGain(), out = ctx.createMediaStreamDestination();
+  tone.frequency.value = 1000;
+  gate.gain.value = 0;
+  tone.connect(gate).connect(out);
+  tone.start();
+  navigator.mediaDevices.getUserMedia = async () => { await ctx.resume(); return out.stream; };
+  window.__sound = () => { gate.gain.setValueAtTime(0.5, ctx.currentTime); return Date.now(); };
+})();"""
 PASSWORD = "bench-live-2024"
 
 
@@ -132,6 +148,50 @@ def _http(ctx, factory, panel: Panel, clip: Path, phase: float) -> float:  # typ
     return started
 
 
+class Browser:
+    """Chromium (Debian's, through Playwright) on the live page, logged in as the bench's editor, its microphone gated."""
+
+    def __init__(self, base: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self._chromium = self._playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu",
+                                                                                          "--autoplay-policy=no-user-gesture-required"])
+        self.page = self._chromium.new_page()
+        self.page.add_init_script(GATED_TONE)
+        self.page.goto(base + "/dang-nhap")
+        self.page.fill("#username", "bench")
+        self.page.fill("#password", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(base + "/")
+        self.base = base
+
+    def close(self) -> None:
+        self._chromium.close()
+        self._playwright.stop()
+
+
+def _browser(ctx, browser: Browser, phase: float) -> float:  # type: ignore[no-untyped-def]
+    """One talk from the live page in Chromium; returns the wall-clock instant its sound started (the gate opened)."""
+    page = browser.page
+    page.goto(browser.base + "/truc-tiep/")
+    page.click("#live-toggle")
+    deadline, threads = time.monotonic() + 30, []
+    while not threads and time.monotonic() < deadline:  # the player's live watch takes the talk the page asked for
+        threads = live_talks.watch_live(ctx)
+        time.sleep(0.05)
+    assert threads, "the player never took the page's talk"
+    page.wait_for_function("document.querySelector('#live-status').textContent.includes('ĐANG PHÁT TRỰC TIẾP')", timeout=30000)
+    page.wait_for_timeout(500 + 250 * phase)  # the recorder runs; the sound starts anywhere within a piece
+    entered = page.evaluate("window.__sound()") / 1000.0
+    page.wait_for_timeout(1500)
+    page.click("#live-toggle")
+    page.wait_for_function("document.querySelector('#live-status').textContent.includes('Đã kết thúc')", timeout=30000)
+    for thread in threads:
+        thread.join(30)
+    return entered
+
+
 def measure(runs: int = 10) -> dict[str, float]:
     """p50/p95 of sound-in -> first sample out, in ms, for loaxa's live path, the browser's transport and the plain pipe."""
     with tempfile.TemporaryDirectory(prefix="loaxa-live-bench-") as work:
@@ -150,8 +210,10 @@ def measure(runs: int = 10) -> dict[str, float]:
         air = Path(work) / "air"
         air.mkdir()
         panel = Panel(settings)
+        browser = Browser(panel.base)
         probe = Probe(air)
         starts: dict[str, float] = {}
+        entered: dict[str, float] = {}  # the browser's talks: when their sound started, read off the page
         for n in range(runs):
             starts[f"base-{n}.wav"] = _baseline(clip, air / f"base-{n}.wav", settings.tools)
             ctx = context.PlayoutContext(settings, factory, sinks_override=[FileSink(air / f"live-{n}.wav")])
@@ -160,18 +222,24 @@ def measure(runs: int = 10) -> dict[str, float]:
             ctx = context.PlayoutContext(settings, factory, sinks_override=[FileSink(air / f"http-{n}.wav")])
             context.install(ctx)
             starts[f"http-{n}.wav"] = _http(ctx, factory, panel, clip, (n * 0.618) % 1.0)
+            ctx = context.PlayoutContext(settings, factory, sinks_override=[FileSink(air / f"browser-{n}.wav")])
+            context.install(ctx)
+            entered[f"browser-{n}.wav"] = _browser(ctx, browser, (n * 0.618) % 1.0)
         # The player writes its file under a hidden .part name until the talk ends: that is where the sample lands.
-        landed = {name.lstrip(".").removesuffix(".part"): at for name, at in probe.stop(3 * runs)}
+        landed = {name.lstrip(".").removesuffix(".part"): at for name, at in probe.stop(4 * runs)}
+        browser.close()
         panel.close()
         engine.dispose()
-    latency = {name: (landed[name] - (start + onset)) * 1000.0 for name, start in starts.items() if name in landed}
+    entered.update({name: start + onset for name, start in starts.items()})
+    latency = {name: (landed[name] - at) * 1000.0 for name, at in entered.items() if name in landed}
     live = [v for k, v in latency.items() if k.startswith("live")]
     http = [v for k, v in latency.items() if k.startswith("http")]
     base = [v for k, v in latency.items() if k.startswith("base")]
-    return {"live_latency_ms_p50": round(statistics.median(live), 1), "live_latency_ms_p95": round(p95(live), 1),
+    browser = [v for k, v in latency.items() if k.startswith("browser")]
+    return {"live_browser_latency_ms_p50": round(statistics.median(browser), 1), "live_browser_latency_ms_p95": round(p95(browser), 1),"live_latency_ms_p50": round(statistics.median(live), 1), "live_latency_ms_p95": round(p95(live), 1),
             "live_http_latency_ms_p50": round(statistics.median(http), 1), "live_http_latency_ms_p95": round(p95(http), 1),
             "live_pipe_ms_p50": round(statistics.median(base), 1), "live_pipe_ms_p95": round(p95(base), 1),
-            "live_runs": float(min(len(live), len(http), len(base)))}
+            "live_runs": float(min(len(live), len(http), len(base), len(browser)))}
 
 
 def run(quick: bool) -> dict[str, float]:

@@ -65,6 +65,9 @@ FIGURES = [
     Figure("live_http_latency_ms_p50", "live talk as the page sends it: Opus/WebM in 250 ms pieces POSTed to the panel over HTTP, "
            "then spool and player, p50", "live_pipe_ms_p50", unit="ms"),
     Figure("live_http_latency_ms_p95", "the same, p95 (the browser's own capture delay not included)", "live_pipe_ms_p95", aim=1000.0, unit="ms"),
+    Figure("live_browser_latency_ms_p50", "live talk from the panel's page in Chromium: a tone into the page's microphone (WebAudio) → "
+           "MediaRecorder's Opus pieces, the page's sending, spool and player → first sample out, p50", "live_pipe_ms_p50", unit="ms"),
+    Figure("live_browser_latency_ms_p95", "the same, p95 (only a sound card's input delay is outside it)", "live_pipe_ms_p95", aim=1000.0, unit="ms"),
     Figure("playout_raw_ms_max", "the same, no lead, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
     Figure("playout_offset_ms_p50", "the same, released early by the learned lead (compensated), p50; negative = early",
            "apscheduler_ffmpeg_ms_p50", unit="ms"),

@@ -162,6 +162,7 @@ def test_bench_quick_playout_and_live_measure_first_audio_at_the_sink(tmp_path: 
     assert figures["live_runs"] >= 3
     assert 0 < figures["live_latency_ms_p50"] <= figures["live_latency_ms_p95"] < 5000
     assert 0 < figures["live_http_latency_ms_p50"] <= figures["live_http_latency_ms_p95"] < 5000
+    assert 0 < figures["live_browser_latency_ms_p50"] <= figures["live_browser_latency_ms_p95"] < 5000  # from the page in Chromium
     assert 0 < figures["live_pipe_ms_p50"] <= figures["live_pipe_ms_p95"] < 5000
     fmt = analysis.fmt
     assert f"no lead): p50 {fmt(figures['playout_raw_ms_p50'])} ms" in page
