@@ -18,7 +18,8 @@ from broadcast.errors import InvalidInput, PermissionDenied
 from broadcast.models import PlayerHeartbeat, Priority
 from broadcast.planning.oneoff import add_one_off, schedule_message
 from broadcast.planning.slots import delete_slot, get_slot
-from broadcast.playout.status import on_air, on_air_progress, player_alive, player_stale_after_s
+from broadcast.campaigns.manage import get_campaign
+from broadcast.playout.status import behind, campaign_days, first_day, on_air, on_air_progress, player_alive, player_stale_after_s, up_to_yesterday
 from broadcast.province.bulletins import MAY_SEND, TargetSpec, bulletin_status, parse_target, send_bulletin
 from broadcast.stations.lookup import station_tz, zone_ids_of
 from broadcast.timeutil import SystemClock
@@ -107,6 +108,35 @@ def player(station: str):  # noqa: ARG001
             "last_seen": beat.beat_at if beat else None, "host": beat.host if beat else None,
             "on_air": {"id": playing.id, "title": playing.title, "kind": playing.kind.value, "started_at": playing.started_at,
                        "elapsed_s": round(elapsed, 1), "total_s": round(total, 1)} if playing else None}
+
+
+class ProgressDaySchema(ma.Schema):
+    day = ma.fields.Date(required=True)
+    aired_s = ma.fields.Float(required=True, metadata={"description": "Giây đã phát (theo nhật ký phát sóng)"})
+    needed_s = ma.fields.Float(required=True, metadata={"description": "Giây cần phát trong ngày để đạt chỉ tiêu"})
+
+
+class ProgressSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    aired_s = ma.fields.Float(required=True)
+    needed_s = ma.fields.Float(required=True)
+    behind = ma.fields.Boolean(required=True, metadata={"description": "Đến hôm qua đã phát dưới 90 % số cần phát (như trang chủ)"})
+    days = ma.fields.List(ma.fields.Nested(ProgressDaySchema), required=True)
+
+
+@blp.route("/stations/<station>/campaigns/<slug>/progress")
+@blp.response(200, ProgressSchema)
+@requires(*ANY)
+def campaign_progress(station: str, slug: str):  # noqa: ARG001
+    """Tiến độ chiến dịch theo từng ngày: giây đã phát và giây cần phát (như biểu đồ ở trang chiến dịch)."""
+    session, st = db(), api_station()
+    campaign, zone = get_campaign(session, st, slug), station_tz(st)
+    progress = campaign_days(session, st, campaign, zone)
+    today, since = SystemClock().now().astimezone(zone).date(), first_day(st, zone)
+    days = sorted(set(progress.aired) | set(progress.needed))
+    return {"slug": campaign.slug, "aired_s": round(progress.aired_s, 3), "needed_s": round(progress.needed_s, 3),
+            "behind": behind(up_to_yesterday(progress.aired, since, today), up_to_yesterday(progress.needed, since, today)),
+            "days": [{"day": d, "aired_s": round(progress.aired.get(d, 0.0), 3), "needed_s": round(progress.needed.get(d, 0.0), 3)} for d in days]}
 
 
 class ReceiverSchema(ma.Schema):

@@ -108,6 +108,11 @@ def campaign_days(session: Session, station: Station, campaign: Campaign, tz: Zo
     return CampaignDays(campaign_airtime(session, station, campaign, tz), daily_needs(session, [campaign])[campaign.id])
 
 
+def first_day(station: Station, tz: ZoneInfo) -> date:
+    """The station's first local day: days before it went on air cannot be behind, it did not exist yet."""
+    return station.created_at.astimezone(tz).date()
+
+
 def up_to_yesterday(per_day: Mapping[date, float], since: date, today: date) -> float:
     """Seconds of a per-day figure from `since` (the station's first day: days before it owe nothing) up to yesterday."""
     return sum(seconds for day, seconds in per_day.items() if since <= day < today)
@@ -145,11 +150,10 @@ def warnings(session: Session, station: Station, now: datetime, tz: ZoneInfo) ->
     running = list(session.scalars(select(Campaign).where(Campaign.station_id == station.id, Campaign.status == ContentStatus.APPROVED,
                                                           Campaign.start_date < today, Campaign.end_date >= today)))
     needs = daily_needs(session, running)
-    # Days before the station went on air cannot be behind: it did not exist yet.
-    first_day = station.created_at.astimezone(tz).date()
+    since = first_day(station, tz)
     for campaign in running:
-        aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), first_day, today)
-        needed = up_to_yesterday(needs[campaign.id], first_day, today)
+        aired = up_to_yesterday(campaign_airtime(session, station, campaign, tz), since, today)
+        needed = up_to_yesterday(needs[campaign.id], since, today)
         if behind(aired, needed):
             found.append(PanelWarning("warn", f"Chiến dịch {campaign.slug} đang chậm: đã phát {vn_minutes(aired, 0)} phút, chỉ tiêu đến hôm qua là {vn_minutes(needed, 0)} phút.", "campaigns.index"))
     return found

@@ -296,3 +296,33 @@ def test_bulletin_of_an_audio_file(app, tokens, tmp_path):
                         content_type="multipart/form-data")
     assert no_file.status_code == 422 and no_file.mimetype == PROBLEM and "audio" in no_file.get_json()["errors"]["form"]
     assert len(_audit(app)) == seen and _count(app, Bulletin) == bulletins
+
+
+def test_campaign_progress_per_day_as_the_campaign_page_counts_it(app, tokens, demo_settings):
+    from broadcast.asrun import chain as asrun
+    from broadcast.campaigns.manage import create_campaign
+    from broadcast.models import AsRunEntry, LogStatus
+    from broadcast.timeutil import local_at
+
+    tz = demo_settings.tz
+    today = SystemClock().now().astimezone(tz).date()
+    yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
+    with app.app_context():
+        from web.db import db
+        session = db()
+        station = session.scalar(select(Station).where(Station.slug == "cam-tan"))
+        station.created_at = SystemClock().now() - timedelta(days=7)  # on air a week: yesterday counts
+        create_campaign(session, station, "tien-do", "Tiến độ", yesterday, tomorrow, target_kind="minutes_per_day", target_value=1.0)
+        at = local_at(yesterday, datetime.min.time().replace(hour=10), tz)
+        asrun.append(session, AsRunEntry(station_id=station.id, planned_start=at, actual_start=at, item_type="script", title="Bài",
+                                         campaign="tien-do", status=LogStatus.PLAYED, seconds=30.0))
+        session.commit()
+    http = app.test_client()
+    assert http.get(f"{BASE}/campaigns/tien-do/progress").status_code == 401
+    body = http.get(f"{BASE}/campaigns/tien-do/progress", headers=tokens["editor"]).get_json()
+    # A minute a day on three days; 30 s aired yesterday: under 90 % of yesterday's 60 s, so behind.
+    assert body == {"slug": "tien-do", "aired_s": 30.0, "needed_s": 180.0, "behind": True, "days": [
+        {"day": yesterday.isoformat(), "aired_s": 30.0, "needed_s": 60.0}, {"day": today.isoformat(), "aired_s": 0.0, "needed_s": 60.0},
+        {"day": tomorrow.isoformat(), "aired_s": 0.0, "needed_s": 60.0}]}
+    missing = http.get(f"{BASE}/campaigns/khong-co/progress", headers=tokens["editor"])
+    assert missing.status_code == 404 and missing.mimetype == PROBLEM and missing.get_json()["detail"]
