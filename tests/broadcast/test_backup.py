@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from broadcast.asrun import chain as asrun
+from broadcast.audit import trail
 from broadcast.db import make_engine, make_session_factory, transaction, upgrade
 from broadcast.errors import Conflict, InvalidInput
 from broadcast.models import AsRunEntry, LogStatus, Render, Script
@@ -76,10 +77,18 @@ def test_restore_refuses_bad_archives(settings, tmp_path: Path):
 
 
 def test_backup_and_restore_commands(demo_settings, tmp_path: Path):
+    cli = ["--data-dir", str(demo_settings.data_dir)]
+    added = CliRunner().invoke(main, [*cli, "user", "add", "truoc-sao-luu", "--role", "viewer"], input="matkhau-dai-2024\nmatkhau-dai-2024\n")
+    assert added.exit_code == 0, added.output  # an audited action before the backup
     out = tmp_path / "cli.tar.gz"
-    result = CliRunner().invoke(main, ["--data-dir", str(demo_settings.data_dir), "backup", "-o", str(out)])
+    result = CliRunner().invoke(main, [*cli, "backup", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    refused = CliRunner().invoke(main, ["--data-dir", str(demo_settings.data_dir), "restore", str(out)])
+    refused = CliRunner().invoke(main, [*cli, "restore", str(out)])
     assert refused.exit_code == 1 and "--force" in refused.output
-    forced = CliRunner().invoke(main, ["--data-dir", str(demo_settings.data_dir), "restore", "--force", str(out)])
+    forced = CliRunner().invoke(main, [*cli, "restore", "--force", str(out)])
     assert forced.exit_code == 0, forced.output
+    engine = make_engine(demo_settings.db_url)
+    with transaction(make_session_factory(engine)) as session:  # the audit trail came back with the backup, whole
+        assert [r.object_title for r in trail.query(session, trail.AuditFilter(action="cli.user.add"))] == ["truoc-sao-luu"]
+        assert trail.verify(session).ok
+    engine.dispose()
