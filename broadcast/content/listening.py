@@ -22,8 +22,8 @@ from broadcast.stations.settings import station_style
 # Above this character error rate a listener likely mishears the render (the tuned default chain scores about
 # 0.45 on the held-out sentences, bare espeak-ng about 0.6: see docs/voice.md).
 DEFAULT_THRESHOLD = 0.6
-log = logging.getLogger("loaxa.listening")
 MAX_WORDS = 12  # misheard words kept per render: enough to find the culprits, short enough to read
+log = logging.getLogger("loaxa.listening")
 
 
 @dataclass(frozen=True)
