@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
-PHONY_EXTRA := test-sqlite test-postgres lint-imports
+PHONY_EXTRA := test-sqlite test-postgres lint-imports reliability
 .PHONY: run test $(PHONY_EXTRA) install install-test system system-test system-doc demo bench clean screenshots
 
 run: install
@@ -34,6 +34,11 @@ test: install-test lint-imports
 # The layering of pyproject.toml [tool.importlinter]: a broken contract prints the offending imports and fails.
 lint-imports: install-test
 	$(VENV)/bin/lint-imports --no-cache
+
+# Rewrite docs/reliability.md: the reliability tests in one session, one at a time (make test runs them two files at
+# a time in separate processes, which leaves the page alone).
+reliability: install-test
+	LOAXA_TEST_SLOW_WORKERS=1 LOAXA_TEST_PHASES=slow tools/run-pytest.sh tests/reliability
 
 # Refresh the operator guide's screenshots (docs/screenshots/) from the browser tests.
 screenshots: install-test

@@ -24,7 +24,7 @@ def record():
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Every reliability test runs in the one-at-a-time phase: they kill processes, load the machine and time things."""
+    """Every reliability test runs in the slow phase: they kill processes, load the machine and time things."""
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(str(item.path)).resolve().parents:
@@ -38,7 +38,7 @@ def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
     here = Path(__file__).resolve().parent
     ran = {Path(str(item.path)).resolve() for item in session.items}
     if not set(here.glob("test_*.py")) <= ran:
-        return  # a partial run would replace the page with only part of the figures
+        return  # a partial run (or make test's split slow phase) would replace the page with only part of the figures
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Reliability", "", f"Written by the test suite (`tests/reliability/`) on {now}, {os.cpu_count()} CPUs. "
              "Every figure below comes from a test that fails if the behaviour it counts breaks.", "",
