@@ -35,6 +35,8 @@ def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
     """Rewrite docs/reliability.md from this run's figures (only when reliability tests ran and passed)."""
     if not _figures or exitstatus != 0 or os.environ.get("LOAXA_TEST_POSTGRES_URL"):
         return
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker holds only the figures of the tests it ran
     here = Path(__file__).resolve().parent
     ran = {Path(str(item.path)).resolve() for item in session.items}
     if not set(here.glob("test_*.py")) <= ran:
