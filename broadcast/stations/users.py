@@ -119,15 +119,17 @@ def user_stations(session: Session, user_id: int) -> list[StationRole]:
 
 
 def user_and_stations(session: Session, user_id: int) -> tuple[User | None, list[StationRole]]:
-    """A user and the stations they have a role at, by slug, in one query (every panel request asks for both)."""
+    """A user and the stations they have a role at, by slug, in one query (every panel request asks for both).
+
+    The stations are loaded as rows, so the request's later look-up of its station is served from the session."""
     rows = session.execute(
-        select(User, Station.id, Station.slug, Station.name, Membership.role).select_from(User)
+        select(User, Station, Membership.role).select_from(User)
         .outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
         .where(User.id == user_id).order_by(Station.slug)
     ).all()
     if not rows:
         return None, []
-    return rows[0][0], [StationRole(*row[1:]) for row in rows if row[1] is not None]
+    return rows[0][0], [StationRole(st.id, st.slug, st.name, role) for _, st, role in rows if st is not None]
 
 
 def default_station(choices: list[StationRole], preferred_slug: str) -> StationRole | None:
