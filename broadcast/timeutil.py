@@ -43,6 +43,13 @@ def to_local(value: datetime, tz: ZoneInfo = VN_TZ) -> datetime:
     return require_aware(value).astimezone(tz)
 
 
+def as_local(value: datetime | None, tz: ZoneInfo = VN_TZ) -> datetime | None:
+    """A datetime given without an offset read as the station's wall clock (as its forms mean it); aware ones as they are."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=tz)
+
+
 def local_at(day: date, at: time, tz: ZoneInfo = VN_TZ) -> datetime:
     """The UTC instant of a local wall-clock time on a local day."""
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)

@@ -22,7 +22,7 @@ from broadcast.campaigns.manage import get_campaign
 from broadcast.playout.status import behind, campaign_days, first_day, on_air, on_air_progress, player_alive, player_stale_after_s, up_to_yesterday
 from broadcast.province.bulletins import MAY_SEND, TargetSpec, bulletin_status, parse_target, send_bulletin
 from broadcast.stations.lookup import station_tz, zone_ids_of
-from broadcast.timeutil import SystemClock
+from broadcast.timeutil import SystemClock, as_local
 from web import import_staging
 from web import receivers as receiver_views
 from web.api_v1 import BroadcastSchema, ScriptOut, api_station, blp
@@ -31,11 +31,6 @@ from web.db import db, settings
 from web.helpers import saved_upload, tz, user_row
 
 DAY_TIME = "Ngày giờ theo ISO 8601; không ghi múi giờ thì là giờ của đài"
-
-
-def _at(value: datetime | None, station) -> datetime | None:  # type: ignore[no-untyped-def]
-    """A datetime sent without an offset is the station's local time (as the panel's forms mean it)."""
-    return value.replace(tzinfo=station_tz(station)) if value is not None and value.tzinfo is None else value
 
 
 class OneOffIn(ma.Schema):
@@ -55,7 +50,7 @@ def oneoff_create(data, station: str):  # type: ignore[no-untyped-def]  # noqa: 
     if (data["text"] is None) == (not data["script_ids"]):
         raise InvalidInput("Hãy gửi nội dung cần đọc trong «text» HOẶC các bài đã duyệt trong «script_ids», không cả hai.", field="text")
     session, st, now = db(), api_station(), SystemClock().now()
-    start, zone_ids = _at(data["start"], st), zone_ids_of(st, data["zones"])
+    start, zone_ids = as_local(data["start"], station_tz(st)), zone_ids_of(st, data["zones"])
     if data["text"] is not None:
         made = schedule_message(session, settings(), st, data["title"], data["text"], start, zone_ids, now, user_row())
     else:
@@ -283,8 +278,7 @@ def _send_bulletin(title: str, text: str, priority: str, when: datetime | None, 
     outside = [t.station for t in targets if t.station not in mine]
     if outside:
         raise PermissionDenied(f"Mã API này không làm việc được ở xã {outside[0]!r}: hãy bỏ xã này hoặc dùng mã của người có quyền ở đó.")
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=tz())
+    when = as_local(when, tz())
     session = db()
     bulletin = send_bulletin(session, settings(), user_row(), title, text, priority, targets, when=when, audio=audio, audio_name=audio_name)
     session.commit()
