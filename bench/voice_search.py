@@ -30,15 +30,13 @@ TOOLS = Tools()
 
 
 def pooled_cer(voice: str, options: dict, sentences: list[voice_set.Sentence], tmp: Path) -> float:
-    """Character errors over reference characters, pooled across sentences (long ones weigh more)."""
-    errors = chars = 0.0
+    """Character errors over reference characters, pooled across sentences (speech_check.pooled_cer: long ones weigh more)."""
+    pairs = []
     for n, s in enumerate(sentences):
         wav = tmp / f"{n}.wav"
         EspeakEngine().synthesize(normalize(s.written).spoken, voice, options, wav, tools=TOOLS)
-        length = len(speech_check.comparable(s.spoken))
-        errors += speech_check.cer(s.spoken, speech_check.transcribe(wav, tools=TOOLS)) * length
-        chars += length
-    return errors / chars
+        pairs.append((s.spoken, speech_check.transcribe(wav, tools=TOOLS)))
+    return speech_check.pooled_cer(pairs)
 
 
 def evaluate(stage: str, voice: str, options: dict, sentences, tmp: Path, seen: dict) -> float:
