@@ -12,7 +12,7 @@ from broadcast.asrun import chain as asrun
 from broadcast.campaigns.queries import campaign_slugs
 from broadcast.models import LogStatus, Station
 from broadcast.playout.status import LogFilter, log_page, log_rows
-from broadcast.stations.lookup import station_tz
+from broadcast.stations.lookup import station_tz, zone_labels
 from web.auth import ANY, requires
 from web.db import db
 from web.helpers import parse_date, station, today
@@ -42,7 +42,7 @@ def index():
     flt, errors = _filter()
     page = max(request.args.get("trang", 1, type=int) or 1, 1)
     args = {k: v for k, v in request.args.items() if k != "trang"}
-    zones = tuple((z.code, z.name) for z in st.zones)
+    zones = zone_labels(session, st.id)
     campaigns = tuple(campaign_slugs(session, st))
     # The rows shown are the station's log up to its last row, whose hash covers every row before it, through the
     # query: a new row is a new head, so a kept page is never stale.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from broadcast.hashchain import GENESIS, VerifyResult, digest, export_csv, to_json, walk  # noqa: F401 - to_json is this module's export too
@@ -41,14 +41,14 @@ def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
     return digest(prev_hash, payload)
 
 
+# Built once: it runs for every appended row and every cached log page, where building it cost more than running it.
+_HEAD = (select(AsRunEntry.seq, AsRunEntry.row_hash).where(AsRunEntry.station_id == bindparam("station_id"))
+         .order_by(AsRunEntry.seq.desc()).limit(1))
+
+
 def head(session: Session, station_id: int) -> tuple[int, str]:
     """A station's last log row as (seq, row_hash); (0, GENESIS) for an empty log. The hash covers every row before it."""
-    last = session.execute(
-        select(AsRunEntry.seq, AsRunEntry.row_hash)
-        .where(AsRunEntry.station_id == station_id)
-        .order_by(AsRunEntry.seq.desc())
-        .limit(1)
-    ).first()
+    last = session.execute(_HEAD, {"station_id": station_id}).first()
     return (last.seq, last.row_hash) if last else (0, GENESIS)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from broadcast.models import Campaign, ContentStatus, Station
@@ -17,6 +17,9 @@ def approved_campaigns_between(session: Session, station: Station, first: date, 
     )))
 
 
+_SLUGS = select(Campaign.slug).where(Campaign.station_id == bindparam("station_id")).order_by(Campaign.slug)  # built once: asked by every log page
+
+
 def campaign_slugs(session: Session, station: Station) -> list[str]:
     """The station's campaign slugs in alphabetical order (the log's campaign filter)."""
-    return list(session.scalars(select(Campaign.slug).where(Campaign.station_id == station.id).order_by(Campaign.slug)))
+    return list(session.scalars(_SLUGS, {"station_id": station.id}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from broadcast.errors import InvalidInput, NotFound
@@ -27,6 +27,15 @@ def get_station(session: Session, slug: str) -> Station:
     if station is None:
         raise NotFound(f"Chưa có đài {slug!r} trong cơ sở dữ liệu: xem các đài bằng `loaxa station list`, tạo đài bằng `loaxa station create` (hoặc `loaxa demo`) hoặc kiểm tra LOAXA_STATION.")
     return station
+
+
+# Built once: asked by every log page, where building it cost more than running it.
+_ZONE_LABELS = select(Zone.code, Zone.name).where(Zone.station_id == bindparam("station_id")).order_by(Zone.position)
+
+
+def zone_labels(session: Session, station_id: int) -> tuple[tuple[str, str], ...]:
+    """The station's zones as (code, name), in the order the panel lists them."""
+    return tuple((code, name) for code, name in session.execute(_ZONE_LABELS, {"station_id": station_id}))
 
 
 def station_tz(station: Station) -> ZoneInfo:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -109,6 +109,8 @@ class StationRole:
     slug: str
     name: str
     role: Role
+    # The loaded row, held so the session's identity map (weakly referencing) keeps it for the request's station look-up.
+    row: Station | None = field(default=None, compare=False, repr=False)
 
 
 def user_stations(session: Session, user_id: int) -> list[StationRole]:
@@ -118,18 +120,23 @@ def user_stations(session: Session, user_id: int) -> list[StationRole]:
     return [StationRole(*row) for row in rows]
 
 
+# Built once: on a cached panel page, building this statement cost more than running it.
+_USER_AND_STATIONS = (
+    select(User, Station, Membership.role).select_from(User)
+    .outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
+    .where(User.id == bindparam("user_id")).order_by(Station.slug)
+)
+
+
 def user_and_stations(session: Session, user_id: int) -> tuple[User | None, list[StationRole]]:
     """A user and the stations they have a role at, by slug, in one query (every panel request asks for both).
 
-    The stations are loaded as rows, so the request's later look-up of its station is served from the session."""
-    rows = session.execute(
-        select(User, Station, Membership.role).select_from(User)
-        .outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
-        .where(User.id == user_id).order_by(Station.slug)
-    ).all()
+    The stations are loaded as rows and held by the result, so the request's later look-up of its station is served
+    from the session."""
+    rows = session.execute(_USER_AND_STATIONS, {"user_id": user_id}).all()
     if not rows:
         return None, []
-    return rows[0][0], [StationRole(st.id, st.slug, st.name, role) for _, st, role in rows if st is not None]
+    return rows[0][0], [StationRole(st.id, st.slug, st.name, role, st) for _, st, role in rows if st is not None]
 
 
 def default_station(choices: list[StationRole], preferred_slug: str) -> StationRole | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy import event
 
@@ -34,3 +36,15 @@ def test_user_and_stations(factory, people):
     assert (binh.username, none) == ("binh", [])  # a user without a role is still found (the login then refuses them)
     assert nobody == (None, [])
     assert len(queries) == 3  # one each
+
+
+def test_the_stations_loaded_with_the_user_are_served_from_the_session(factory, people):
+    """The panel looks its station up right after loading the user: that look-up must not query again."""
+    queries = []
+    with transaction(factory) as session:
+        _, stations = user_and_stations(session, people["nga"])
+        event.listen(session.get_bind(), "before_cursor_execute", lambda *args: queries.append(args[2]))
+        gc.collect()  # the identity map holds rows weakly: only what the result keeps alive stays
+        found = session.get(Station, people["xa-z"])
+    assert queries == []
+    assert found.slug == "xa-z" and stations[1].row is found
