@@ -25,11 +25,11 @@ PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_be
 	--ignore=tests/reliability/test_fuzz_importers.py --ignore=tests/web/test_live_browser.py --ignore=tests/test_live_cli.py \
 	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py --ignore=tests/reliability/test_live_kill_web.py
 
-# The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
-# real-time ones two files at a time, then those that assert a latency alone (tools/run-pytest.sh).
+# The import contracts first (a second), then each pass's timing-free tests on every core, then both passes'
+# real-time tests side by side (they mostly wait on the clock), then those that assert a latency, alone
+# (tools/test-suite.sh; one pass's phases are tools/run-pytest.sh).
 test: install-test lint-imports
-	tools/run-pytest.sh
-	tools/test-postgres.sh $(PG_SKIP)
+	tools/test-suite.sh $(PG_SKIP)
 
 # The layering of pyproject.toml [tool.importlinter]: a broken contract prints the offending imports and fails.
 lint-imports: install-test
