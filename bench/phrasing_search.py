@@ -2,7 +2,8 @@
 
 Each setting speaks the sentences through loaxa's own chain (normalizer, segments and pauses, espeak-ng, loudness),
 as a station would air them. Stage 1 scores a handful of settings on the search half of bench/data/voice_dev.tsv;
-stage 2 scores the current default and the best of stage 1 on the held-out half. Each row appends to
+stage 2 scores the current default and the best of stage 1 on the held-out half. `names` scores a pause before names
+on bench/data/voice_names.tsv (the development set has no names): the default, then two lengths. Each row appends to
 bench/data/phrasing_search.jsonl, and a row already there is not measured again (the run resumes where it stopped).
 """
 
@@ -30,6 +31,7 @@ TOOLS = Tools()
 # speaks each sentence in one espeak-ng call (it pauses at commas itself) instead of one call per clause.
 STAGE1 = [{}, {"number_break": 200}, {"number_rate": 80}, {"number_break": 200, "number_rate": 80},
           {"_segments": "sentence"}, {"number_rate": 90}]
+NAMES = [{}, {"name_break": 150}, {"name_break": 300}]
 
 
 def sentence_segments(segments: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -64,7 +66,8 @@ def evaluate(half: str, options: dict, seen: dict) -> float:
     """Score one setting on one half once (cached in seen) and append it to the results file."""
     key = json.dumps([half, options], sort_keys=True)
     if key not in seen:
-        sentences = voice_set.search_half() if half == "search" else voice_set.held_out_half()
+        sentences = {"search": voice_set.search_half, "held": voice_set.held_out_half,
+                     "names": lambda: voice_set.load(voice_set.NAMES)}[half]()
         with tempfile.TemporaryDirectory(prefix="phrasing-") as tmp:
             cer, seconds = pooled_cer(options, sentences, Path(tmp))
         seen[key] = cer
@@ -81,6 +84,10 @@ def main() -> None:
         for line in OUT.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             seen[json.dumps([row["half"], row["options"]], sort_keys=True)] = row["cer"]
+    if sys.argv[1:] == ["names"]:
+        for options in NAMES:
+            evaluate("names", options, seen)
+        return
     scores = [(evaluate("search", options, seen), n) for n, options in enumerate(STAGE1)]
     best = STAGE1[min(scores)[1]]
     evaluate("held", {}, seen)

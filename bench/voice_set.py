@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "voice_dev.tsv"
+NAMES = Path(__file__).resolve().parent / "data" / "voice_names.tsv"  # sentences with names, for the pause before them
 
 
 @dataclass(frozen=True)

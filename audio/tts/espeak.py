@@ -20,11 +20,12 @@ from audio.tts.phrasing import Phrasing, to_ssml
 # - amplitude 75 instead of 100: espeak's raw output reaches 0 dBFS at 100, and clipped
 #   samples cannot be repaired by the loudness stage, which adds the gain back cleanly.
 # - number_break (ms of silence before a spoken number or date) and number_rate (% of speed for it): phrasing
-#   (audio/tts/phrasing.py); 0 and 100 leave the text unmarked (see docs/voice.md, "Phrasing", for the figures).
+#   (audio/tts/phrasing.py), and name_break (ms before a name); 0 and 100 leave the text unmarked (see
+#   docs/voice.md, "Phrasing", for the figures).
 DEFAULTS: dict[str, object] = {"speed": 145, "pitch": 50, "word_gap": 1, "amplitude": 75, "variant": "f3",
-                               "number_break": 0, "number_rate": 100}
+                               "number_break": 0, "number_rate": 100, "name_break": 0}
 _RANGES = {"speed": (80, 450), "pitch": (0, 99), "word_gap": (0, 100), "amplitude": (0, 200),
-           "number_break": (0, 1000), "number_rate": (50, 100)}
+           "number_break": (0, 1000), "number_rate": (50, 100), "name_break": (0, 1000)}
 
 
 class EspeakEngine(TtsEngine):
@@ -119,7 +120,7 @@ class EspeakEngine(TtsEngine):
             "-v", voice_arg, "-s", str(opts["speed"]), "-p", str(opts["pitch"]), "-g", str(opts["word_gap"]),
             "-a", str(opts["amplitude"]), "-b", "1", "-w", str(out_path), "--stdin",
         ]
-        phrasing = Phrasing(int(opts["number_break"]), int(opts["number_rate"]))  # type: ignore[call-overload]
+        phrasing = Phrasing(int(opts["number_break"]), int(opts["number_rate"]), int(opts["name_break"]))  # type: ignore[call-overload]
         if phrasing.active:
             args, text = ["-m", *args], to_ssml(text, phrasing)
         # espeak-ng runs ~600x real time; the allowance grows with text length.

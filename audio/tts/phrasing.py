@@ -1,4 +1,4 @@
-"""Phrasing for espeak-ng: spoken text → SSML with a breath before numbers and numbers read slower."""
+"""Phrasing for espeak-ng: spoken text → SSML with a breath before numbers and names, and numbers read slower."""
 
 from __future__ import annotations
 
@@ -13,20 +13,25 @@ NUMBER_WORDS = frozenset(
 # Words that join the numbers of one date into one run: "ngày mười lăm tháng mười một năm hai nghìn".
 DATE_WORDS = frozenset("ngày mùng mồng tháng".split())
 MIN_NUMBER_WORDS = 2  # a lone "một" or "năm" is an article or a noun ("một số", "năm nay"), not a figure
+# A name is two capitalised syllables or more inside a segment ("Nguyễn Văn An", "Cẩm Tân"): a title written in
+# sentence case ("Kế hoạch", "Nghị quyết") capitalises only its first, and a segment's first word is its sentence's.
+MIN_NAME_WORDS = 2
 _PHONEMES = re.compile(r"\[\[[^\[\]\n]+\]\]")
 
 
 @dataclass(frozen=True)
 class Phrasing:
-    """How to phrase: silence before a number (ms) and the rate numbers are read at (% of the voice's speed)."""
+    """How to phrase: silence before a number (ms), the rate numbers are read at (% of the voice's speed), silence
+    before a name (ms)."""
 
     number_break_ms: int = 0
     number_rate: int = 100
+    name_break_ms: int = 0
 
     @property
     def active(self) -> bool:
         """Whether phrasing changes anything (when not, espeak-ng reads the plain text)."""
-        return self.number_break_ms > 0 or self.number_rate != 100
+        return self.number_break_ms > 0 or self.number_rate != 100 or self.name_break_ms > 0
 
 
 def _bare(word: str) -> str:
@@ -60,21 +65,52 @@ def number_runs(words: list[str]) -> list[tuple[int, int]]:
     return runs
 
 
-def to_ssml(text: str, phrasing: Phrasing) -> str:
-    """The text as SSML for `espeak-ng -m`: each number run preceded by a break and wrapped in a slower prosody.
+def _capitalised(word: str) -> bool:
+    """Whether a word starts with a capital letter (after any opening quote or bracket)."""
+    bare = word.lstrip("\"'“([")
+    return bare[:1].isupper()
 
-    Text with no number run is wrapped unchanged; "[[...]]" phoneme spans pass through (espeak-ng reads them in SSML).
+
+def name_runs(words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) word spans of names: MIN_NAME_WORDS capitalised words or more, never the segment's first word.
+
+    A run ends after a word carrying punctuation ("Cẩm Tân, Cẩm Hà" is two names).
+    """
+    runs: list[tuple[int, int]] = []
+    i = 1
+    while i < len(words):
+        j = i
+        while j < len(words) and _capitalised(words[j]):
+            j += 1
+            if words[j - 1].rstrip(".,;:!?…\"'”)]") != words[j - 1]:
+                break  # punctuation after this word closes the name
+        if j - i >= MIN_NAME_WORDS:
+            runs.append((i, j))
+        i = max(j, i + 1)
+    return runs
+
+
+def to_ssml(text: str, phrasing: Phrasing) -> str:
+    """The text as SSML for `espeak-ng -m`: each number run preceded by a break and wrapped in a slower prosody, each
+    name preceded by a break.
+
+    Text with no run is wrapped unchanged; "[[...]]" phoneme spans pass through (espeak-ng reads them in SSML).
     """
     words = text.split()
-    runs = number_runs(words)
+    numbers = dict(number_runs(words))
+    names = {start for start, _ in name_runs(words)} if phrasing.name_break_ms else set()
     out: list[str] = []
-    pos = 0
-    for start, end in runs:
-        out.extend(escape(w) for w in words[pos:start])
-        if phrasing.number_break_ms and start > 0:
-            out.append(f'<break time="{phrasing.number_break_ms}ms"/>')
-        run = " ".join(escape(w) for w in words[start:end])
-        out.append(f'<prosody rate="{phrasing.number_rate}%">{run}</prosody>' if phrasing.number_rate != 100 else run)
-        pos = end
-    out.extend(escape(w) for w in words[pos:])
+    i = 0
+    while i < len(words):
+        if i in numbers:
+            if phrasing.number_break_ms and i > 0:
+                out.append(f'<break time="{phrasing.number_break_ms}ms"/>')
+            run = " ".join(escape(w) for w in words[i:numbers[i]])
+            out.append(f'<prosody rate="{phrasing.number_rate}%">{run}</prosody>' if phrasing.number_rate != 100 else run)
+            i = numbers[i]
+            continue
+        if i in names:
+            out.append(f'<break time="{phrasing.name_break_ms}ms"/>')
+        out.append(escape(words[i]))
+        i += 1
     return "<speak>" + " ".join(out) + "</speak>"

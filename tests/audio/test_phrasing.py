@@ -11,7 +11,7 @@ from audio.loudness import LoudnessTarget
 from audio.render import render_speech
 from audio.tts.base import VoiceSpec
 from audio.tts.espeak import EspeakEngine
-from audio.tts.phrasing import Phrasing, number_runs, to_ssml
+from audio.tts.phrasing import Phrasing, name_runs, number_runs, to_ssml
 from tests.audio.conftest import TOOLS
 
 ON = Phrasing(number_break_ms=200, number_rate=80)
@@ -47,6 +47,30 @@ def test_each_control_alone(phrasing, ssml):
     assert to_ssml("số hai mươi", phrasing) == ssml
 
 
+@pytest.mark.parametrize("text, runs", [
+    # A person's full name inside a sentence.
+    ("Mời ông Nguyễn Văn An lên phát biểu.", [(2, 5)]),
+    # A commune and a village: two names; a one-syllable capital ("Kế hoạch", "Nghị quyết") is a title, not a name.
+    ("Theo Kế hoạch của xã Cẩm Tân tại thôn Đông Hà.", [(5, 7), (9, 11)]),
+    # The first word of a segment is capitalised by the sentence: never a name's start, even when it is one.
+    ("Cẩm Tân có tám thôn.", []),
+    # A comma closes a name: a list of names is several names.
+    ("Các xã Cẩm Tân, Cẩm Hà tham gia.", [(2, 4), (4, 6)]),
+    # Sentence case all through: no name.
+    ("Hội nghị bắt đầu lúc tám giờ.", []),
+])
+def test_name_runs_table(text, runs):
+    assert name_runs(text.split()) == runs
+
+
+def test_name_break_markup():
+    named = Phrasing(name_break_ms=150)
+    assert to_ssml("Mời ông Nguyễn Văn An, xã Cẩm Tân.", named) == (
+        '<speak>Mời ông <break time="150ms"/> Nguyễn Văn An, xã <break time="150ms"/> Cẩm Tân.</speak>')
+    # Off by default: the same text is wrapped unchanged.
+    assert to_ssml("Mời ông Nguyễn Văn An.", Phrasing(number_rate=90)) == "<speak>Mời ông Nguyễn Văn An.</speak>"
+
+
 def test_no_break_at_the_start_of_a_segment():
     assert number_runs("hai mươi hộ".split()) == [(0, 2)]
     assert to_ssml("hai mươi hộ", ON) == f"<speak>{P}hai mươi{E} hộ</speak>"
@@ -54,6 +78,7 @@ def test_no_break_at_the_start_of_a_segment():
 
 def test_inactive_phrasing_is_off():
     assert not Phrasing().active and Phrasing(number_rate=90).active and Phrasing(number_break_ms=1).active
+    assert Phrasing(name_break_ms=1).active
 
 
 def _seconds(tmp_path: Path, name: str, text: str, **options: object) -> float:
@@ -70,6 +95,14 @@ def test_break_before_a_number_lengthens_the_render(tmp_path: Path):
     assert 0.35 <= broken - plain <= 0.65
 
 
+def test_break_before_a_name_lengthens_the_render(tmp_path: Path):
+    text = "Xin mời bà Trần Thị Hoa lên nhận thưởng."
+    # Against a 1 ms break, so both are read as SSML: espeak-ng itself pauses a little at any break (about 0.2 s).
+    brief = _seconds(tmp_path, "brief", text, name_break=1)
+    broken = _seconds(tmp_path, "break", text, name_break=500)
+    assert 0.35 <= broken - brief <= 0.65
+
+
 def test_slowed_number_reads_longer_and_the_rest_does_not(tmp_path: Path):
     with_number = "Xin gọi số không chín một hai ba bốn năm sáu bảy tám."
     plain = _seconds(tmp_path, "plain", with_number)
@@ -82,7 +115,7 @@ def test_slowed_number_reads_longer_and_the_rest_does_not(tmp_path: Path):
 
 
 @pytest.mark.parametrize("option, value", [("number_rate", 40), ("number_rate", 101), ("number_break", -1),
-                                           ("number_break", "dài")])
+                                           ("number_break", "dài"), ("name_break", 1001)])
 def test_bad_phrasing_option_refused_in_one_sentence(tmp_path: Path, option, value):
     with pytest.raises(BadVoiceOption) as bad:
         EspeakEngine().synthesize("số hai mươi", "vi", {option: value}, tmp_path / "x.wav", tools=TOOLS)
