@@ -49,6 +49,13 @@ for phase in $phases; do
       .venv/bin/python -m pytest -m "slow and solo" "$@"
       fold solo $? ;;
     slow)
+      if [ "$slow_workers" -le 1 ]; then
+        # One session for every slow test: `make reliability` writes docs/reliability.md only from a session that ran
+        # every reliability file.
+        .venv/bin/python -m pytest -m slow "$@"
+        fold slow $?
+        continue
+      fi
       side "$@"
       beside=$?
       .venv/bin/python -m pytest -m "slow and solo" "$@"
