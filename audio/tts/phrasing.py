@@ -34,9 +34,17 @@ class Phrasing:
         return self.number_break_ms > 0 or self.number_rate != 100 or self.name_break_ms > 0
 
 
+PUNCTUATION = ".,;:!?…\"'“”()[]"
+
+
 def _bare(word: str) -> str:
     """A word without the punctuation around it, lower-cased, for table look-up."""
-    return word.strip(".,;:!?…\"'“”()[]").lower()
+    return word.strip(PUNCTUATION).lower()
+
+
+def _closes(word: str) -> bool:
+    """Whether punctuation follows the word: it closes a number run or a name ("hai mươi," "Cẩm Tân,")."""
+    return word.rstrip(PUNCTUATION) != word
 
 
 def number_runs(words: list[str]) -> list[tuple[int, int]]:
@@ -54,8 +62,8 @@ def number_runs(words: list[str]) -> list[tuple[int, int]]:
         j = i
         while j < len(words) and _bare(words[j]) in NUMBER_WORDS | DATE_WORDS:
             j += 1
-            if _bare(words[j - 1]) != words[j - 1].lower():
-                break  # punctuation after this word closes the run
+            if _closes(words[j - 1]):
+                break
         start, end = i, j
         while end > start and _bare(words[end - 1]) in DATE_WORDS:
             end -= 1
@@ -67,8 +75,7 @@ def number_runs(words: list[str]) -> list[tuple[int, int]]:
 
 def _capitalised(word: str) -> bool:
     """Whether a word starts with a capital letter (after any opening quote or bracket)."""
-    bare = word.lstrip("\"'“([")
-    return bare[:1].isupper()
+    return word.lstrip(PUNCTUATION)[:1].isupper()
 
 
 def name_runs(words: list[str]) -> list[tuple[int, int]]:
@@ -82,8 +89,8 @@ def name_runs(words: list[str]) -> list[tuple[int, int]]:
         j = i
         while j < len(words) and _capitalised(words[j]):
             j += 1
-            if words[j - 1].rstrip(".,;:!?…\"'”)]") != words[j - 1]:
-                break  # punctuation after this word closes the name
+            if _closes(words[j - 1]):
+                break
         if j - i >= MIN_NAME_WORDS:
             runs.append((i, j))
         i = max(j, i + 1)

@@ -22,7 +22,8 @@ def approved_campaigns_between(session: Session, station: Station, first: date, 
     return list(session.scalars(_APPROVED_BETWEEN, {"station_id": station.id, "first": first, "last": last}))
 
 
-_SLUGS = select(Campaign.slug).where(Campaign.station_id == bindparam("station_id")).order_by(Campaign.slug)  # built once: asked by every log page
+# Built once: asked by every log page.
+_SLUGS = select(Campaign.slug).where(Campaign.station_id == bindparam("station_id")).order_by(Campaign.slug)
 
 
 def campaign_slugs(session: Session, station: Station) -> list[str]:
