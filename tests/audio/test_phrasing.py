@@ -48,14 +48,14 @@ def test_each_control_alone(phrasing, ssml):
 
 
 @pytest.mark.parametrize("text, runs", [
-    # A person's full name inside a sentence.
-    ("Mời ông Nguyễn Văn An lên phát biểu.", [(2, 5)]),
-    # A commune and a village: two names; a one-syllable capital ("Kế hoạch", "Nghị quyết") is a title, not a name.
-    ("Theo Kế hoạch của xã Cẩm Tân tại thôn Đông Hà.", [(5, 7), (9, 11)]),
+    # A person's full name inside a sentence (names here are the campaign plan's: none invented).
+    ("Mời bà Hoàng Thị Hợp lên phát biểu.", [(2, 5)]),
+    # A district and a commune: two names; a one-syllable capital ("Kế hoạch", "Nghị quyết") is a title, not a name.
+    ("Theo Kế hoạch của huyện Cẩm Thủy tại xã Cẩm Tân.", [(5, 7), (9, 11)]),
     # The first word of a segment is capitalised by the sentence: never a name's start, even when it is one.
     ("Cẩm Tân có tám thôn.", []),
     # A comma closes a name: a list of names is several names.
-    ("Các xã Cẩm Tân, Cẩm Hà tham gia.", [(2, 4), (4, 6)]),
+    ("Các địa phương Cẩm Tân, Cẩm Thủy tham gia.", [(3, 5), (5, 7)]),
     # Sentence case all through: no name.
     ("Hội nghị bắt đầu lúc tám giờ.", []),
 ])
@@ -65,10 +65,10 @@ def test_name_runs_table(text, runs):
 
 def test_name_break_markup():
     named = Phrasing(name_break_ms=150)
-    assert to_ssml("Mời ông Nguyễn Văn An, xã Cẩm Tân.", named) == (
-        '<speak>Mời ông <break time="150ms"/> Nguyễn Văn An, xã <break time="150ms"/> Cẩm Tân.</speak>')
+    assert to_ssml("Mời bà Hoàng Thị Hợp, xã Cẩm Tân.", named) == (
+        '<speak>Mời bà <break time="150ms"/> Hoàng Thị Hợp, xã <break time="150ms"/> Cẩm Tân.</speak>')
     # Off by default: the same text is wrapped unchanged.
-    assert to_ssml("Mời ông Nguyễn Văn An.", Phrasing(number_rate=90)) == "<speak>Mời ông Nguyễn Văn An.</speak>"
+    assert to_ssml("Mời bà Hoàng Thị Hợp.", Phrasing(number_rate=90)) == "<speak>Mời bà Hoàng Thị Hợp.</speak>"
 
 
 def test_no_break_at_the_start_of_a_segment():
@@ -96,7 +96,7 @@ def test_break_before_a_number_lengthens_the_render(tmp_path: Path):
 
 
 def test_break_before_a_name_lengthens_the_render(tmp_path: Path):
-    text = "Xin mời bà Trần Thị Hoa lên nhận thưởng."
+    text = "Xin mời bà Hoàng Thị Hợp lên phát biểu."
     # Against a 1 ms break, so both are read as SSML: espeak-ng itself pauses a little at any break (about 0.2 s).
     brief = _seconds(tmp_path, "brief", text, name_break=1)
     broken = _seconds(tmp_path, "break", text, name_break=500)
