@@ -139,6 +139,40 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory):
     drop_database(settings.database_url)
 
 
+# The demo campaign's month as `loaxa simulate` airs it (tests/scheduler/test_simulate.py, tests/broadcast/test_report.py).
+SIMULATED_MONTH = ("15/11/2024", "2024-12-15")
+
+
+@pytest.fixture(scope="session")
+def simulated_month_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Settings):
+    """A copy of the demo on which `loaxa simulate` aired the campaign month, once per session: its tests only read it, so
+    two of them in one process (a serial run, or one xdist worker) simulate once (pytest-xdist's loadgroup, which could
+    pin them together, does not group under pytest 9)."""
+    from click.testing import CliRunner
+
+    from loaxa.cli import main
+
+    settings = clone_settings(demo_template, tmp_path_factory.mktemp("simulated-month"))
+    first, last = SIMULATED_MONTH
+    result = CliRunner().invoke(main, [*cli_args(settings), "simulate", "--from", first, "--to", last, "--sink", "null"],
+                                env={"LOAXA_DATABASE_URL": settings.database_url} if settings.database_url else None)
+    assert result.exit_code == 0, result.output
+    yield settings
+    discard(settings)
+
+
+@pytest.fixture
+def simulated_month(simulated_month_template: Settings):
+    """The simulated month's settings and a session factory, with its database named for CliRunner and create_app()."""
+    previous = os.environ.get("LOAXA_DATABASE_URL")
+    if simulated_month_template.database_url:
+        os.environ["LOAXA_DATABASE_URL"] = simulated_month_template.database_url
+    engine = make_engine(simulated_month_template.db_url)
+    yield simulated_month_template, make_session_factory(engine)
+    engine.dispose()
+    _restore_env(previous)
+
+
 def clone_settings(source: Settings, root: Path) -> Settings:
     """A private copy of a data dir and its database under root (a template copy on PostgreSQL)."""
     target = root / "var"

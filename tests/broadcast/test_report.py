@@ -213,13 +213,11 @@ def test_voice_labels(voice, label):
     assert voice_label(voice) == label
 
 
-@pytest.mark.slow
-def test_report_after_simulating_the_month_equals_sums_over_loaxa_log(demo_settings):
-    """The whole path: `loaxa simulate` of the demo's campaign month, then the report against `loaxa log`."""
-    simulated = _cli(demo_settings, "simulate", "--from", "2024-11-15", "--to", "2024-12-15", "--sink", "null")
-    assert simulated.exit_code == 0, simulated.output
-    report = json.loads(_cli(demo_settings, "report", "--campaign", "bdg-2024", "--format", "json").output)
-    sums = sums_over_log(json.loads(_cli(demo_settings, "log", "--from", "2024-11-15", "--to", "2024-12-15", "--format", "json").output), "bdg-2024")
+def test_report_after_simulating_the_month_equals_sums_over_loaxa_log(simulated_month):
+    """The whole path: `loaxa simulate` of the demo's campaign month (shared with tests/scheduler/test_simulate.py), then the report against `loaxa log`."""
+    settings, _ = simulated_month
+    report = json.loads(_cli(settings, "report", "--campaign", "bdg-2024", "--format", "json").output)
+    sums = sums_over_log(json.loads(_cli(settings, "log", "--from", "2024-11-15", "--to", "2024-12-15", "--format", "json").output), "bdg-2024")
     for key in ("broadcasts", "items", "missed", "late", "interrupted"):
         assert report["totals"][key] == getattr(sums, key), key
     assert report["totals"]["aired_seconds"] == pytest.approx(sums.aired_seconds, abs=1e-3)

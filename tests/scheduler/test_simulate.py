@@ -20,13 +20,13 @@ from broadcast.timeutil import UTC
 from loaxa.cli import main
 
 
-def test_campaign_month_simulates_to_a_complete_verified_log(demo_settings, demo_factory):
-    data_dir = str(demo_settings.data_dir)
+def test_campaign_month_simulates_to_a_complete_verified_log(simulated_month):
+    """The month aired by `loaxa simulate` (the session's simulated_month fixture: the command exited 0) and its log."""
+    settings, factory = simulated_month
+    data_dir = str(settings.data_dir)
     runner = CliRunner()
-    result = runner.invoke(main, ["--data-dir", data_dir, "simulate", "--from", "15/11/2024", "--to", "2024-12-15", "--sink", "null"])
-    assert result.exit_code == 0, result.output
 
-    with transaction(demo_factory) as session:
+    with transaction(factory) as session:
         station = get_station(session, "cam-tan")
         broadcasts = session.scalars(select(Broadcast).where(Broadcast.station_id == station.id).order_by(Broadcast.planned_start)).all()
         in_range = [b for b in broadcasts if date(2024, 11, 14) <= b.planned_start.date() <= date(2024, 12, 15)]
