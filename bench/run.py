@@ -113,7 +113,7 @@ def _tts(quick: bool) -> dict:
     import audio_bench
     import render_bench
 
-    texts = render_bench.pool_spoken(2 if quick else None)
+    texts = render_bench.pool_spoken(1 if quick else None)  # a real-time factor: one script of the pool is enough to see it
     return audio_bench.tts_rtf_espeak(texts, repeats=1 if quick else 3)
 
 

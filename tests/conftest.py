@@ -3,6 +3,7 @@ LOAXA_TEST_POSTGRES_URL names a server), settings under tmp_path, the demo stati
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -116,18 +117,51 @@ def factory(settings: Settings):
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory):
-    """A data dir (and, on PostgreSQL, a template database) with the demo loaded once per session."""
+    """A data dir (and, on PostgreSQL, a template database) with the demo loaded once per test run.
+
+    Tests only ever clone it, so the xdist workers of one run share it: the first to ask builds it, the others wait on
+    the lock and reuse it (a build is ten seconds of ffmpeg and password hashing, more on a busy machine). Each worker
+    counts itself in; the last one done with it drops its database and deletes its files."""
+    # A worker's basetemp is <run>/popen-gwN: their parent is the run's own folder. A run without xdist is alone.
+    run_root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_root = run_root.parent
+    shared = run_root / "demo-template"
+    state_file = run_root / "demo-template.json"
+    with FileLock(str(run_root / "demo-template.lock")):
+        state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else None
+        if state is None:
+            settings = _build_demo(shared)
+            state = {"data_dir": str(settings.data_dir), "database_url": settings.database_url, "users": 0}
+        state["users"] += 1
+        state_file.write_text(json.dumps(state), encoding="utf-8")
+    overrides = {"database_url": state["database_url"]} if state["database_url"] else {}
+    yield load_settings(env={}, data_dir=state["data_dir"], **overrides)
+    with FileLock(str(run_root / "demo-template.lock")):
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        state["users"] -= 1
+        if state["users"] > 0:
+            state_file.write_text(json.dumps(state), encoding="utf-8")
+            return
+        # The last user: a worker asking after this (its first demo test came late) builds it again.
+        state_file.unlink()
+        drop_database(state["database_url"])
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _build_demo(root: Path) -> Settings:
+    """Load the demo into a fresh data dir (and database) under root."""
     from broadcast.ops.demo import load_demo
     from broadcast.timeutil import SystemClock
 
-    root = tmp_path_factory.mktemp("demo")
+    shutil.rmtree(root, ignore_errors=True)  # what a failed build may have left
     settings = make_settings(root)
     engine = make_engine(settings.db_url)
     upgrade(engine)
     renders = settings.audio_dir / "renders"
-    # The demo's fourteen scripts read once per `make test`, not once per worker and pass: the first template renders
-    # them for real and leaves them in a shared folder; the others start from a copy and find them in their render
-    # cache (the station's own cache, keyed by text, voice and format). The lock makes the second worker wait and reuse.
+    # The demo's fourteen scripts read once per checkout, not once per run: the first build renders them for real and
+    # leaves them in a shared folder; later builds start from a copy and find them in their render cache (the station's
+    # own cache, keyed by text, voice and format). The lock makes a concurrent build (another run) wait and reuse.
     SHARED_DEMO_RENDERS.mkdir(parents=True, exist_ok=True)
     with FileLock(SHARED_DEMO_RENDERS.with_suffix(".lock")):
         shutil.copytree(SHARED_DEMO_RENDERS, renders, dirs_exist_ok=True)
@@ -135,8 +169,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory):
             load_demo(session, settings, SystemClock().now().astimezone(settings.tz).date())
         shutil.copytree(renders, SHARED_DEMO_RENDERS, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
     engine.dispose()
-    yield settings
-    drop_database(settings.database_url)
+    return settings
 
 
 # The demo campaign's month as `loaxa simulate` airs it (tests/scheduler/test_simulate.py, tests/broadcast/test_report.py).

@@ -125,7 +125,8 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
                 "report_7d_build_report_s", "province_5x30_db_mb", "overview_50_ms", "overview_loop_50_ms"):
         assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
     # A smaller measure never wears a headline name.
-    for headline in ("render_pool_cold_s", "loudnorm_peak_rss_mb", "plan_month_province_s", "report_build_report_s", "overview_ms"):
+    for headline in ("render_pool_cold_s", "loudnorm_peak_rss_mb", "plan_month_province_s", "report_build_report_s", "overview_ms",
+                     "speech_cer_espeak", "log_export_year_p99_ms"):
         assert headline not in figures, headline
     assert figures["render_2_scripts_scripts"] == 2 and figures["render_2_scripts_warm_s"] < figures["render_2_scripts_cold_s"]
     assert 0 < figures["tts_rtf_espeak"] < 1 and 0 < figures["tts_rtf_espeak_bare"] < 1
@@ -139,13 +140,17 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     # The media library's import of a quick 1-minute MP3, named for its size, beside preparing it as a recording.
     assert figures["media_import_1min_s"] > 0 and figures["recording_prepare_1min_s"] > 0 and "media_import_10min_s" not in figures
     assert abs(figures["media_import_1min_lufs"] + 16) <= 1 and figures["media_import_1min_tp"] <= -1.5
+    # The panel under load (wrk against `loaxa web`) and the listening check, on their small sizes.
+    assert figures["web_rps"] > 0 and figures["static_rps"] > 0 and 0 < figures["web_p50_ms"] <= figures["web_p99_ms"]
+    assert figures["log_export_7d_rps"] > 0 and figures["web_log_rows"] == 7 * 2 * 6
+    assert figures["speech_sentences"] == 2 and 0 <= figures["speech_2_cer_espeak"] < 1 and 0 <= figures["speech_2_cer_espeak_raw"]
     assert not any(key.startswith("playout_") for key in figures), "playout was not asked for"
     assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page
     # The analysis quotes this run's own figures.
     assert f"assembles 30 minutes in {analysis.fmt(figures['assemble_30min_s'])} s" in page
 
 
-@pytest.mark.slow  # real-time playout of 12 short broadcasts; the figures' sanity, not their speed, is asserted
+@pytest.mark.slow  # real-time playout of 9 short broadcasts and 12 live talks; the figures' sanity, not their speed, is asserted
 @pytest.mark.solo  # the latencies it measures are its own, not another test's load
 @pytest.mark.timeout(900)
 def test_bench_quick_playout_and_live_measure_first_audio_at_the_sink(tmp_path: Path):

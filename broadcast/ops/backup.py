@@ -86,7 +86,8 @@ def backup(settings: Settings, engine: Engine, out: Path, now: datetime, with_ai
                     "data_dir": str(settings.data_dir), "files": files}
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         partial = staging / "archive.tar.gz"
-        with tarfile.open(partial, "w:gz") as tar:
+        # Level 1, not tarfile's 9: the audio (most of the bytes) shrinks by a quarter at any level, and 9 takes 40 % longer.
+        with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
             tar.add(staging / MANIFEST, MANIFEST)
             tar.add(staging / ("loaxa.db" if kind == "sqlite" else "loaxa.pgdump"), "database/" + ("loaxa.db" if kind == "sqlite" else "loaxa.pgdump"))
             for rel in files:
