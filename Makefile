@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export LOAXA_DATA_DIR ?= var
 
-PHONY_EXTRA := test-sqlite test-postgres test-together lint-imports reliability
+PHONY_EXTRA := test-sqlite test-postgres test-one-by-one lint-imports reliability
 .PHONY: run test $(PHONY_EXTRA) install install-test system system-test system-doc demo bench clean screenshots
 
 run: install
@@ -25,15 +25,15 @@ PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_be
 	--ignore=tests/reliability/test_fuzz_importers.py --ignore=tests/web/test_live_browser.py --ignore=tests/test_live_cli.py \
 	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py --ignore=tests/reliability/test_live_kill_web.py
 
-# The import contracts first (a second), then each pass runs the timing-free tests on every core, then the
-# real-time ones two files at a time, then those that assert a latency alone (tools/run-pytest.sh).
-# `make test-together` runs both passes' real-time tests at once (tools/test-suite.sh): not yet proven on a fresh clone.
+# The import contracts first (a second), then both passes phase by phase (tools/test-suite.sh): each pass's
+# timing-free tests on every core; both passes' real-time tests side by side (SQLite two files at a time, PostgreSQL
+# one); each pass's latency tests alone. `make test-one-by-one` runs the SQLite pass whole, then the PostgreSQL pass.
 test: install-test lint-imports
+	tools/test-suite.sh $(PG_SKIP)
+
+test-one-by-one: install-test lint-imports
 	tools/run-pytest.sh
 	tools/test-postgres.sh $(PG_SKIP)
-
-test-together: install-test lint-imports
-	tools/test-suite.sh $(PG_SKIP)
 
 # The layering of pyproject.toml [tool.importlinter]: a broken contract prints the offending imports and fails.
 lint-imports: install-test

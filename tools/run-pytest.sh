@@ -12,6 +12,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 workers="${LOAXA_TEST_WORKERS:-$(nproc)}"
+# The ten slowest tests of each run are listed at its end: where the suite's minutes go, in every CI log.
+export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} --durations=10"
 slow_workers="${LOAXA_TEST_SLOW_WORKERS:-2}"
 phases="${LOAXA_TEST_PHASES:-fast slow}"
 for phase in $phases; do
