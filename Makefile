@@ -17,13 +17,15 @@ run: install
 # the player and its stall watch, the Icecast relay, the importers' fuzzing, the benchmark runner), the process-level
 # end-to-end tests (serve, real-time faults, the report built from playout, `loaxa live` against `loaxa play`, the
 # panel over HTTPS: their database work is the playout, live and log code already run on PostgreSQL by tests/scheduler,
-# tests/reliability and tests/web), and the browser
+# tests/reliability and tests/web), the player's latency tests (tests/scheduler/test_realtime.py: a start offset and an
+# emergency's cut-in time; the emergency watch and cut run on PostgreSQL in tests/scheduler/test_live.py), and the browser
 # tests: every page's database work is already run on PostgreSQL through the Flask client tests (tests/web/test_pages.py ...).
 PG_SKIP := --ignore=tests/scripts_vi --ignore=tests/audio --ignore=tests/test_bench.py --ignore=tests/web/test_browser.py \
 	--ignore=tests/test_serve.py --ignore=tests/reliability/test_faults.py --ignore=tests/broadcast/test_report_from_playout.py \
 	--ignore=tests/scheduler/test_player_arm.py --ignore=tests/scheduler/test_stall.py --ignore=tests/province/test_stream_relay.py \
 	--ignore=tests/reliability/test_fuzz_importers.py --ignore=tests/web/test_live_browser.py --ignore=tests/test_live_cli.py \
-	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py --ignore=tests/reliability/test_live_kill_web.py
+	--ignore=tests/web/test_tls.py --ignore=tests/web/test_voice_browser.py --ignore=tests/reliability/test_live_kill_web.py \
+	--ignore=tests/scheduler/test_realtime.py
 
 # The import contracts first (a second), then both passes phase by phase (tools/test-suite.sh): each pass's
 # timing-free tests on every core; both passes' real-time tests side by side (SQLite two files at a time, PostgreSQL

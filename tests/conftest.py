@@ -51,7 +51,7 @@ def _skip_fails(report) -> None:  # type: ignore[no-untyped-def]
 # in collection order, so one of these collected last would run alone at the end of the side phase; first, the two
 # workers stay busy to its end. Only the order changes: every file's tests stay together and in their own order.
 LONGEST_FIRST = ("tests/reliability/test_faults.py", "tests/web/test_browser.py", "tests/broadcast/test_report_from_playout.py",
-                 "tests/test_serve.py", "tests/reliability/test_kill_play_repeated.py", "tests/scheduler/test_live.py")
+                 "tests/test_serve.py", "tests/test_bench.py", "tests/reliability/test_kill_play_repeated.py", "tests/scheduler/test_live.py")
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

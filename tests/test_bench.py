@@ -150,8 +150,9 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert f"assembles 30 minutes in {analysis.fmt(figures['assemble_30min_s'])} s" in page
 
 
-@pytest.mark.slow  # real-time playout of 9 short broadcasts and 12 live talks; the figures' sanity, not their speed, is asserted
-@pytest.mark.solo  # the latencies it measures are its own, not another test's load
+# Real-time playout of 9 short broadcasts and 12 live talks; the figures' sanity, not their speed, is asserted (bounds of
+# seconds), so it runs beside the other real-time tests: the published latencies come from a full run on a quiet machine.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_bench_quick_playout_and_live_measure_first_audio_at_the_sink(tmp_path: Path):
     figures, page = _quick_run(tmp_path, "playout,live")
