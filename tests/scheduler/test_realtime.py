@@ -91,7 +91,7 @@ def test_emergency_cuts_in_within_a_second_then_the_broadcast_resumes(demo_setti
     assert latency < 1.0, latency  # on air within a second
     assert [r.status for r in emergency_rows] == [LogStatus.PLAYED] and alarm.item_type == "emergency"
     # Each logged instant is a first audio seen in ffmpeg's progress lines (one every 50 ms, read by a thread), and an
-    # end is that start plus the audio's length: two instants compare to within MEASURED_S. An overlap would be
+    # end is that start plus the audio's length: two instants compare to within MEASURED. An overlap would be
     # seconds (the rest of the alarm or of the cut item), far beyond it. (A fresh clone logged the resume 35 ms
     # before the alarm's computed end: the alarm's first audio had been seen late.)
     assert cut.actual_end <= alarm.actual_start + MEASURED  # the cut came before the alarm, no overlap

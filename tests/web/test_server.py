@@ -80,7 +80,7 @@ def test_a_bad_worker_count_is_one_sentence(settings):
     assert "web_workers" in done.stderr and "1–64" in done.stderr
 
 
-# Both ways the panel is served build the app the same way: a waitress process and each gunicorn worker.
+# A gunicorn worker's app; a waitress process goes through the same settled() (web/server.py).
 SETTLED_APP = """
 import gc, sys
 from broadcast.config import load_settings
