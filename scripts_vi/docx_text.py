@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from scripts_vi.encodings import decode_literal, font_bytes, redecode_legacy, score
+from scripts_vi.encodings import decode_literal, font_bytes, redecode_legacy, syllable_letters
 from scripts_vi.legacy_fonts import FontEncoding, font_encoding
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -147,9 +147,12 @@ def _decode_run(text: str, legacy: FontEncoding | None, font: str | None, walk: 
         decoded = decoded.upper()
     if decoded == text:
         return text
-    # Unicode text that only happens to fit in 8 bits ("Các" in .VnTime) reads better as it is.
+    # Unicode text that only happens to fit in 8 bits ("Các" in .VnTime) reads better as it is: it has more letters
+    # inside Vietnamese syllables than its decoding. Counts, not shares: a run may end mid-word (TCVN3 "TẦNG ĐÌNH" is
+    # "TÁNG §" in .VnTime, "×" in .VnTimeH, "NH" in .VnTime), and its decoded fragment "Đ", no syllable on its own,
+    # must not tip the run back to "§".
     has_letters = any(ord(ch) > 0x7F and ch.isalpha() for ch in text)
-    if has_letters and not legacy.capitals and score(text) > score(decoded):
+    if has_letters and not legacy.capitals and syllable_letters(text) > syllable_letters(decoded):
         return text
     walk.converted[(legacy.encoding, font)] += 1
     return decoded

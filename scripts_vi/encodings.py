@@ -258,6 +258,11 @@ def score(text: str) -> float:
     return good / total if total else 1.0
 
 
+def syllable_letters(text: str) -> int:
+    """How many non-ASCII characters sit inside well-formed Vietnamese syllables."""
+    return _letters_in_syllables(text)[0]
+
+
 def _letters_in_syllables(text: str) -> tuple[int, int]:
     """(non-ASCII characters inside well-formed Vietnamese syllables, non-ASCII characters that are not neutral)."""
     text = unicodedata.normalize("NFC", text)

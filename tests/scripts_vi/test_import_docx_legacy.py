@@ -148,6 +148,16 @@ def test_unicode_letters_in_a_legacy_font_are_kept(tmp_path):
     assert (script.body, script.converted) == ("Các đồng chíViệt Nam", ())
 
 
+@pytest.mark.parametrize("text", ["BA TẦNG ĐÌNH.", "TẦNG ĐÌNH", "Cẩm Tân, TẦNG ĐÌNH"])
+def test_a_word_split_across_tcvn3_fonts_is_decoded_whole(tmp_path, text):
+    """TCVN3 capitals: "TẦNG ĐÌNH" is typed "TÁNG §" in .VnTime, "×" in .VnTimeH, "NH" in .VnTime; the first run ends
+    mid-word, and its decoded fragment "Đ" must not make "TÁNG §" look like Unicode typed in .VnTime (a property run
+    found it)."""
+    document = docx.Document()
+    add_runs(document.add_paragraph(), tcvn3_runs(text))
+    assert import_file(_save(document, tmp_path / "split.docx")).body == text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
