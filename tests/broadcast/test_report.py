@@ -21,7 +21,7 @@ from broadcast.stations.lookup import get_station
 from broadcast.stations.users import get_user
 from loaxa.cli import main
 from tests.broadcast.log_sums import sums_over_log
-from tests.broadcast.report_data import month, month_dir  # noqa: F401 - fixtures
+
 
 def _cli(settings, *args):
     result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "--station", "cam-tan", *args])

@@ -18,7 +18,6 @@ from broadcast.reports import build_report, write_report
 from broadcast.reports.notes import save_note
 from broadcast.stations.lookup import get_station
 from broadcast.stations.users import get_user
-from tests.broadcast.report_data import month, month_dir  # noqa: F401 - fixtures
 
 NOTE = (
     "Phối hợp với Hội Liên hiệp Phụ nữ xã thực hiện 02 phóng sự về mô hình “Địa chỉ tin cậy tại cộng đồng”.\n"
