@@ -6,6 +6,7 @@ from pathlib import Path
 
 SAMPLE_RATE = 48000
 CHANNELS = 1
+SAMPLE_WIDTH = 2  # bytes: 16 bit
 CODEC = "pcm_s16le"
 CONTAINER = "wav"
 # Bump when processing changes so cached renders made the old way are not reused.
@@ -39,7 +40,7 @@ def wav_info(path: Path) -> tuple[int, int, int, int] | None:
 def is_canonical_wav(path: Path) -> bool:
     """Whether path is a PCM s16le, 48 kHz, mono WAV (read from the header, no subprocess)."""
     info = wav_info(path)
-    return info is not None and info[:3] == (CHANNELS, 2, SAMPLE_RATE)
+    return info is not None and info[:3] == (CHANNELS, SAMPLE_WIDTH, SAMPLE_RATE)
 
 
 def wav_duration(path: Path) -> float | None:

@@ -113,10 +113,18 @@ def _make_parts(folder: Path, minutes: float) -> list[Path]:
 
 
 def _child_assemble(parts: list[str], out: str) -> None:
-    """Child body: loaxa's stream-copy assemble."""
+    """Child body: loaxa's assemble (the parts' samples copied under one header)."""
     from audio.assemble import assemble
 
     assemble([Path(p) for p in parts], Path(out), tools=TOOLS)
+
+
+def _child_ffmpeg_concat(parts: list[str], out: str) -> None:
+    """Child body: the same join by ffmpeg's concat demuxer and stream copy, as loaxa assembled before."""
+    listing = Path(out).with_suffix(".txt")
+    listing.write_text("".join(f"file '{Path(part).resolve()}'\n" for part in parts), encoding="utf-8")
+    ffmpeg.run(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a", "-c", "copy", "-map_metadata", "-1",
+                "-bitexact", "-f", "wav", "-y", out], tools=TOOLS)
 
 
 def _child_pydub(parts: list[str], out: str) -> None:
@@ -162,10 +170,11 @@ def _measure_child(kind: str, parts: list[Path], out: Path) -> tuple[float, floa
 
 
 def assemble_30min(tmpdir: Path, scale: float = 1.0) -> dict[str, float]:
-    """Assemble scale*30 minutes of 30 s parts: loaxa stream copy vs pydub in memory, time and memory."""
+    """Assemble scale*30 minutes of 30 s parts: loaxa's sample copy vs ffmpeg's stream copy and pydub in memory."""
     minutes = 30.0 * scale
     parts = _make_parts(Path(tmpdir) / "parts", minutes)
     ours_s, ours_rss, ours_max = _measure_child("assemble", parts, Path(tmpdir) / "loaxa.wav")
+    concat_s, concat_rss, _ = _measure_child("ffmpeg_concat", parts, Path(tmpdir) / "ffmpeg.wav")
     pydub_s, pydub_rss, pydub_max = _measure_child("pydub", parts, Path(tmpdir) / "pydub.wav")
     return {
         "minutes": round(minutes, 2),
@@ -173,6 +182,8 @@ def assemble_30min(tmpdir: Path, scale: float = 1.0) -> dict[str, float]:
         "assemble_30min_s": round(ours_s, 3),
         "assemble_30min_rss_mb": ours_rss,
         "assemble_30min_maxrss_mb": ours_max,
+        "ffmpeg_concat_30min_s": round(concat_s, 3),
+        "ffmpeg_concat_30min_rss_mb": concat_rss,
         "pydub_s": round(pydub_s, 3),
         "pydub_rss_mb": pydub_rss,
         "pydub_maxrss_mb": pydub_max,

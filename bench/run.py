@@ -48,7 +48,7 @@ FIGURES = [
     Figure("loudnorm_peak_rss_mb", "peak memory of loudness-normalizing 30 minutes", unit="MB"),
     Figure("render_pool_cold_s", "render the demo pool, empty cache", unit="s"),
     Figure("render_pool_warm_s", "render the demo pool, full cache", aim=1.0, unit="s"),
-    Figure("assemble_30min_s", "assemble a 30-minute broadcast (stream copy); baseline: pydub, decode all, one join, one export",
+    Figure("assemble_30min_s", "assemble a 30-minute broadcast (samples copied under one header); baseline: pydub, decode all, one join, one export",
            "pydub_s", unit="s"),
     Figure("assemble_30min_rss_mb", "peak memory of that assembly", "pydub_rss_mb", aim=100.0, unit="MB"),
     Figure("plan_month_commune_s", "plan the campaign month for one commune", unit="s"),

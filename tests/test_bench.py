@@ -82,7 +82,7 @@ def test_analysis_is_written_from_the_run_figures():
     assert "the as-run log stored -3 ms" in text
     assert "(145 words per minute, 10 ms between" in text and "takes 1.05 times as long, no overhead" in text  # 0.0105 / 0.01
     # 30 min x 60 s x 48000 x 2 bytes = 164.8 MiB decoded; 350 MB is 2.124 times that; 0.5 s / 3 s = 0.167.
-    assert "Stream copy is faster (0.167 times pydub's time)" in text and "uses 0.189 times its memory" in text
+    assert "The sample copy is faster (0.167 times pydub's time)" in text and "uses 0.189 times its memory" in text
     assert "2.124 times the decoded\nprogramme (164.8 MiB): the parts, and their join beside them" in text
     assert "### Panel pages" not in text  # no web figures in this run: the section is left out
     assert "{{" not in text and "{%" not in text

@@ -42,7 +42,7 @@ def _is_assembled(broadcast: Broadcast) -> bool:
 
 
 def assemble_broadcast(session: Session, settings: Settings, station: Station, broadcast: Broadcast) -> list[dict[str, Any]]:
-    """Join each run of non-relay items into one gapless WAV by stream copy and fill Broadcast.segments.
+    """Join each run of non-relay items into one gapless WAV (samples copied) and fill Broadcast.segments.
 
     A programme without a relay becomes one file, kept in audio_path; relays become relay segments
     between the files. Nothing is done when the plan has not changed since the last assembly.

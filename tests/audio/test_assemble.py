@@ -1,4 +1,4 @@
-"""audio.assemble and audio.jingles: gapless stream-copy joins, silence, chimes, music bed."""
+"""audio.assemble and audio.jingles: gapless sample-for-sample joins, silence, chimes, music bed."""
 from __future__ import annotations
 
 import array
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audio import assemble as assembly
 from audio.assemble import assemble, cut_faded, make_silence
 from audio.errors import AudioError, BadAudio
 from audio.format import is_canonical_wav, wav_duration
@@ -23,14 +24,24 @@ def parts(tmp_path: Path) -> list[Path]:
     return [a, b, c]
 
 
-def test_assemble_is_gapless_stream_copy(parts: list[Path], tmp_path: Path) -> None:
+def test_assemble_is_gapless_sample_for_sample(parts: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out" / "broadcast.wav"
     seconds = assemble(parts, out, tools=TOOLS)
     expected = sum(wav_duration(p) or 0 for p in parts)
     assert seconds == pytest.approx(expected, abs=0.02)
     assert is_canonical_wav(out)
-    # Bit-identical samples prove ffmpeg copied the streams: nothing was decoded and re-encoded.
+    # Bit-identical samples prove the parts were copied: nothing was decoded and re-encoded.
     assert pcm_frames(out) == b"".join(pcm_frames(p) for p in parts)
+
+
+def test_a_programme_longer_than_a_wav_holds_is_refused_in_one_sentence(parts: list[Path], tmp_path: Path, monkeypatch) -> None:
+    # The real limit is 4 GiB of samples (about 12 hours); lowered here to 2 s of them, so no test writes gigabytes.
+    monkeypatch.setattr(assembly, "MAX_WAV_DATA_BYTES", 2 * 48_000 * 2)
+    out = tmp_path / "broadcast.wav"
+    with pytest.raises(AudioError, match="hãy chia thành nhiều buổi phát ngắn hơn") as refused:
+        assemble(parts, out, tools=TOOLS)  # 3.25 s
+    assert "\n" not in str(refused.value) and not out.exists() and leftovers(tmp_path) == []
+    assert assemble(parts[:2], out, tools=TOOLS) == 1.75  # under the limit: written
 
 
 def test_assemble_names_the_odd_part(parts: list[Path], tmp_path: Path) -> None:
