@@ -28,7 +28,7 @@ LOAD_S = 16.0
 PAGES = ("/nhat-ky/", "/lich/")
 PER_PHASE = 3
 SPACING_S = 5.0
-LEAD_S = 25.0  # from placing the broadcasts to the first one's start
+LEAD_S = 15.0  # from placing the broadcasts to the first one's start (placing them takes 1-3 s; 8 s must be left)
 # Generous floors for a busy 2-core machine (measured about 80 requests/s and a p99 of 0.6 s there): a server that
 # serialises requests or stalls under load falls well outside them.
 MIN_REQUESTS_PER_S = 10
