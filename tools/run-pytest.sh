@@ -11,6 +11,10 @@
 # LOAXA_TEST_SLOW_WORKERS sets how many slow files run side by side (default 2; 1 runs them one at a time).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE=1): otherwise each pytest
+# process rewrites all 420 test modules again (collection 5.8 s instead of 3.0) and each `loaxa` child the tests start
+# compiles the project again (0.9 s of imports instead of 0.6). __pycache__ is ignored by git.
+unset PYTHONDONTWRITEBYTECODE
 workers="${LOAXA_TEST_WORKERS:-$(nproc)}"
 # The ten slowest tests of each run are listed at its end: where the suite's minutes go, in every CI log.
 export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} --durations=10"
