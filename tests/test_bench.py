@@ -143,7 +143,9 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     # The panel under load (wrk against `loaxa web`) and the listening check, on their small sizes.
     assert figures["web_rps"] > 0 and figures["static_rps"] > 0 and 0 < figures["web_p50_ms"] <= figures["web_p99_ms"]
     assert figures["log_export_7d_rps"] > 0 and figures["web_log_rows"] == 7 * 2 * 6
-    assert figures["speech_sentences"] == 2 and 0 <= figures["speech_2_cer_espeak"] < 1 and 0 <= figures["speech_2_cer_espeak_raw"]
+    # Read raw, the written digits and abbreviations cost bare espeak-ng more errors than the chain makes after
+    # normalizing them (0.66 against 0.52 on these two sentences; both are deterministic).
+    assert figures["speech_sentences"] == 2 and 0 <= figures["speech_2_cer_espeak"] < figures["speech_2_cer_espeak_raw"] < 1
     assert not any(key.startswith("playout_") for key in figures), "playout was not asked for"
     assert "| `assemble_30min_s` |" in page and "(pydub_s)" in page
     # The analysis quotes this run's own figures.
