@@ -74,7 +74,8 @@ FIGURES = [
     Figure("playout_offset_abs_ms_p95", "the same, compensated, absolute offset p95", "apscheduler_ffmpeg_ms_p95", aim=20.0, unit="ms"),
     Figure("playout_offset_ms_min", "the same, compensated, earliest", "apscheduler_ffmpeg_ms_min", unit="ms"),
     Figure("playout_offset_ms_max", "the same, compensated, latest", "apscheduler_ffmpeg_ms_max", unit="ms"),
-    Figure("web_p99_ratio", "worse of the log and schedule pages' p99 / a static file's p99, same clients (web_clients: 50 in a full run; gunicorn)", aim=2.0, unit="×"),
+    Figure("web_p99_ratio", "worse of the log and schedule pages' p99 / a static file's p99, same clients (web_clients: 50 in a full run; gunicorn); "
+           "each p99 the median of web_rounds rounds that measure all three back to back", aim=2.0, unit="×"),
     Figure("web_p99_ratio_1worker", "the same ratio with one waitress process (a commune's default)", aim=2.0, unit="×"),
     Figure("web_p99_ms", "log and schedule pages, web_clients concurrent clients, p99 (gunicorn, 2 workers per core)", "static_p99_ms", unit="ms"),
     Figure("web_rps", "log and schedule pages, requests per second (gunicorn, 2 workers per core)", "static_rps", lower_is_better=False, unit="req/s"),

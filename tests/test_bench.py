@@ -142,6 +142,9 @@ def test_bench_quick_names_what_it_measures_and_its_figures_are_sane(tmp_path: P
     assert abs(figures["media_import_1min_lufs"] + 16) <= 1 and figures["media_import_1min_tp"] <= -1.5
     # The panel under load (wrk against `loaxa web`) and the listening check, on their small sizes.
     assert figures["web_rps"] > 0 and figures["static_rps"] > 0 and 0 < figures["web_p50_ms"] <= figures["web_p99_ms"]
+    # One round when quick: its medians are its own figures, so the ratio is that round's.
+    assert figures["web_rounds"] == 1
+    assert figures["web_p99_ratio_best_round"] == figures["web_p99_ratio"] == figures["web_p99_ratio_worst_round"] > 0
     assert figures["log_export_7d_rps"] > 0 and figures["web_log_rows"] == 7 * 2 * 6
     # Read raw, the written digits and abbreviations cost bare espeak-ng more errors than the chain makes after
     # normalizing them (0.66 against 0.52 on these two sentences; both are deterministic).
