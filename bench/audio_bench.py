@@ -122,7 +122,8 @@ def _child_assemble(parts: list[str], out: str) -> None:
 def _child_ffmpeg_concat(parts: list[str], out: str) -> None:
     """Child body: the same join by ffmpeg's concat demuxer and stream copy, as loaxa assembled before."""
     listing = Path(out).with_suffix(".txt")
-    listing.write_text("".join(f"file '{Path(part).resolve()}'\n" for part in parts), encoding="utf-8")
+    # The concat demuxer's quoting: a quote inside a quoted path is written '\'' (close, escaped quote, reopen).
+    listing.write_text("".join("file '" + str(Path(part).resolve()).replace("'", "'\\''") + "'\n" for part in parts), encoding="utf-8")
     ffmpeg.run(["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a", "-c", "copy", "-map_metadata", "-1",
                 "-bitexact", "-f", "wav", "-y", out], tools=TOOLS)
 

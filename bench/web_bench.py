@@ -102,7 +102,7 @@ def _warm(url: str, cookie: str, times: int) -> None:
             reply.read()
 
 
-def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: int, clients: int) -> tuple[dict[str, dict[str, float]], list[float]]:
+def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: int, clients: int, rounds: int) -> tuple[dict[str, dict[str, float]], list[float]]:
     """Start `loaxa web` with this many worker processes and drive its pages and a static file with wrk, in rounds; each
     one's median figures over the rounds (and the export's), and each round's worse page p99 over its static p99."""
     port = _free_port()
@@ -126,21 +126,21 @@ def _serve_and_measure(settings, tmp: Path, workers: int, days: int, seconds: in
         first = (date.today() - timedelta(days=days)).strftime("%d/%m/%Y")
         for page in ("/nhat-ky/", "/lich/"):
             _warm(base + page, cookie, 2 * workers)
-        rounds = [{name: _wrk(base + url, cookie, seconds, clients) for name, url in PAGES.items()} for _ in range(rounds_of(seconds))]
-        export = _wrk(base + f"/nhat-ky/xuat.csv?tu={first}", cookie, max(1, seconds * rounds_of(seconds) // 2), max(2, clients // 5))
+        measured = [{name: _wrk(base + url, cookie, seconds, clients) for name, url in PAGES.items()} for _ in range(rounds)]
+        export = _wrk(base + f"/nhat-ky/xuat.csv?tu={first}", cookie, max(1, seconds * rounds // 2), max(2, clients // 5))
     finally:
         server.terminate()
         server.wait(timeout=20)
-    if any(r["non_2xx"] for one in rounds for r in one.values()) or export["non_2xx"]:
-        raise RuntimeError(f"non-2xx answers under load with {workers} worker(s): {rounds}, export {export}")
-    results = {name: {key: statistics.median(one[name][key] for one in rounds) for key in ("rps", "p50", "p99")} for name in PAGES}
-    results["export"] = export
-    return results, [max(one["log"]["p99"], one["schedule"]["p99"]) / one["static"]["p99"] for one in rounds]
+    if any(r["non_2xx"] for one in measured for r in one.values()) or export["non_2xx"]:
+        raise RuntimeError(f"non-2xx answers under load with {workers} worker(s): {measured}, export {export}")
+    results, ratios = summarize(measured)
+    return {**results, "export": export}, ratios
 
 
-def rounds_of(seconds: int) -> int:
-    """Rounds of a run whose wrk windows last `seconds`: one for a quick run's 1 s windows."""
-    return ROUNDS if seconds > 1 else 1
+def summarize(rounds: list[dict[str, dict[str, float]]]) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Each of PAGES' median rps, p50 and p99 over the rounds, and each round's worse page p99 over its static p99."""
+    medians = {name: {key: statistics.median(one[name][key] for one in rounds) for key in ("rps", "p50", "p99")} for name in PAGES}
+    return medians, [max(one["log"]["p99"], one["schedule"]["p99"]) / one["static"]["p99"] for one in rounds]
 
 
 def run(quick: bool) -> dict:
@@ -148,9 +148,9 @@ def run(quick: bool) -> dict:
     the static file's (web_p99_ratio, aim 2), for N workers and then 1 (N only when quick: no `*_1worker` figures)."""
     if shutil.which("wrk") is None:
         return {"_skipped": "wrk is not installed (apt-get install wrk; `make test` installs it)"}
-    days, seconds, clients = (7, 1, 10) if quick else (365, 5, 50)
+    days, seconds, clients, rounds = (7, 1, 10, 1) if quick else (365, 5, 50, ROUNDS)
     workers = 2 * (os.cpu_count() or 1)  # gunicorn's rule of thumb, as docs/deploy.md recommends for a province
-    figures: dict = {"web_clients": clients, "web_seconds": seconds, "web_rounds": rounds_of(seconds), "web_log_rows": days * 2 * ITEMS,
+    figures: dict = {"web_clients": clients, "web_seconds": seconds, "web_rounds": rounds, "web_log_rows": days * 2 * ITEMS,
                      "web_workers": workers}
     import profile_web
 
@@ -161,7 +161,7 @@ def run(quick: bool) -> dict:
         fill_year(settings, days)
         # A quick run checks that the runner works and names its figures: one server start and its four wrk runs do that.
         for count, suffix in ((workers, ""),) if quick else ((workers, ""), (1, "_1worker")):
-            results, ratios = _serve_and_measure(settings, Path(tmp), count, days, seconds, clients)
+            results, ratios = _serve_and_measure(settings, Path(tmp), count, days, seconds, clients, rounds)
             pages = [results["log"], results["schedule"]]
             figures.update({
                 f"web_p99_ratio{suffix}": max(r["p99"] for r in pages) / results["static"]["p99"],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, Select, create_engine, event, func, select
+from sqlalchemy import Engine, Row, Select, create_engine, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -87,3 +88,24 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise ConfigError(f"Không mở được cơ sở dữ liệu {engine.url!r}: {exc.orig}.") from None
+
+
+def read_rows(session: Session, stmt: Select, params: Mapping[str, Any] | None = None) -> Sequence[Row]:
+    """A column query's rows through the session's own connection, without the ORM's per-query machinery.
+
+    For the hot read-only look-ups of every panel request: through the ORM the user's look-up took 0.05 ms as columns
+    and 0.09 ms as objects, against 0.02 ms read plainly (bench/profile_web.py's station). Pending changes are flushed first, as the ORM's autoflush would, so a caller inside a unit of work still
+    reads its own writes."""
+    session.flush()
+    return session.connection().execute(stmt, params or {}).all()
+
+
+def read_fields(session: Session, stmt: Select, columns: Sequence[Any], params: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """Only these columns of a query's rows, in its order, as plain tuples: what a cached page's key holds."""
+    return tuple(tuple(row) for row in read_rows(session, _projection(stmt, tuple(columns)), params))
+
+
+@lru_cache(maxsize=64)
+def _projection(stmt: Select, columns: tuple[Any, ...]) -> Select:
+    """The statement selecting only these columns, built once per pair (building one cost more than running it)."""
+    return stmt.with_only_columns(*columns)

@@ -19,7 +19,7 @@ from broadcast.errors import PermissionDenied
 from broadcast.models import Role, User
 from broadcast.stations.lookup import get_station
 from broadcast.stations.tokens import token_owner
-from broadcast.stations.users import ROLE_LABELS, StationRole, authenticate, default_station, user_and_stations, user_stations
+from broadcast.stations.users import ROLE_LABELS, Account, StationRole, authenticate, default_station, user_and_stations, user_stations
 from broadcast.timeutil import SystemClock
 from web import actions
 from web.db import db, settings
@@ -56,7 +56,7 @@ def is_public(endpoint: str | None, blueprint: str | None) -> bool:
 class PanelUser(UserMixin):
     """The logged-in user with their role at the station they work on now."""
 
-    def __init__(self, user: User, station: StationRole, stations: list[StationRole]):
+    def __init__(self, user: User | Account, station: StationRole, stations: list[StationRole]):
         self.id = str(user.id)
         self.username = user.username
         self.full_name = user.full_name or user.username
@@ -90,7 +90,7 @@ def current_station_id() -> int:
     return get_station(db(), settings().station).id
 
 
-def panel_user(user: User, wanted_id: int | None, choices: list[StationRole] | None = None) -> PanelUser | None:
+def panel_user(user: User | Account, wanted_id: int | None, choices: list[StationRole] | None = None) -> PanelUser | None:
     """The user at the wanted station if they still work there, else at their default one; None without any role."""
     choices = user_stations(db(), user.id) if choices is None else choices
     chosen = next((c for c in choices if c.id == wanted_id), None) or default_station(choices, settings().station)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from threading import Lock
-from typing import Any, Callable, Hashable, Iterable
+from typing import Callable, Hashable
 
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -56,11 +56,6 @@ def cached_page(name: str, shown: Hashable, render: Callable[[], str]) -> str:
         return render()  # the layout shows and consumes them: such a page is never kept
     cache: PageCache = current_app.extensions["loaxa_pages"]
     return cache.get_or_render((name, str(get_locale()), tz().key, _layout(), shown), render)
-
-
-def fields(objects: Iterable[Any], *names: str) -> tuple[tuple[Any, ...], ...]:
-    """The named fields of each object, in order: the part of a key that says which rows a page displays."""
-    return tuple(tuple(getattr(obj, name) for name in names) for obj in objects)
 
 
 def _layout() -> tuple[Hashable, ...]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from broadcast.db import read_rows
 from broadcast.hashchain import GENESIS, VerifyResult, digest, export_csv, to_json, walk  # noqa: F401 - to_json is this module's export too
 from broadcast.models import AsRunEntry, Station
 from broadcast.stations.lookup import station_tz
@@ -41,15 +42,16 @@ def row_digest(entry: AsRunEntry, prev_hash: str) -> str:
     return digest(prev_hash, payload)
 
 
-# Built once: it runs for every appended row and every cached log page, where building it cost more than running it.
+# Built once and read without the ORM: it runs for every appended row and every cached log page, where both cost more
+# than running it.
 _HEAD = (select(AsRunEntry.seq, AsRunEntry.row_hash).where(AsRunEntry.station_id == bindparam("station_id"))
          .order_by(AsRunEntry.seq.desc()).limit(1))
 
 
 def head(session: Session, station_id: int) -> tuple[int, str]:
     """A station's last log row as (seq, row_hash); (0, GENESIS) for an empty log. The hash covers every row before it."""
-    last = session.execute(_HEAD, {"station_id": station_id}).first()
-    return (last.seq, last.row_hash) if last else (0, GENESIS)
+    rows = read_rows(session, _HEAD, {"station_id": station_id})
+    return (rows[0].seq, rows[0].row_hash) if rows else (0, GENESIS)
 
 
 def append(session: Session, entry: AsRunEntry) -> AsRunEntry:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from broadcast.db import read_fields
 from broadcast.models import Broadcast, ProgrammeTemplate, Slot, Station
 
 
@@ -22,9 +24,19 @@ def broadcasts_between(session: Session, station: Station, start: datetime, end:
     return list(session.scalars(_BROADCASTS_BETWEEN, {"station_id": station.id, "start": start, "end": end}))
 
 
+def broadcast_fields_between(session: Session, station_id: int, start: datetime, end: datetime, *columns: Any) -> tuple[tuple[Any, ...], ...]:
+    """Only these fields of broadcasts_between's rows, in its order (a cached page's key: no ORM objects built)."""
+    return read_fields(session, _BROADCASTS_BETWEEN, columns, {"station_id": station_id, "start": start, "end": end})
+
+
 def active_slots(session: Session, station: Station) -> list[Slot]:
     """The station's slots that are switched on, by start time."""
     return list(session.scalars(_ACTIVE_SLOTS, {"station_id": station.id}))
+
+
+def active_slot_fields(session: Session, station_id: int, *columns: Any) -> tuple[tuple[Any, ...], ...]:
+    """Only these fields of active_slots' rows, in its order (a cached page's key: no ORM objects built)."""
+    return read_fields(session, _ACTIVE_SLOTS, columns, {"station_id": station_id})
 
 
 def programme_templates(session: Session, station: Station) -> list[ProgrammeTemplate]:

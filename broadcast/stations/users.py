@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from broadcast.db import read_rows
 from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Membership, Role, Station, User
 
@@ -109,34 +110,40 @@ class StationRole:
     slug: str
     name: str
     role: Role
-    # The loaded row, held so the session's identity map (weakly referencing) keeps it for the request's station look-up.
-    row: Station | None = field(default=None, compare=False, repr=False)
+    timezone: str  # the station's IANA zone: its pages are written in it
+
+
+@dataclass(frozen=True)
+class Account:
+    """The fields of a user's row that a logged-in request needs."""
+
+    id: int
+    username: str
+    full_name: str
+    is_active: bool
 
 
 def user_stations(session: Session, user_id: int) -> list[StationRole]:
     """The stations a user has a role at, by slug (one query)."""
-    rows = session.execute(select(Station.id, Station.slug, Station.name, Membership.role).join(Membership, Membership.station_id == Station.id)
-                           .where(Membership.user_id == user_id).order_by(Station.slug))
+    rows = session.execute(select(Station.id, Station.slug, Station.name, Membership.role, Station.timezone)
+                           .join(Membership, Membership.station_id == Station.id).where(Membership.user_id == user_id).order_by(Station.slug))
     return [StationRole(*row) for row in rows]
 
 
-# Built once: on a cached panel page, building this statement cost more than running it.
+# Built once, and read without the ORM: every panel request runs it first, and both costs were more than the query's.
 _USER_AND_STATIONS = (
-    select(User, Station, Membership.role).select_from(User)
-    .outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
+    select(User.id, User.username, User.full_name, User.is_active, Station.id, Station.slug, Station.name, Membership.role, Station.timezone)
+    .select_from(User).outerjoin(Membership, Membership.user_id == User.id).outerjoin(Station, Station.id == Membership.station_id)
     .where(User.id == bindparam("user_id")).order_by(Station.slug)
 )
 
 
-def user_and_stations(session: Session, user_id: int) -> tuple[User | None, list[StationRole]]:
-    """A user and the stations they have a role at, by slug, in one query (every panel request asks for both).
-
-    The stations are loaded as rows and held by the result, so the request's later look-up of its station is served
-    from the session."""
-    rows = session.execute(_USER_AND_STATIONS, {"user_id": user_id}).all()
+def user_and_stations(session: Session, user_id: int) -> tuple[Account | None, list[StationRole]]:
+    """A user's account and the stations they have a role at, by slug, in one query (every panel request asks for both)."""
+    rows = read_rows(session, _USER_AND_STATIONS, {"user_id": user_id})
     if not rows:
         return None, []
-    return rows[0][0], [StationRole(st.id, st.slug, st.name, role, st) for _, st, role in rows if st is not None]
+    return Account(*rows[0][:4]), [StationRole(*row[4:]) for row in rows if row[4] is not None]
 
 
 def default_station(choices: list[StationRole], preferred_slug: str) -> StationRole | None:

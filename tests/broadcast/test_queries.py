@@ -8,11 +8,12 @@ import pytest
 
 from broadcast.asrun import chain as asrun
 from broadcast.campaigns.manage import approve_campaign, create_campaign, set_pool
-from broadcast.campaigns.queries import approved_campaigns_between, campaign_slugs
+from broadcast.campaigns.queries import approved_campaign_fields_between, approved_campaigns_between, campaign_slugs
 from broadcast.content.queries import ScriptFilter, find_scripts, script_categories
 from broadcast.content.scripts import approve_script, create_script
 from broadcast.db import transaction
-from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, LogStatus, Role, Script, Station
+from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, BroadcastStatus, Campaign, LogStatus, Role, Script, Slot, Station
+from broadcast.planning.queries import active_slot_fields, active_slots, broadcast_fields_between, broadcasts_between
 from broadcast.playout.status import log_rows_by_broadcast, recent_emergencies
 from broadcast.province.setup import create_station, numbered_zones
 from broadcast.stations.users import create_user
@@ -80,7 +81,9 @@ def test_campaigns_between_and_slugs(factory):
                 approve_campaign(session, campaign, boss)
         create_campaign(session, station, "nhap-thang-muoi-mot", "nháp", date(2024, 11, 1), date(2024, 11, 30), target_value=5)
         assert [c.slug for c in approved_campaigns_between(session, station, date(2024, 11, 1), date(2024, 11, 30))] == ["cuoi-thang"]
-        assert campaign_slugs(session, station) == ["cuoi-thang", "nhap-thang-muoi-mot", "thang-muoi", "thang-muoi-hai"]
+        assert campaign_slugs(session, station.id) == ["cuoi-thang", "nhap-thang-muoi-mot", "thang-muoi", "thang-muoi-hai"]
+        late_october = approved_campaign_fields_between(session, station.id, date(2024, 10, 20), date(2024, 10, 26), Campaign.slug, Campaign.end_date)
+        assert sorted(late_october) == [("cuoi-thang", date(2024, 11, 5)), ("thang-muoi", date(2024, 10, 31))]  # the draft is not approved
 
 
 def test_recent_emergencies_with_their_log_rows(factory):
@@ -100,3 +103,21 @@ def test_recent_emergencies_with_their_log_rows(factory):
         assert [b.title for b in recent] == ["Buổi 3", "Buổi 2"]
         rows = log_rows_by_broadcast(session, [b.id for b in made])
         assert {made.index(b): [r.title for r in rows[b.id]] for b in made if b.id in rows} == {0: ["a1", "a2"], 2: ["b", "c"]}
+
+
+def test_a_cached_page_key_reads_the_same_rows_as_the_page(factory):
+    """The field reads behind the schedule page's key select exactly the rows, in the order, that the page shows."""
+    with transaction(factory) as session:
+        station = create_station(session, "xa-e", "Xã E", numbered_zones(1))
+        other = create_station(session, "xa-f", "Xã F", numbered_zones(1))
+        for at, title, status, owner in ((T0 + timedelta(hours=2), "Sau", BroadcastStatus.CANCELLED, station), (T0, "Trước", BroadcastStatus.PLANNED, station),
+                                         (T0 + timedelta(hours=1), "Đài khác", BroadcastStatus.PLANNED, other), (T0 + timedelta(days=2), "Ngoài", BroadcastStatus.PLANNED, station)):
+            session.add(Broadcast(station_id=owner.id, title=title, status=status, slot_start=at, slot_end=at + timedelta(minutes=5), planned_start=at))
+        session.get(Slot, active_slots(session, station)[0].id).is_active = False
+        # Not flushed: the field reads flush first, as the ORM's own queries would.
+        span = (T0, T0 + timedelta(days=1))
+        assert broadcast_fields_between(session, station.id, *span, Broadcast.title, Broadcast.status) == (
+            ("Trước", BroadcastStatus.PLANNED), ("Sau", BroadcastStatus.CANCELLED))
+        assert [(b.title, b.status) for b in broadcasts_between(session, station, *span)] == [("Trước", BroadcastStatus.PLANNED), ("Sau", BroadcastStatus.CANCELLED)]
+        assert active_slot_fields(session, station.id, Slot.name, Slot.start_time) == tuple((s.name, s.start_time) for s in active_slots(session, station))
+        assert (len(active_slot_fields(session, station.id, Slot.name)), len(active_slot_fields(session, other.id, Slot.name))) == (1, 2)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 from sqlalchemy import event
 
 from broadcast.db import transaction
 from broadcast.models import Membership, Role, Station, User
-from broadcast.stations.users import StationRole, user_and_stations
+from broadcast.stations.users import Account, StationRole, user_and_stations
 
 
 @pytest.fixture
@@ -27,24 +25,23 @@ def people(factory):
 def test_user_and_stations(factory, people):
     queries = []
     with transaction(factory) as session:
+        session.get(Station, people["xa-z"]).timezone = "Asia/Bangkok"
+        session.flush()
         event.listen(session.get_bind(), "before_cursor_execute", lambda *args: queries.append(args[2]))
         nga, stations = user_and_stations(session, people["nga"])
         binh, none = user_and_stations(session, people["binh"])
         nobody = user_and_stations(session, 999_999)
-    assert nga.username == "nga" and stations == [StationRole(people["xa-a"], "xa-a", "Xã A", Role.ADMIN),
-                                                   StationRole(people["xa-z"], "xa-z", "Xã Z", Role.EDITOR)]
+    assert nga == Account(people["nga"], "nga", "", True)
+    assert stations == [StationRole(people["xa-a"], "xa-a", "Xã A", Role.ADMIN, "Asia/Ho_Chi_Minh"),
+                        StationRole(people["xa-z"], "xa-z", "Xã Z", Role.EDITOR, "Asia/Bangkok")]  # each station's own zone
     assert (binh.username, none) == ("binh", [])  # a user without a role is still found (the login then refuses them)
     assert nobody == (None, [])
     assert len(queries) == 3  # one each
 
 
-def test_the_stations_loaded_with_the_user_are_served_from_the_session(factory, people):
-    """The panel looks its station up right after loading the user: that look-up must not query again."""
-    queries = []
+def test_a_locked_account_is_seen_by_the_next_request(factory, people):
+    """Nothing about a user is kept between requests: locking them shows in the very next load."""
     with transaction(factory) as session:
-        _, stations = user_and_stations(session, people["nga"])
-        event.listen(session.get_bind(), "before_cursor_execute", lambda *args: queries.append(args[2]))
-        gc.collect()  # the identity map holds rows weakly: only what the result keeps alive stays
-        found = session.get(Station, people["xa-z"])
-    assert queries == []
-    assert found.slug == "xa-z" and stations[1].row is found
+        assert user_and_stations(session, people["nga"])[0].is_active
+        session.get(User, people["nga"]).is_active = False  # not flushed: the read must still see it
+        assert not user_and_stations(session, people["nga"])[0].is_active
