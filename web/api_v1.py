@@ -28,7 +28,7 @@ from broadcast.reports import build_report, render
 from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, check_day_order, local_day_bounds
 from web import api_beside
-from web.auth import ADMIN, ANY, APPROVE, EDIT, limiter, requires
+from web.auth import ADMIN, ANY, APPROVE, EDIT, limit_blueprint, requires
 from web.db import db, settings
 from web.helpers import station, user_row
 from web.problem import MEDIA_TYPE, problem
@@ -109,7 +109,7 @@ def _caller_key() -> str:
 
 
 # Per token, before the token is even looked up: a runaway script cannot load the station (Settings.api_rate_limit).
-limiter.limit(lambda: settings().api_rate_limit, key_func=_caller_key)(blp)
+limit_blueprint(blp, lambda: settings().api_rate_limit, _caller_key)
 
 
 class StationSchema(ma.Schema):

@@ -46,17 +46,22 @@ def index():
     campaigns = tuple(campaign_slugs(session, station_id))
     # The rows shown are the station's log up to its last row, whose hash covers every row before it, through the
     # query: a new row is a new head, so a kept page is never stale. A kept page costs these three small reads only.
-    shown = (station_id, asrun.head(session, station_id), flt, page, zone_labels(session, station_id), campaigns)
-    html = cached_page("log.index", shown, lambda: _render(flt, errors, page, args, campaigns))
+    head = asrun.head(session, station_id)
+    shown = (station_id, head, flt, page, zone_labels(session, station_id), campaigns)
+    html = cached_page("log.index", shown, lambda: _render(head, flt, errors, page, args, campaigns))
     return html, (400 if errors else 200)
 
 
-def _render(flt: LogFilter, errors: dict[str, str], page: int, args: dict[str, str], campaigns: tuple[str, ...]) -> str:
-    """The log page: the filter's rows counted and paginated."""
+def _render(head: tuple[int, str], flt: LogFilter, errors: dict[str, str], page: int, args: dict[str, str],
+            campaigns: tuple[str, ...]) -> tuple[str, tuple]:
+    """The log page (the filter's rows counted and paginated) and what it shows."""
     st = station()
     rows, total = log_page(db(), st, flt, station_tz(st), page, PAGE)
-    return render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
+    html = render_template("log.html", rows=rows, total=total, page=page, pages=max((total + PAGE - 1) // PAGE, 1), flt=flt, errors=errors,
                            zones=st.zones, campaigns=campaigns, statuses=[s.value for s in LogStatus], args=args)
+    # A row logged since the head was read may be on the page: it is newer than the head's key, never older, and the
+    # head only grows, so that key is only asked again by requests already under way. The zones are the ones shown.
+    return html, (st.id, head, flt, page, tuple((z.code, z.name) for z in st.zones), campaigns)
 
 
 def _export_rows():

@@ -5,6 +5,9 @@ resolved query, the zones and campaigns of its filters; the month schedule: the 
 campaigns and slots), the language and time zone it is written in, and what the layout shows of the request (the
 viewer, their stations and roles, the URL, the CSRF token). A change to any of it is a new key, so an entry is
 never stale: it is only no longer asked for, and the least recently used entries are dropped.
+
+The key's data is read before the page is rendered, and another process may commit in between. So a page is kept under
+what its render read, which the render returns with it: a page never sits under data it does not show.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from threading import Lock
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable, Iterable
 
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -31,17 +34,17 @@ class PageCache:
         self._entries: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
-        """The HTML kept for key, or render it now and keep it."""
+    def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, Hashable]]) -> str:
+        """The HTML kept for key, or render it now and keep it under the key render returns with it."""
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
         # Rendered outside the lock: two threads missing the same key both render it, and both results are equal.
-        html = render()
+        html, shown_key = render()
         with self._lock:
-            self._entries[key] = html
+            self._entries[shown_key] = html
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
         return html
@@ -50,12 +53,25 @@ class PageCache:
         return len(self._entries)
 
 
-def cached_page(name: str, shown: Hashable, render: Callable[[], str]) -> str:
-    """A page for what it shows and who asks, rendered only on a miss (and always while a flashed message waits)."""
+def cached_page(name: str, shown: Hashable, render: Callable[[], tuple[str, Hashable]]) -> str:
+    """A page for what it shows and who asks, rendered only on a miss (and always while a flashed message waits).
+
+    render returns the page and what it shows, from the data it rendered: `shown` when nothing changed meanwhile."""
     if session.get("_flashes"):
-        return render()  # the layout shows and consumes them: such a page is never kept
+        return render()[0]  # the layout shows and consumes them: such a page is never kept
     cache: PageCache = current_app.extensions["loaxa_pages"]
-    return cache.get_or_render((name, str(get_locale()), tz().key, _layout(), shown), render)
+    context = (name, str(get_locale()), tz().key, _layout())
+
+    def render_and_key() -> tuple[str, Hashable]:
+        html, rendered = render()
+        return html, (context, rendered)
+
+    return cache.get_or_render((context, shown), render_and_key)
+
+
+def shows(objects: Iterable[Any], *columns: Any) -> tuple[tuple[Any, ...], ...]:
+    """These columns' values of each loaded object, in order: what a rendered page shows of them, as its key reads it."""
+    return tuple(tuple(getattr(obj, column.key) for column in columns) for obj in objects)
 
 
 def _layout() -> tuple[Hashable, ...]:

@@ -22,7 +22,7 @@ from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
 from web.db import db, settings
 from web.helpers import attempt, form_ids, parse_date, station, today, tz, user_row
-from web.page_cache import cached_page
+from web.page_cache import cached_page, shows
 
 bp = Blueprint("schedule", __name__, url_prefix="/lich")
 WEEKDAYS = tuple(SHORT_NAMES.values())
@@ -46,24 +46,32 @@ def month():
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     start, _ = local_day_bounds(first, zone)
     _, end = local_day_bounds(last, zone)
-    # Kept whole for every field month.html reads of them (a field added there must be added here). Read as plain
-    # fields: a kept page costs these three small reads only.
-    shown = (first, today(), active_slot_fields(session, station_id, Slot.name, Slot.start_time, Slot.duration_s),
-             approved_campaign_fields_between(session, station_id, first, last, Campaign.slug, Campaign.start_date, Campaign.end_date),
-             broadcast_fields_between(session, station_id, start, end, Broadcast.planned_start, Broadcast.status, Broadcast.kind, Broadcast.title))
+    # Read as plain fields: a kept page costs these three small reads only.
+    shown = (first, today(), active_slot_fields(session, station_id, *SLOT_SHOWN),
+             approved_campaign_fields_between(session, station_id, first, last, *CAMPAIGN_SHOWN),
+             broadcast_fields_between(session, station_id, start, end, *BROADCAST_SHOWN))
     return cached_page("schedule.month", shown, lambda: _month_page(first, last, start, end))
 
 
-def _month_page(first: date, last: date, start: datetime, end: datetime) -> str:
-    """The month calendar: each day's broadcasts, the campaigns running, the active slots."""
+# Every field month.html reads of each row (a field added there must be added here): the month page's key.
+SLOT_SHOWN = (Slot.name, Slot.start_time, Slot.duration_s)
+CAMPAIGN_SHOWN = (Campaign.slug, Campaign.start_date, Campaign.end_date)
+BROADCAST_SHOWN = (Broadcast.planned_start, Broadcast.status, Broadcast.kind, Broadcast.title)
+
+
+def _month_page(first: date, last: date, start: datetime, end: datetime) -> tuple[str, tuple]:
+    """The month calendar (each day's broadcasts, the campaigns running, the active slots) and what it shows of them."""
     session, st, zone = db(), station(), tz()
+    broadcasts = broadcasts_between(session, st, start, end)
+    campaigns = approved_campaigns_between(session, st, first, last)
+    slots = active_slots(session, st)
     per_day: dict[date, list[Broadcast]] = defaultdict(list)
-    for b in broadcasts_between(session, st, start, end):
+    for b in broadcasts:
         per_day[b.planned_start.astimezone(zone).date()].append(b)
-    return render_template("schedule/month.html", first=first, weeks=calendar.Calendar().monthdatescalendar(first.year, first.month),
-                           per_day=per_day, campaigns=approved_campaigns_between(session, st, first, last), weekdays=WEEKDAYS,
-                           prev_month=(first - timedelta(days=1)).replace(day=1), next_month=last + timedelta(days=1), today=today(),
-                           slots=active_slots(session, st))
+    html = render_template("schedule/month.html", first=first, weeks=calendar.Calendar().monthdatescalendar(first.year, first.month),
+                           per_day=per_day, campaigns=campaigns, weekdays=WEEKDAYS, prev_month=(first - timedelta(days=1)).replace(day=1),
+                           next_month=last + timedelta(days=1), today=today(), slots=slots)
+    return html, (first, today(), shows(slots, *SLOT_SHOWN), shows(campaigns, *CAMPAIGN_SHOWN), shows(broadcasts, *BROADCAST_SHOWN))
 
 
 def _day_page(the_day: date, values: dict | None = None, errors: dict | None = None, chosen: list[int] | None = None, status: int = 200):

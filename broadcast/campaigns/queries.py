@@ -16,11 +16,11 @@ from broadcast.models import Campaign, ContentStatus, Station
 _APPROVED_BETWEEN = select(Campaign).where(
     Campaign.station_id == bindparam("station_id"), Campaign.status == ContentStatus.APPROVED,
     Campaign.start_date <= bindparam("last"), Campaign.end_date >= bindparam("first"),
-)
+).order_by(Campaign.start_date, Campaign.slug)
 
 
 def approved_campaigns_between(session: Session, station: Station, first: date, last: date) -> list[Campaign]:
-    """The station's approved campaigns running on at least one day from first to last."""
+    """The station's approved campaigns running on at least one day from first to last, the earliest first."""
     return list(session.scalars(_APPROVED_BETWEEN, {"station_id": station.id, "first": first, "last": last}))
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import select
 
 from broadcast.asrun import chain as asrun
@@ -15,6 +16,7 @@ from broadcast.stations.lookup import get_station, station_tz
 from broadcast.timeutil import SystemClock, local_at
 from tests.web.conftest import Client
 from web import create_app
+from web import schedule as web_schedule
 from web.page_cache import PageCache
 
 
@@ -51,17 +53,79 @@ def _row_count(html: str) -> int:
 def test_the_cache_renders_once_per_key_and_drops_the_least_recently_used():
     cache, renders = PageCache(capacity=2), []
 
-    def render(text: str):  # type: ignore[no-untyped-def]
-        return lambda: renders.append(text) or f"<p>{text}</p>"
+    def render(text: str, key: str):  # type: ignore[no-untyped-def]
+        return lambda: (renders.append(text) or f"<p>{text}</p>", key)
 
-    assert cache.get_or_render("a", render("a")) == "<p>a</p>"
-    assert cache.get_or_render("a", render("a again")) == "<p>a</p>"  # kept: not rendered again
-    cache.get_or_render("b", render("b"))
-    cache.get_or_render("a", render("a third"))  # a is now the most recently used
-    cache.get_or_render("c", render("c"))  # drops b, the least recently used
+    assert cache.get_or_render("a", render("a", "a")) == "<p>a</p>"
+    assert cache.get_or_render("a", render("a again", "a")) == "<p>a</p>"  # kept: not rendered again
+    cache.get_or_render("b", render("b", "b"))
+    cache.get_or_render("a", render("a third", "a"))  # a is now the most recently used
+    cache.get_or_render("c", render("c", "c"))  # drops b, the least recently used
     assert len(cache) == 2
-    assert cache.get_or_render("b", render("b again")) == "<p>b again</p>"
+    assert cache.get_or_render("b", render("b again", "b")) == "<p>b again</p>"
     assert renders == ["a", "b", "c", "b again"]
+
+
+def test_a_page_is_kept_under_what_its_render_read():
+    """Asked for under x, the render read y (a change landed between): the page answers now, and is kept under y only."""
+    cache = PageCache()
+    assert cache.get_or_render("x", lambda: ("<p>y</p>", "y")) == "<p>y</p>"
+    assert cache.get_or_render("y", lambda: ("<p>y again</p>", "y")) == "<p>y</p>"  # kept under what it shows
+    assert cache.get_or_render("x", lambda: ("<p>x</p>", "x")) == "<p>x</p>"  # x was never kept: rendered afresh
+
+
+@pytest.fixture
+def renders(panel):
+    """The templates the panel renders, by name, as they are rendered."""
+    names: list[str] = []
+
+    def record(_app, template, context, **_extra):  # type: ignore[no-untyped-def]
+        names.append(template.name)
+
+    template_rendered.connect(record, panel)
+    yield names
+    template_rendered.disconnect(record, panel)
+
+
+def test_a_kept_page_is_served_without_rendering(panel, renders):
+    viewer = Client(panel, "xem")
+    for page, template in (("/nhat-ky/", "log.html"), ("/lich/", "schedule/month.html")):
+        first = viewer.get(page).get_data(as_text=True)
+        again = viewer.get(page).get_data(as_text=True)
+        assert again == first and renders.count(template) == 1, page  # the key read before the page matches what it shows
+
+
+def test_a_change_between_the_keys_read_and_the_render_is_never_kept_under_the_old_key(panel, demo_settings, writer, renders, monkeypatch):
+    """A rename lands after the month page read its key, before it rendered: the page shows the new name and is kept
+    under it, so renaming back shows the old name again instead of the page filed under the old key."""
+    with writer() as session:
+        station = get_station(session, demo_settings.station)
+        zone = station_tz(station)
+        noon = local_at(SystemClock().now().astimezone(zone).date(), time(12, 0), zone)
+        broadcast = Broadcast(station_id=station.id, title="Tên đầu", slot_start=noon, slot_end=noon + timedelta(minutes=10), planned_start=noon)
+        session.add(broadcast)
+        session.flush()
+        broadcast_id = broadcast.id
+
+    def rename(title: str) -> None:
+        with writer() as session:
+            session.get(Broadcast, broadcast_id).title = title
+
+    read_before_render = web_schedule.broadcasts_between
+
+    def renamed_meanwhile(*args):  # type: ignore[no-untyped-def]
+        rename("Tên mới")
+        return read_before_render(*args)
+
+    viewer = Client(panel, "xem")
+    monkeypatch.setattr(web_schedule, "broadcasts_between", renamed_meanwhile)
+    page = viewer.get("/lich/").get_data(as_text=True)
+    assert "Tên mới" in page and "Tên đầu" not in page  # the render read the new name
+    monkeypatch.setattr(web_schedule, "broadcasts_between", read_before_render)
+    assert "Tên mới" in viewer.get("/lich/").get_data(as_text=True) and renders.count("schedule/month.html") == 1  # kept under it
+    rename("Tên đầu")
+    back = viewer.get("/lich/").get_data(as_text=True)
+    assert "Tên đầu" in back and "Tên mới" not in back
 
 
 def test_a_new_log_row_changes_the_log_page_at_once(panel, demo_settings, writer):
