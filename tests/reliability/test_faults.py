@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from audio.ffmpeg import probe
 from broadcast.asrun import chain as asrun
 from broadcast.db import transaction
 from broadcast.errors import operator_errors
 from broadcast.models import (
-    Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, ItemType, LogStatus, PlayerHeartbeat, Script, Slot, Zone,
+    Broadcast, BroadcastItem, BroadcastKind, BroadcastStatus, ItemType, LogStatus, PlayerHeartbeat, Script, Zone,
 )
 from broadcast.planning.oneoff import create_message_broadcast
 from broadcast.planning.writer import plan_hash
@@ -36,7 +36,7 @@ from scheduler.airing import STALL_S
 from tests.conftest import subprocess_env
 from tests.icecast_server import icecast
 from tests.processes import free_port, processes_for, stop, wait_for
-from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of, with_filler
+from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of, with_filler
 
 ROOT = Path(__file__).resolve().parents[2]
 # The broadcast starts this long after the player holds the station: its next sync (every second here) sees it, then
@@ -62,8 +62,7 @@ def _holder(factory) -> int | None:
 @contextmanager
 def player(settings, factory, log: Path, **env: str) -> Iterator[subprocess.Popen]:
     """A real `loaxa play` on a quiet station (only the test's broadcasts), yielded once its first sync is done."""
-    with transaction(factory) as session:
-        session.execute(update(Slot).values(is_active=False))  # the demo's daily programmes stay off the air
+    quiet_programmes(factory)
     with_filler(settings, factory)
     proc = subprocess.Popen([sys.executable, "-m", "loaxa", "play"], cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
                             env=subprocess_env(settings, LOAXA_SYNC_INTERVAL_S="1", LOAXA_LOG_LEVEL="INFO", **env))

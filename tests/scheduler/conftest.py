@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from broadcast.db import transaction
-from broadcast.models import AsRunEntry, Broadcast, BroadcastKind
+from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, Slot
 from broadcast.planning.oneoff import create_message_broadcast
 from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
@@ -48,6 +48,13 @@ def now() -> datetime:
     return SystemClock().now()
 
 
+def quiet_programmes(factory) -> None:
+    """Turn the demo's daily programmes (05:30 and 17:00) off: a player on the real clock airs only the test's own
+    broadcasts, whatever the time of day the test runs at."""
+    with transaction(factory) as session:
+        session.execute(update(Slot).values(is_active=False))
+
+
 def sim_context(settings, factory, start: datetime, sinks=None):
     """An installed playout context on a simulated clock with a null sink (faster than real time)."""
     from audio.sinks import NullSink
@@ -55,8 +62,10 @@ def sim_context(settings, factory, start: datetime, sinks=None):
     from scheduler.clock import SimulatedClock, SimulatedScheduler
 
     clock = SimulatedClock(start)
+    # No planning pass: the demo's daily programmes (05:30 and 17:00) stay off the air, so a test airs only what it made
+    # whatever the time of day it runs at (a run at 17:00 once found its broadcast queued behind the demo's).
     ctx = context.PlayoutContext(settings, factory, clock=clock, sleep=clock.sleep, realtime=False,
-                                 sinks_override=sinks if sinks is not None else [NullSink()])
+                                 sinks_override=sinks if sinks is not None else [NullSink()], plan_until=start.date() - timedelta(days=1))
     ctx.scheduler = SimulatedScheduler(clock)
     context.install(ctx)
     return ctx
