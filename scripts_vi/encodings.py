@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from scripts_vi.clean import clean_text
 from scripts_vi.errors import UnknownEncoding
 from scripts_vi.legacy_tables import TCVN3_HIGH, TCVN3_LOWER_ONLY, VNI_ENCODE, VPS_DECODE
-from scripts_vi.syllable import TONE_MARKS, is_syllable
+from scripts_vi.syllable import TONE_MARKS, is_syllable, retone
 
 # Below this share of non-ASCII characters sitting in real Vietnamese syllables, we give up.
 MIN_SCORE = 0.5
@@ -237,18 +237,19 @@ def redecode_legacy(text: str) -> Decoded | None:
 def _best_legacy(data: bytes) -> tuple[float, str, str] | None:
     """(score, encoding, text) of the legacy decoding that reads most like Vietnamese; the first wins a tie."""
     best: tuple[float, str, str] | None = None
-    best_good = -1
+    best_rank: tuple[float, int, int] = (-1.0, -1, -1)
     for name, decoder in _LEGACY:
         try:
             text = decoder(data)
         except UnicodeDecodeError:
             continue
         good, total = _letters_in_syllables(text)
-        s = good / total if total else 1.0
         # On an equal share, the decoding with more letters inside syllables wins: "ng·" (a neutral dot, no evidence
-        # either way) must not beat "ngã" from the same byte.
-        if best is None or (s, good) > (best[0], best_good):
-            best, best_good = (s, name, text), good
+        # either way) must not beat "ngã" from the same byte. Then the one whose tones sit where Vietnamese writes
+        # them: byte F9 after "ca" is VNI's "cá", not cp1258's "caù".
+        rank = (good / total if total else 1.0, good, _letters_in_placed_syllables(text))
+        if rank > best_rank:
+            best, best_rank = (rank[0], name, text), rank
     return best
 
 
@@ -273,6 +274,12 @@ def _letters_in_syllables(text: str) -> tuple[int, int]:
         if is_syllable(word):
             good += sum(1 for ch in word if ord(ch) > 0x7F)
     return good, total
+
+
+def _letters_in_placed_syllables(text: str) -> int:
+    """How many non-ASCII characters sit inside syllables whose tone mark is on its standard vowel."""
+    text = unicodedata.normalize("NFC", text)
+    return sum(sum(1 for ch in word if ord(ch) > 0x7F) for word in _WORD_RE.findall(text) if is_syllable(word) and retone(word) == word)
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -49,6 +49,9 @@ def test_legacy_round_trip(encoder, name):
         (b"C\xb8c \xae\xe5ng ch\xdd", "Các đồng chí", "tcvn3"),
         (b"K\xd5 HO\xb9CH", "KẾ HOẠCH", "tcvn3"),
         (b"Ba ba ng\xb7.", "Ba ba ngã.", "tcvn3"),  # one legacy byte: a syllable beats Windows-1252's neutral '·' (found by hypothesis)
+        # One legacy byte that reads as a syllable both ways: VNI's "cá" has its tone where Vietnamese writes it, cp1258's
+        # "caù" on the wrong vowel (found by hypothesis in a fresh clone's make test).
+        (b"Ba ba ba ca\xf9.", "Ba ba ba cá.", "vni"),
         ("Xin chaøo caùc baïn".encode("cp1252"), "Xin chào các bạn", "vni"),
         ("Vieät Nam".encode("cp1252"), "Việt Nam", "vni"),
         ("Ñaûng boä xaõ".encode("cp1252"), "Đảng bộ xã", "vni"),
