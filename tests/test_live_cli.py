@@ -19,6 +19,7 @@ from broadcast.playout import live as rules
 from broadcast.stations.lookup import get_station
 from tests.live_audio import best_match, inner, samples, speech_wav
 from tests.processes import wait_for
+from tests.scheduler.conftest import quiet_programmes
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,7 @@ def _last_talk_id(factory) -> int | None:
 def test_loaxa_live_from_a_file_then_a_killed_sender(demo_settings, demo_factory, tmp_path):
     sentence = speech_wav(tmp_path / "sentence.wav")
     log = tmp_path / "processes.log"
+    quiet_programmes(demo_factory)  # at 05:30 or 17:00 the demo's programme would air under the talk
     player = _loaxa(demo_settings, "play", log=log)
     try:
         done = subprocess.run([sys.executable, "-m", "loaxa", "live", "--input", str(sentence), "--zones", "thon-1,thon-2",

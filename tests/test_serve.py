@@ -31,6 +31,7 @@ from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, BroadcastStat
 from broadcast.timeutil import SystemClock
 from tests.conftest import SHARED_DEMO_RENDERS, discard, make_settings, subprocess_env
 from tests.processes import free_port, processes_for, wait_for, wait_port
+from tests.scheduler.conftest import quiet_programmes
 
 pytestmark = pytest.mark.slow  # real time, real processes: never beside other tests
 
@@ -49,7 +50,9 @@ def station(tmp_path_factory: pytest.TempPathFactory):
     returncode, output = _on_a_terminal([sys.executable, "-m", "loaxa", "demo"], subprocess_env(settings), timeout=1200)
     assert returncode == 0, output
     engine = make_engine(settings.db_url)
-    yield settings, make_session_factory(engine), output, cached
+    factory = make_session_factory(engine)
+    quiet_programmes(factory)  # only serve's test broadcast airs, whatever the time of day
+    yield settings, factory, output, cached
     engine.dispose()
     discard(settings)
 

@@ -35,6 +35,7 @@ def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
         approver = session.scalar(select(User).where(User.username == "pheduyet"))
         # A plain slot: no campaign running, so the programme is jingle, the script, jingle.
         session.execute(update(Campaign).values(status=ContentStatus.DRAFT))
+        session.execute(update(Slot).values(is_active=False))  # the demo's 05:30 and 17:00 stay off: only this slot airs
         script = create_script(session, station, "Thông báo thử", "Kính thưa bà con. Chiều nay có họp thôn.", editor)
         approve_script(session, script, approver)
         render_script(session, demo_settings, script, station)

@@ -25,7 +25,7 @@ from broadcast.timeutil import SystemClock
 from tests.conftest import subprocess_env
 from tests.live_audio import RATE, samples, speech_wav
 from tests.processes import login, start_panel, stop, wait_for
-from tests.scheduler.conftest import get_broadcast, rows_of
+from tests.scheduler.conftest import get_broadcast, quiet_programmes, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SILENCE_S = 3.0
@@ -108,6 +108,7 @@ def test_sigkill_of_the_panel_mid_talk_ends_it_logs_it_once_and_the_schedule_res
     with transaction(demo_factory) as session:
         zones = {z.code: z.id for z in session.scalars(select(Zone))}
     talk_zones = [zones[c] for c in TALK]
+    quiet_programmes(demo_factory)  # only this test's programme airs, whatever the time of day
     env = {"LOAXA_LIVE_SILENCE_S": str(SILENCE_S), "LOAXA_SYNC_INTERVAL_S": "1", "LOAXA_TEST_BROADCAST_DELAY_S": "0"}
     log = (tmp_path / "play.log").open("ab")
     began = SystemClock().now()
