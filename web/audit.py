@@ -11,18 +11,17 @@ from flask_login import current_user
 from broadcast.audit import trail
 from broadcast.audit.labels import action_label
 from broadcast.models import Role
-from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import local_day_bounds
 from web.auth import APPROVE, current_station_id, requires
 from web.db import db
-from web.helpers import parse_date, station, today
+from web.helpers import parse_date, today, tz
 
 bp = Blueprint("audit", __name__, url_prefix="/nhat-ky-thao-tac")
 PAGE = 50
 
 def _filter() -> tuple[trail.AuditFilter, dict[str, str], Any, Any]:
     """The filter typed in the query string; an object's history (from its page) spans all time unless a start is typed."""
-    tz = station_tz(station())
+    zone = tz()
     object_id = request.args.get("ma", "").strip()
     last = parse_date(request.args.get("den"), today())
     first = parse_date(request.args.get("tu"), None if object_id else last - timedelta(days=29))
@@ -31,7 +30,7 @@ def _filter() -> tuple[trail.AuditFilter, dict[str, str], Any, Any]:
         errors["tu"] = "Ngày bắt đầu đứng sau ngày kết thúc: hãy đổi lại thứ tự ngày."
         first = last
     flt = trail.AuditFilter(
-        start=local_day_bounds(first, tz)[0] if first else None, end=local_day_bounds(last, tz)[1],
+        start=local_day_bounds(first, zone)[0] if first else None, end=local_day_bounds(last, zone)[1],
         actor=request.args.get("nguoi", "").strip(), action=request.args.get("thao_tac", "").strip(),
         object_type=request.args.get("loai", "").strip(), object_id=object_id,
         station_id=current_station_id(), include_unscoped=current_user.role == Role.ADMIN,
@@ -58,7 +57,7 @@ def index():
 def export_csv():
     """The filtered rows as CSV (the fields of `loaxa audit`)."""
     flt, _errors, first, last = _filter()
-    tz = station_tz(station())
-    body = trail.to_csv(trail.export_row(r, tz) for r in trail.query(db(), flt))
+    zone = tz()
+    body = trail.to_csv(trail.export_row(r, zone) for r in trail.query(db(), flt))
     name = f"nhat-ky-thao-tac-{first or last:%Y%m%d}-{last:%Y%m%d}.csv"
     return Response("\ufeff" + body, mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f"attachment; filename={name}"})

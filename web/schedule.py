@@ -17,7 +17,6 @@ from broadcast.planning.edits import add_script, reorder_items
 from broadcast.planning.oneoff import schedule_message
 from broadcast.planning.queries import active_slot_fields, active_slots, broadcast_fields_between, broadcasts_between
 from broadcast.planning.windows import SHORT_NAMES
-from broadcast.stations.lookup import station_tz
 from broadcast.timeutil import SystemClock, local_day_bounds
 from web.auth import ANY, EDIT, requires
 from web.db import db, settings
@@ -77,7 +76,7 @@ def _month_page(first: date, last: date, start: datetime, end: datetime) -> tupl
 def _day_page(the_day: date, values: dict | None = None, errors: dict | None = None, chosen: list[int] | None = None, status: int = 200):
     """The day view: broadcasts with items, the scripts that may be added, the one-off form."""
     session, st = db(), station()
-    start, end = local_day_bounds(the_day, station_tz(st))
+    start, end = local_day_bounds(the_day, tz())
     broadcasts = broadcasts_between(session, st, start, end)
     now = SystemClock().now()
     editable = {b.id for b in broadcasts if is_unstarted(b.status, b.planned_start, now)}
@@ -122,7 +121,7 @@ def reorder(broadcast_id: int):
 def add_to_broadcast(broadcast_id: int):
     """Add an approved script to an unstarted broadcast."""
     broadcast = _broadcast(broadcast_id)
-    the_day = broadcast.planned_start.astimezone(station_tz(station())).date()
+    the_day = broadcast.planned_start.astimezone(tz()).date()
     script_id = request.form.get("script_id", "")
     errors: dict[str, str] = {}
     if not script_id.isdigit():
@@ -142,13 +141,13 @@ def add_to_broadcast(broadcast_id: int):
 def add_extra():
     """Add a one-off broadcast of a typed message."""
     session, st = db(), station()
-    tz = station_tz(st)
+    zone = tz()
     values = {k: request.form.get(k, "") for k in ("title", "text", "date", "time")}
     zone_ids = form_ids("zones")
     the_day = parse_date(values["date"])
     match = re.match(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$", values["time"])
     at = time(int(match.group(1)), int(match.group(2))) if match and int(match.group(1)) < 24 and int(match.group(2)) < 60 else None
-    start = datetime.combine(the_day, at, tzinfo=tz) if the_day and at else None
+    start = datetime.combine(the_day, at, tzinfo=zone) if the_day and at else None
     with attempt("title") as outcome:
         schedule_message(session, settings(), st, values["title"], values["text"], start, zone_ids, SystemClock().now(), user_row())
     if outcome.ok:

@@ -39,7 +39,13 @@ def zone_labels(session: Session, station_id: int) -> tuple[tuple[str, str], ...
     return tuple((code, name) for code, name in read_rows(session, _ZONE_LABELS, {"station_id": station_id}))
 
 
-def station_tz(station: Station) -> ZoneInfo:
+class Zoned(Protocol):
+    """A station, or a user's view of one, that knows its IANA time zone."""
+
+    timezone: str
+
+
+def station_tz(station: Zoned) -> ZoneInfo:
     """The station's local time zone."""
     return ZoneInfo(station.timezone)
 

@@ -12,7 +12,7 @@ from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import Base
 from tests.web.conftest import Client, csrf_of
 from web import create_app
-from web.auth import BEARER_BLUEPRINTS, PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_public
+from web.auth import BEARER_BLUEPRINTS, LIMITED_BLUEPRINTS, PUBLIC_ENDPOINTS, TOKEN_BLUEPRINTS, is_public, limiter
 
 # Written by hand: making an endpoint public is a decision this file has to be told about.
 PUBLIC = {"auth.login", "static", "api-docs.openapi_json", "api_v1_docs.readable"}  # the API's description holds no data
@@ -119,3 +119,14 @@ def test_login_is_rate_limited_and_wrong_password_is_refused(app):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     codes = [client.post("/dang-nhap", data={"username": "admin", "password": "sai-mat-khau", "csrf_token": token}).status_code for _ in range(11)]
     assert codes[0] == 200 and codes[-1] == 429
+
+
+def test_no_limit_counts_a_get_outside_the_limited_blueprints(app):
+    """The limiter skips such GETs (`_nothing_to_count`): a GET limit on a single view would never fire, so none exists."""
+    manager = limiter.limit_manager
+    with app.test_request_context():
+        assert manager.default_limits == [] and manager.application_limits == []
+        decorated = {route: manager.decorated_limits(route) for route in manager._decorated_limits}
+        assert set(decorated) == {"web.auth.login.login"}  # a new limit on a view is a decision this test has to be told about
+        assert all(limit.methods and not {"get", "head"} & set(limit.methods) for limits in decorated.values() for limit in limits)
+        assert {name for name in manager._blueprint_limits} == LIMITED_BLUEPRINTS == {"api_v1"}
