@@ -162,7 +162,10 @@ def _decode_cp1258(data: bytes) -> str:
     return unicodedata.normalize("NFC", data.decode("cp1258"))
 
 
-_LEGACY = (("cp1258", _decode_cp1258), ("vni", _decode_vni), ("tcvn3", _decode_tcvn3))
+# In the order that wins a tie: a short text can read as well-placed Vietnamese in two encodings (TCVN3's "có" is VNI's
+# "cã"), and then the more common one in commune offices wins. TCVN3 (.VnTime, the national standard until Unicode)
+# first, VNI second; Windows-1258 was rare in office documents.
+_LEGACY = (("tcvn3", _decode_tcvn3), ("vni", _decode_vni), ("cp1258", _decode_cp1258))
 _VPS = {b: VPS_DECODE.get(b, chr(b)) for b in range(0x100)}
 
 
@@ -237,17 +240,18 @@ def redecode_legacy(text: str) -> Decoded | None:
 def _best_legacy(data: bytes) -> tuple[float, str, str] | None:
     """(score, encoding, text) of the legacy decoding that reads most like Vietnamese; the first wins a tie."""
     best: tuple[float, str, str] | None = None
-    best_rank: tuple[float, int, int] = (-1.0, -1, -1)
+    best_rank: tuple[float, int, int, int] = (-1.0, -1, -1, -1)
     for name, decoder in _LEGACY:
         try:
             text = decoder(data)
         except UnicodeDecodeError:
             continue
         good, total = _letters_in_syllables(text)
-        # On an equal share, the decoding with more letters inside syllables wins: "ng·" (a neutral dot, no evidence
-        # either way) must not beat "ngã" from the same byte. Then the one whose tones sit where Vietnamese writes
-        # them: byte F9 after "ca" is VNI's "cá", not cp1258's "caù".
-        rank = (good / total if total else 1.0, good, _letters_in_placed_syllables(text))
+        # On an equal share, the decoding with more letters in syllables whose tone sits where Vietnamese writes it
+        # wins: byte F9 after "ca" is VNI's "cá", not cp1258's "caù"; bytes F4 EC after "s" are cp1258's "số", not
+        # VNI's "sơì"; byte B7 after "ng" is TCVN3's "ngã", not the neutral dot "·". Then more letters in syllables at
+        # all, then fewer capitals inside a sentence: byte CA after "ba " is TCVN3's "ấm", not cp1258's "Êm".
+        rank = (good / total if total else 1.0, _letters_in_placed_syllables(text), good, -_capitals_mid_sentence(text))
         if rank > best_rank:
             best, best_rank = (rank[0], name, text), rank
     return best
@@ -280,6 +284,19 @@ def _letters_in_placed_syllables(text: str) -> int:
     """How many non-ASCII characters sit inside syllables whose tone mark is on its standard vowel."""
     text = unicodedata.normalize("NFC", text)
     return sum(sum(1 for ch in word if ord(ch) > 0x7F) for word in _WORD_RE.findall(text) if is_syllable(word) and retone(word) == word)
+
+
+def _capitals_mid_sentence(text: str) -> int:
+    """How many non-ASCII capitals follow a lowercase letter within a sentence (a legacy byte misread as a capital)."""
+    count, after_lowercase = 0, False
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isalpha():
+            if after_lowercase and ch.isupper() and ord(ch) > 0x7F:
+                count += 1
+            after_lowercase = ch.islower()
+        elif ch not in " ,":  # a sentence or a line may start after anything else
+            after_lowercase = False
+    return count
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from scripts_vi.encodings import decode_bytes, encode_cp1258, encode_tcvn3, encode_vni, score
+from scripts_vi.encodings import _capitals_mid_sentence, decode_bytes, encode_cp1258, encode_tcvn3, encode_vni, score
 from scripts_vi.errors import ScriptError, UnknownEncoding
 from scripts_vi.legacy_tables import TCVN3_HIGH, VNI_ENCODE
 
@@ -52,6 +52,15 @@ def test_legacy_round_trip(encoder, name):
         # One legacy byte that reads as a syllable both ways: VNI's "cá" has its tone where Vietnamese writes it, cp1258's
         # "caù" on the wrong vowel (found by hypothesis in a fresh clone's make test).
         (b"Ba ba ba ca\xf9.", "Ba ba ba cá.", "vni"),
+        # One byte that reads as a well-placed syllable both ways: TCVN3's "ấm", or cp1258's capital "Êm" in the middle
+        # of a sentence (found by hypothesis's random search).
+        (b"Ba ba \xcam.", "Ba ba ấm.", "tcvn3"),
+        # Two bytes: cp1258's "số" (o-circumflex, then a combining acute) has its tone placed right; VNI reads "sơì".
+        (b"Ba ba s\xf4\xec.", "Ba ba số.", "cp1258"),
+        # A tie: TCVN3's "có" and "số" are VNI's "cã" and cp1258's "sè", all well-placed syllables; TCVN3, the commune
+        # offices' standard, wins.
+        (b"Ba ba c\xe3.", "Ba ba có.", "tcvn3"),
+        (b"Ba ba s\xe8.", "Ba ba số.", "tcvn3"),
         ("Xin chaøo caùc baïn".encode("cp1252"), "Xin chào các bạn", "vni"),
         ("Vieät Nam".encode("cp1252"), "Việt Nam", "vni"),
         ("Ñaûng boä xaõ".encode("cp1252"), "Đảng bộ xã", "vni"),
@@ -65,6 +74,23 @@ def test_legacy_round_trip(encoder, name):
 def test_known_byte_sequences(data, text, encoding):
     decoded = decode_bytes(data)
     assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Ba ba Êm.", 1),
+        ("Ba ba ấm.", 0),
+        ("ngày Đ, xã Ấp", 2),
+        ("ba, Ê", 1),  # a comma does not end the sentence
+        ("Đi. Ấm", 0),  # a full stop does
+        ("ba\nÊ", 0),  # so does a new line
+        ("ĐẢNG BỘ XÃ", 0),  # capitals after capitals: a heading
+        ("ba A", 0),  # ASCII capitals are no legacy byte
+    ],
+)
+def test_capitals_mid_sentence(text, count):
+    assert _capitals_mid_sentence(text) == count
 
 
 def test_tcvn3_table_matches_glibc_where_available():
