@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +66,12 @@ def envelope(sound: np.ndarray) -> np.ndarray:
 def envelope_match(haystack: np.ndarray, needle: np.ndarray) -> float:
     """Peak normalized cross-correlation of needle's loudness envelope inside haystack's (1.0 = same rhythm)."""
     return best_match(envelope(haystack), envelope(needle))[0]
+
+
+def keep_evidence(name: str, *files: Path) -> Path:
+    """Copy the files a failed match was measured on where they outlive the test's data dir; returns that directory."""
+    kept = Path(tempfile.gettempdir()) / "loaxa-evidence" / f"{name}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+    kept.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copy(path, kept / path.name)
+    return kept

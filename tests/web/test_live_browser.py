@@ -22,7 +22,7 @@ from broadcast.timeutil import SystemClock, to_local
 from scheduler import context, jobs
 from tests.conftest import clone_settings, discard
 from tests.processes import wait_for
-from tests.live_audio import OTHER, envelope_match, inner, samples, speech_wav
+from tests.live_audio import OTHER, RATE, envelope_match, inner, keep_evidence, samples, speech_wav
 from tests.scheduler.conftest import make_broadcast, rows_of
 from tests.web.test_browser import CHROMIUM_ARGS, Session
 from web import create_app
@@ -132,7 +132,11 @@ def test_go_live_on_two_zones_during_a_broadcast(browser, station):
     aired = samples(aircheck)
     score = envelope_match(aired, inner(samples(station.wav)))
     control = envelope_match(aired, inner(samples(speech_wav(station.wav.with_name("other.wav"), OTHER))))
-    assert score > 0.75 and score > control + 0.3, (score, control)
+    # One run in about 40 fresh-clone suites scored 0.42 (control 0.24) while every other run scored 0.966 to 0.968: the
+    # files of a failing run are kept for a look at what aired.
+    if not (score > 0.75 and score > control + 0.3):
+        kept = keep_evidence("live-browser", aircheck, station.wav)
+        pytest.fail(f"the talk's envelope matched the sentence at {score:.3f} (control {control:.3f}, {len(aired) / RATE:.1f} s aired); files in {kept}")
     phone = Session(browser, station.url, "bientap", phone=True)
     phone.go("/truc-tiep/")
     phone.shot("phat-truc-tiep-dien-thoai")
