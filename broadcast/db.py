@@ -16,6 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from broadcast.errors import ConfigError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The largest id an integer key holds on PostgreSQL (int4); a bigger number in a query is an error there, not "no row".
+ROW_ID_MAX = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Whether a number can be a table's id on every database the station runs on (1 to ROW_ID_MAX)."""
+    return 1 <= value <= ROW_ID_MAX
 
 
 def make_engine(url: str) -> Engine:

@@ -15,6 +15,7 @@ from broadcast.audit.capture import track
 from broadcast.config import Settings, load_settings
 from broadcast.errors import NotFound, PermissionDenied
 from broadcast.db import make_engine, make_session_factory, upgrade
+from web.converters import RowIdConverter
 
 csrf = CSRFProtect()
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, testing: bool = False) -> Flask
     """Build the panel for a station's settings."""
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowIdConverter  # before any route: PostgreSQL answers an id past int4 with an error
     engine = make_engine(settings.db_url)
     upgrade(engine)
     sessions = make_session_factory(engine)

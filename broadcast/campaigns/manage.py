@@ -15,6 +15,7 @@ from broadcast.campaigns.needs import campaign_rule, pool_seconds
 from broadcast.planning.planner import Problem, ProblemKind, campaign_problems
 from broadcast.planning.targets import TARGET_LABELS, validate_kind
 from broadcast.planning.windows import TimeWindow, describe, load_windows, validate_windows
+from broadcast.stations.lookup import station_row
 from broadcast.stations.users import role_at
 from broadcast.timeutil import SystemClock
 
@@ -199,8 +200,8 @@ def set_pool(session: Session, campaign: Campaign, entries: Mapping[int, float] 
     if not weights:
         raise InvalidInput("Danh sách bài của chiến dịch đang trống: hãy chọn ít nhất một bài.", field="pool")
     for script_id, weight in weights.items():
-        script = session.get(Script, script_id)
-        if script is None or script.station_id != campaign.station_id:
+        script = station_row(session, Script, script_id, session.get(Station, campaign.station_id))
+        if script is None:
             raise NotFound(f"Không có bài số {script_id} ở đài này.")
         if not 0 < float(weight) <= MAX_WEIGHT:
             raise InvalidInput(f"Trọng số của bài «{script.title}» phải lớn hơn 0 và không quá {MAX_WEIGHT:g}.", field="pool")

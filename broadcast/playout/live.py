@@ -27,7 +27,7 @@ from broadcast.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from broadcast.models import Asset, AsRunEntry, Campaign, LiveSession, LogStatus, Role, Station, User, Zone
 from broadcast.planning.oneoff import station_zones
 from broadcast.planning.planner import zones_meet
-from broadcast.stations.lookup import zone_names
+from broadcast.stations.lookup import station_row, zone_names
 from broadcast.stations.users import role_at
 from broadcast.timeutil import Clock, SystemClock
 
@@ -109,8 +109,7 @@ def start_live(session: Session, settings: Settings, station: Station, zone_ids:
     zones = station_zones(session, station, list(zone_ids), field="zones")
     speaker = (speaker or (user.full_name or user.username if user is not None else "") or "Máy của đài").strip()[:200]
     if campaign_id is not None:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is None or campaign.station_id != station.id:
+        if station_row(session, Campaign, campaign_id, station) is None:
             raise InvalidInput("Không có chiến dịch này ở đài: hãy chọn lại chiến dịch hoặc để trống.", field="campaign_id")
     holder = zone_holder([(s.zone_ids or [], s.speaker) for s in active_sessions(session, station)], zones)
     if holder is not None:
@@ -130,8 +129,8 @@ def start_live(session: Session, settings: Settings, station: Station, zone_ids:
 
 def own_session(session: Session, station: Station, live_id: int, user: User | None) -> LiveSession:
     """A live talk of the station that this user started (an admin may act on any); NotFound or PermissionDenied else."""
-    live = session.get(LiveSession, live_id)
-    if live is None or live.station_id != station.id:
+    live = station_row(session, LiveSession, live_id, station)
+    if live is None:
         raise NotFound("Không tìm thấy buổi phát trực tiếp này: hãy tải lại trang.")
     if user is not None and live.user_id != user.id and role_at(user, station.id) != Role.ADMIN:
         raise PermissionDenied("Buổi phát trực tiếp này do người khác đang nói: chỉ người đó hoặc quản trị mới điều khiển được.")

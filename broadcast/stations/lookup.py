@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from broadcast.db import read_rows
+from broadcast.db import is_row_id, read_rows
 from broadcast.errors import InvalidInput, NotFound
 from broadcast.models import Station, Zone
 
@@ -84,5 +84,5 @@ def zone_mount(station: Station, zone: Zone) -> str:
 
 def station_row(session: Session, model: type[Row], row_id: int | None, station: Station) -> Row | None:
     """The row of this station with this id; None when there is none or it is another station's (never shown across communes)."""
-    row = session.get(model, row_id) if row_id is not None else None
+    row = session.get(model, row_id) if row_id is not None and is_row_id(row_id) else None
     return row if row is not None and row.station_id == station.id else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadcast.db import transaction
+from broadcast.db import is_row_id, transaction
 from broadcast.errors import NotFound
 from broadcast.content.scripts import get_script
 from broadcast.models import Script, Station, Zone
@@ -32,10 +32,11 @@ def two_stations(factory):
     ("binh_an", Script, "script", False),
     ("cam_tan", Script, "missing", False),
     ("cam_tan", Script, "none", False),
+    ("cam_tan", Script, "past_int4", False),  # PostgreSQL refuses such a number in a query: None, not a DataError
 ])
 def test_station_row(factory, two_stations, owner, model, row, found):
     cam_tan_id, binh_an_id, zone_id, script_id = two_stations
-    ids = {"zone": zone_id, "script": script_id, "missing": 999_999, "none": None}
+    ids = {"zone": zone_id, "script": script_id, "missing": 999_999, "none": None, "past_int4": 5_144_982_566}
     with transaction(factory) as session:
         station = session.get(Station, cam_tan_id if owner == "cam_tan" else binh_an_id)
         result = station_row(session, model, ids[row], station)
@@ -52,3 +53,15 @@ def test_getters_refuse_another_stations_row_in_one_sentence(factory, two_statio
             get_zone(session, cam_tan, zone_id)
         with pytest.raises(NotFound, match="Không có bài số 424242 ở đài này"):
             get_script(session, cam_tan, 424242)
+
+
+@pytest.mark.parametrize("value, fits", [
+    (1, True),
+    (2_147_483_647, True),  # PostgreSQL's largest integer
+    (2_147_483_648, False),
+    (5_144_982_566, False),  # the id the API fuzzer sent
+    (0, False),  # ids start at 1
+    (-1, False),
+])
+def test_is_row_id(value, fits):
+    assert is_row_id(value) == fits

@@ -74,6 +74,24 @@ def test_the_guard_admits_a_valid_bearer_only(app):
     assert other.status_code == 403 and other.mimetype == PROBLEM
 
 
+def test_an_id_past_the_databases_range_is_not_found_and_the_document_says_so(app):
+    """5144982566 reached PostgreSQL as a query parameter and answered 500 (found by the API fuzzer)."""
+    editor = Client(app, "bientap")
+    headers = {"Authorization": f"Bearer {_token(Client(app, 'admin'), 'tỉnh')}"}  # an admin may do both calls
+    for path in ("/api/v1/stations/cam-tan/scripts/5144982566/recordings", "/api/v1/stations/cam-tan/scripts/2147483648/approve",
+                 "/api/v1/stations/cam-tan/scripts/2147483647/approve"):  # the last fits: a row that does not exist
+        assert app.test_client().post(path, headers=headers).status_code == 404, path
+    assert editor.get("/bai/2147483648").status_code == 404 and editor.post("/lich/buoi/5144982566/thu-tu", {}).status_code == 404
+    # In a form's body: no such row, as for any other missing id (the use cases' NotFound: the panel's 404 page).
+    assert editor.post("/chien-dich/bdg-2024/danh-sach-bai", {"script": "5144982566"}).status_code == 404
+    assert Client(app, "pheduyet").post("/khan-cap/", {"title": "Thử", "script_id": "5144982566", "confirm": "yes"}).status_code == 404
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    bounds = {(path, p["name"]): (p["schema"].get("minimum"), p["schema"].get("maximum"))
+              for path, item in spec["paths"].items() for op in item.values() if isinstance(op, dict)
+              for p in op.get("parameters", []) + item.get("parameters", []) if p["in"] == "path" and p["schema"]["type"] == "integer"}
+    assert bounds and set(bounds.values()) == {(0, 2147483647)}, bounds
+
+
 def test_openapi_document_and_readable_page(app):
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0" and spec["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
