@@ -277,3 +277,19 @@ def demo_factory(demo_settings: Settings):
     engine = make_engine(demo_settings.db_url)
     yield make_session_factory(engine)
     engine.dispose()
+
+
+def quiet_programmes(factory) -> None:
+    """Turn the demo's daily programmes (05:30 and 17:00) off: a player on the real clock airs only the test's own
+    broadcasts, whatever the time of day the test runs at."""
+    from broadcast.models import Slot
+
+    with transaction(factory) as session:
+        session.execute(update(Slot).values(is_active=False))
+
+
+@pytest.fixture
+def quiet_demo(demo_factory):
+    """The demo copy with its daily programmes off (pytest.mark.usefixtures("quiet_demo") for a whole file)."""
+    quiet_programmes(demo_factory)
+    return demo_factory

@@ -17,9 +17,9 @@ from broadcast.db import transaction
 from broadcast.models import AsRunEntry, LiveSession, LogStatus
 from broadcast.playout import live as rules
 from broadcast.stations.lookup import get_station
+from tests.conftest import quiet_programmes
 from tests.live_audio import best_match, inner, samples, speech_wav
 from tests.processes import wait_for
-from tests.scheduler.conftest import quiet_programmes
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

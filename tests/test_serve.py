@@ -29,9 +29,8 @@ from sqlalchemy import func, select
 from broadcast.db import make_engine, make_session_factory
 from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, BroadcastStatus, PlayerHeartbeat
 from broadcast.timeutil import SystemClock
-from tests.conftest import SHARED_DEMO_RENDERS, discard, make_settings, subprocess_env
+from tests.conftest import SHARED_DEMO_RENDERS, discard, make_settings, quiet_programmes, subprocess_env
 from tests.processes import free_port, processes_for, wait_for, wait_port
-from tests.scheduler.conftest import quiet_programmes
 
 pytestmark = pytest.mark.slow  # real time, real processes: never beside other tests
 

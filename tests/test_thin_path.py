@@ -19,7 +19,7 @@ from broadcast.db import make_engine, make_session_factory, transaction
 from broadcast.models import AsRunEntry, Broadcast, Campaign, ContentStatus, Slot, User
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
-from tests.conftest import subprocess_env
+from tests.conftest import quiet_programmes, subprocess_env
 
 TOOLS = Tools()  # the programs on PATH, as a station with default settings runs them
 
@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_slot_seconds_ahead_airs_and_is_logged(demo_settings):
     factory = make_session_factory(make_engine(demo_settings.db_url))
+    quiet_programmes(factory)  # the demo's 05:30 and 17:00 stay off: only this test's slot airs
     with transaction(factory) as session:
         station = get_station(session, "cam-tan")
         editor = session.scalar(select(User).where(User.username == "bientap"))
         approver = session.scalar(select(User).where(User.username == "pheduyet"))
         # A plain slot: no campaign running, so the programme is jingle, the script, jingle.
         session.execute(update(Campaign).values(status=ContentStatus.DRAFT))
-        session.execute(update(Slot).values(is_active=False))  # the demo's 05:30 and 17:00 stay off: only this slot airs
         script = create_script(session, station, "Thông báo thử", "Kính thưa bà con. Chiều nay có họp thôn.", editor)
         approve_script(session, script, approver)
         render_script(session, demo_settings, script, station)

@@ -22,9 +22,8 @@ from broadcast.province import edge, central as edge_central
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from loaxa.cli import main
-from tests.conftest import drop_database, make_settings, subprocess_env
+from tests.conftest import drop_database, make_settings, quiet_programmes, subprocess_env
 from tests.processes import free_port, panel_process
-from tests.scheduler.conftest import quiet_programmes
 
 pytestmark = pytest.mark.slow
 LEAD_S = 14  # seconds between creating the short broadcast centrally and its air time

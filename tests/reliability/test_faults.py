@@ -33,10 +33,10 @@ from broadcast.planning.writer import plan_hash
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler.airing import STALL_S
-from tests.conftest import subprocess_env
+from tests.conftest import quiet_programmes, subprocess_env
 from tests.icecast_server import icecast
 from tests.processes import free_port, processes_for, stop, wait_for
-from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of, with_filler
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of, with_filler
 
 ROOT = Path(__file__).resolve().parents[2]
 # The broadcast starts this long after the player holds the station: its next sync (every second here) sees it, then

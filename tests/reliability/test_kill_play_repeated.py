@@ -18,7 +18,7 @@ from broadcast.models import BroadcastStatus, LogStatus
 from broadcast.timeutil import SystemClock
 from loaxa.cli import main
 from tests.conftest import cli_args, subprocess_env
-from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
 BROADCASTS = 6
@@ -26,10 +26,8 @@ SPACING_S = 7.0
 FINAL = {LogStatus.PLAYED, LogStatus.LATE, LogStatus.MISSED, LogStatus.SKIPPED, LogStatus.FAILED}
 
 
-@pytest.fixture(autouse=True)
-def _only_the_tests_broadcasts(demo_factory):
-    """The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts."""
-    quiet_programmes(demo_factory)
+# The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts.
+pytestmark = pytest.mark.usefixtures("quiet_demo")
 
 
 def _play(settings, log_path: Path) -> subprocess.Popen:

@@ -22,10 +22,10 @@ from broadcast.playout import live as rules
 from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
-from tests.conftest import subprocess_env
+from tests.conftest import quiet_programmes, subprocess_env
 from tests.live_audio import RATE, samples, speech_wav
 from tests.processes import login, start_panel, stop, wait_for
-from tests.scheduler.conftest import get_broadcast, quiet_programmes, rows_of
+from tests.scheduler.conftest import get_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SILENCE_S = 3.0

@@ -20,7 +20,7 @@ from broadcast.timeutil import SystemClock
 from tests.conftest import subprocess_env
 from tests.processes import login, start_panel
 from tests.processes import stop as stop_process
-from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
@@ -35,10 +35,8 @@ MIN_REQUESTS_PER_S = 10
 MAX_P99_MS = 5000
 
 
-@pytest.fixture(autouse=True)
-def _only_the_tests_broadcasts(demo_factory):
-    """The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts."""
-    quiet_programmes(demo_factory)
+# The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts.
+pytestmark = pytest.mark.usefixtures("quiet_demo")
 
 
 def _offsets(factory, ids: list[int]) -> list[float]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from broadcast.db import transaction
-from broadcast.models import AsRunEntry, Broadcast, BroadcastKind, Slot
+from broadcast.models import AsRunEntry, Broadcast, BroadcastKind
 from broadcast.planning.oneoff import create_message_broadcast
 from broadcast.playout.assembly import assemble_broadcast
 from broadcast.stations.lookup import get_station
@@ -46,13 +46,6 @@ def get_broadcast(factory, broadcast_id: int) -> Broadcast:
 @pytest.fixture
 def now() -> datetime:
     return SystemClock().now()
-
-
-def quiet_programmes(factory) -> None:
-    """Turn the demo's daily programmes (05:30 and 17:00) off: a player on the real clock airs only the test's own
-    broadcasts, whatever the time of day the test runs at."""
-    with transaction(factory) as session:
-        session.execute(update(Slot).values(is_active=False))
 
 
 def sim_context(settings, factory, start: datetime, sinks=None):

@@ -18,15 +18,13 @@ from click.testing import CliRunner
 from broadcast.models import BroadcastStatus, LogStatus
 from broadcast.playout.rules import LATE_AFTER_S
 from loaxa.cli import main
-from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _only_the_tests_broadcasts(demo_factory):
-    """The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts."""
-    quiet_programmes(demo_factory)
+# The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts.
+pytestmark = pytest.mark.usefixtures("quiet_demo")
 
 
 def _play(settings, log_path: Path) -> subprocess.Popen:

@@ -17,13 +17,11 @@ from broadcast.stations.lookup import get_station
 from broadcast.timeutil import SystemClock
 from scheduler import context, jobs, runner
 from tests.icecast_server import icecast
-from tests.scheduler.conftest import get_broadcast, make_broadcast, quiet_programmes, rows_of
+from tests.scheduler.conftest import get_broadcast, make_broadcast, rows_of
 
 
-@pytest.fixture(autouse=True)
-def _only_the_tests_broadcasts(demo_factory):
-    """The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts."""
-    quiet_programmes(demo_factory)
+# The demo's daily programmes off: at 05:30 or 17:00 they would air beside this file's broadcasts.
+pytestmark = pytest.mark.usefixtures("quiet_demo")
 
 
 def _wait_for(predicate, timeout: float, what: str):
